@@ -15,6 +15,7 @@ internal static class CliApp
         root.Subcommands.Add(TeamsCommands.Create());
         root.Subcommands.Add(KeysCommands.Create());
         root.Subcommands.Add(LogsCommands.Create());
+        root.Subcommands.Add(Commands.SimCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
