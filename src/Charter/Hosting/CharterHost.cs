@@ -7,6 +7,7 @@ using Charter.Keys;
 using Charter.Providers;
 using Charter.Records;
 using Charter.Routing;
+using Charter.Sim;
 using Charter.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +25,7 @@ public static partial class CharterHost
 {
     /// <summary>Builds (but does not start) the gateway.</summary>
     /// <exception cref="CharterConfigurationException">The configuration is invalid; every error is listed.</exception>
-    public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory, Func<IServiceProvider, HttpMessageHandler> simHandler)
+    public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -91,7 +92,9 @@ public static partial class CharterHost
         services.AddHostedService<KeyRefreshService>();
         services.TryAddSingleton<EventPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
-        services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => simHandler(sp))));
+        var simOptions = config.GetSection("Sim").Get<SimulatorOptions>() ?? new SimulatorOptions();
+        services.TryAddSingleton(sp => new Simulator(simOptions, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => new SimulatorHttpHandler(sp.GetRequiredService<Simulator>()))));
         services.TryAddSingleton<IRequestAuthorizer, BasicRequestAuthorizer>();
         services.TryAddSingleton<IUsageEstimator, ByteLengthEstimator>();
         services.TryAddSingleton<IRequestLimiter, UnlimitedLimiter>();
@@ -100,7 +103,11 @@ public static partial class CharterHost
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>()));
         services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default);
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
         services.AddOpenApi("admin");
         settings.ConfigureServices?.Invoke(services);
 
