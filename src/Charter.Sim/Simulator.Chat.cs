@@ -28,6 +28,14 @@ public sealed partial class Simulator
         return (char)('A' + ExpectedIndex(question, optionCount));
     }
 
+    /// <summary>The option the simulator treats as correct for <paramref name="prompt"/>, or null when it is not multiple choice.</summary>
+    /// <remarks>Equivalent to <c>ExpectedChoice(prompt, CountOptions(prompt))</c>; ignores <c>metadata.sim_answer</c>.</remarks>
+    public static char? ExpectedAnswer(string prompt)
+    {
+        var count = CountOptions(prompt);
+        return count == 0 ? null : ExpectedChoice(prompt, count);
+    }
+
     /// <summary>Number of options (2..10) the simulator recognises in a prompt, or 0 when it is not multiple choice.</summary>
     /// <remarks>Options are lines starting with <c>A)</c>, <c>(A)</c>, <c>A.</c> or <c>A:</c> in order from A, or inline <c>(A) … (B) …</c>.</remarks>
     public static int CountOptions(string question)

@@ -75,6 +75,12 @@ public sealed partial class Simulator
         w.WriteEndObject();
     }
 
+    private static readonly string[] s_numberFields =
+    [
+        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate",
+        "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed",
+    ];
+
     private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
     private static SimError? ApplyField(ref Utf8JsonReader reader, string name, SimulatorOptions o)
@@ -98,6 +104,11 @@ public sealed partial class Simulator
             }
 
             return flagError;
+        }
+
+        if (Array.IndexOf(s_numberFields, name) < 0)
+        {
+            return SimError.InvalidValue(name, "unknown simulator option.");
         }
 
         var number = double.NaN;

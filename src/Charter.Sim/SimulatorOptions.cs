@@ -9,6 +9,9 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed class SimulatorOptions
 {
+    /// <summary>Conventional configuration section: <c>Simulator</c>.</summary>
+    public const string SectionName = "Simulator";
+
     /// <summary>Delay before the first token (and before a non-streamed response). Default 0.</summary>
     public int TimeToFirstTokenMs { get; set; }
 

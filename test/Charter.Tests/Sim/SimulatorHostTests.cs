@@ -115,6 +115,18 @@ public sealed class SimulatorHostTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
     }
 
+    [Fact]
+    public async Task Host_UnknownUrlAndHealth_404OpenAIShapeAndOk()
+    {
+        using var unknown = await Http.GetAsync("/v2/whatever", SimTestClient.Ct);
+        using var doc = JsonDocument.Parse(await unknown.Content.ReadAsStringAsync(SimTestClient.Ct));
+        var health = await Http.GetStringAsync("/healthz", SimTestClient.Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("unknown_url", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("ok", health);
+    }
+
     private async Task<HttpResponseMessage> Send(string path, string body, string? apiKey, string? requestId = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };

@@ -34,6 +34,27 @@ public sealed class SimulatorMultipleChoiceTests
     }
 
     [Fact]
+    public void ExpectedAnswer_MultipleChoiceOrNot_LetterOrNull()
+    {
+        const string question = "Pick one:\nA) x\nB) y\nC) z";
+
+        Assert.Equal(Simulator.ExpectedChoice(question, 3), Simulator.ExpectedAnswer(question));
+        Assert.Null(Simulator.ExpectedAnswer("Not a multiple-choice question."));
+    }
+
+    [Fact]
+    public void ExpectedChoice_ManyQuestions_EveryLetterUsed()
+    {
+        var counts = new int[4];
+        for (var i = 0; i < 400; i++)
+        {
+            counts[Simulator.ExpectedChoice($"Question {i}\nA) a\nB) b\nC) c\nD) d", 4) - 'A']++;
+        }
+
+        Assert.All(counts, c => Assert.InRange(c, 60, 140));
+    }
+
+    [Fact]
     public async Task Answer_MultipleChoice_SaysTheAnswerIsLetter()
     {
         using var client = new SimTestClient();
