@@ -47,7 +47,7 @@ public sealed partial class Simulator
     private static int ExpectedIndex(string question, int optionCount) =>
         (int)(SimHash.Mix(SimHash.OfString(question.Trim())) % (ulong)optionCount);
 
-    private SimResponse Chat(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence, bool drop)
+    private SimResponse Chat(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence, bool drop, bool streamError)
     {
         var chat = new ChatRequest();
         var error = ChatRequest.Parse(body, chat, request.Flavor != SimFlavor.AzureClassic);
@@ -76,7 +76,7 @@ public sealed partial class Simulator
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop),
+                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
             };
         }
 

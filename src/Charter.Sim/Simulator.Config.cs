@@ -59,6 +59,7 @@ public sealed partial class Simulator
         w.WriteNumber("rate_limit_rate"u8, o.RateLimitRate);
         w.WriteNumber("retry_after_seconds"u8, o.RetryAfterSeconds);
         w.WriteNumber("drop_rate"u8, o.DropRate);
+        w.WriteNumber("stream_error_rate"u8, o.StreamErrorRate);
         w.WriteBoolean("suspended_account"u8, o.SuspendedAccount);
         w.WriteStartObject("accuracy"u8);
         foreach (var pair in o.Accuracy)
@@ -77,7 +78,7 @@ public sealed partial class Simulator
 
     private static readonly string[] s_numberFields =
     [
-        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate",
+        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate", "streamerrorrate",
         "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed",
     ];
 
@@ -138,6 +139,9 @@ public sealed partial class Simulator
                 break;
             case "droprate":
                 o.DropRate = number;
+                break;
+            case "streamerrorrate":
+                o.StreamErrorRate = number;
                 break;
             case "defaultaccuracy":
                 o.DefaultAccuracy = number;

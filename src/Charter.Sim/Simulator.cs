@@ -130,7 +130,7 @@ public sealed partial class Simulator
         var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
         return request.Endpoint == SimEndpoint.Embeddings
             ? Embeddings(request, body, config, requestId, drop)
-            : Chat(request, body, config, requestId, sequence, drop);
+            : Chat(request, body, config, requestId, sequence, drop, options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate);
     }
 
     /// <summary>Writes <c>{"count":N,"request_ids":[…]}</c>.</summary>

@@ -83,6 +83,18 @@ public sealed class SimulatorFaultTests
     }
 
     [Fact]
+    public async Task StreamErrorRateOne_ErrorEventHalfWayAndNoDone()
+    {
+        using var client = new SimTestClient(new SimulatorOptions { StreamErrorRate = 1 });
+        var events = SimTestClient.Events(await client.StreamAsync(SimTestClient.Chat("Hello", extra: ",\"stream\":true")));
+
+        Assert.DoesNotContain("[DONE]", events);
+        using var last = System.Text.Json.JsonDocument.Parse(events[^1]);
+        Assert.Equal("server_error", last.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.True(events.Count > 2);
+    }
+
+    [Fact]
     public async Task Config_RuntimeChange_AppliesToNextRequestAndResetRestores()
     {
         using var client = new SimTestClient();
