@@ -59,6 +59,7 @@ public sealed partial class Simulator
         w.WriteNumber("rate_limit_rate"u8, o.RateLimitRate);
         w.WriteNumber("retry_after_seconds"u8, o.RetryAfterSeconds);
         w.WriteNumber("drop_rate"u8, o.DropRate);
+        w.WriteNumber("stream_error_rate"u8, o.StreamErrorRate);
         w.WriteBoolean("suspended_account"u8, o.SuspendedAccount);
         w.WriteStartObject("accuracy"u8);
         foreach (var pair in o.Accuracy)
@@ -74,6 +75,12 @@ public sealed partial class Simulator
         w.WriteBoolean("azure_content_filter_annotations"u8, o.AzureContentFilterAnnotations);
         w.WriteEndObject();
     }
+
+    private static readonly string[] s_numberFields =
+    [
+        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate", "streamerrorrate",
+        "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed",
+    ];
 
     private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
@@ -98,6 +105,11 @@ public sealed partial class Simulator
             }
 
             return flagError;
+        }
+
+        if (Array.IndexOf(s_numberFields, name) < 0)
+        {
+            return SimError.InvalidValue(name, "unknown simulator option.");
         }
 
         var number = double.NaN;
@@ -127,6 +139,9 @@ public sealed partial class Simulator
                 break;
             case "droprate":
                 o.DropRate = number;
+                break;
+            case "streamerrorrate":
+                o.StreamErrorRate = number;
                 break;
             case "defaultaccuracy":
                 o.DefaultAccuracy = number;

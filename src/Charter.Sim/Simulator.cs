@@ -14,6 +14,9 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     private readonly SimulatorOptions _initial;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
@@ -127,7 +130,7 @@ public sealed partial class Simulator
         var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
         return request.Endpoint == SimEndpoint.Embeddings
             ? Embeddings(request, body, config, requestId, drop)
-            : Chat(request, body, config, requestId, sequence, drop);
+            : Chat(request, body, config, requestId, sequence, drop, options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate);
     }
 
     /// <summary>Writes <c>{"count":N,"request_ids":[…]}</c>.</summary>
@@ -155,12 +158,25 @@ public sealed partial class Simulator
     private static SimResponse Error(SimError error, string requestId, int retryAfter = -1)
     {
         var body = new PooledBufferWriter(512);
-        using (var w = new Utf8JsonWriter(body, ChatWriter.WriterOptions))
+        var w = RentWriter(body);
+        WriteError(w, error);
+        w.Flush();
+        return new SimResponse { StatusCode = error.Status, Body = body, RequestId = requestId, RetryAfterSeconds = retryAfter };
+    }
+
+    /// <summary>A per-thread <see cref="Utf8JsonWriter"/> reset onto <paramref name="output"/>; only for synchronous writes.</summary>
+    internal static Utf8JsonWriter RentWriter(PooledBufferWriter output)
+    {
+        var writer = t_writer;
+        if (writer is null)
         {
-            WriteError(w, error);
+            writer = new Utf8JsonWriter(output, ChatWriter.WriterOptions);
+            t_writer = writer;
+            return writer;
         }
 
-        return new SimResponse { StatusCode = error.Status, Body = body, RequestId = requestId, RetryAfterSeconds = retryAfter };
+        writer.Reset(output);
+        return writer;
     }
 
     internal static void WriteError(Utf8JsonWriter w, SimError error)
@@ -190,11 +206,9 @@ public sealed partial class Simulator
     private static SimResponse Json<TState>(string requestId, Action<Utf8JsonWriter, TState> write, TState state, TimeSpan delay = default, bool drop = false)
     {
         var body = new PooledBufferWriter(2048);
-        using (var w = new Utf8JsonWriter(body, ChatWriter.WriterOptions))
-        {
-            write(w, state);
-        }
-
+        var w = RentWriter(body);
+        write(w, state);
+        w.Flush();
         return new SimResponse { Body = body, RequestId = requestId, Delay = delay, Drop = drop };
     }
 
