@@ -24,10 +24,6 @@ public sealed partial class PolicySet
             p = -1;
             matches.Add(PolicyMatch.From("purpose", _unknownPurpose, null));
         }
-        else if (_forbidden[p].Effect == PolicyEffect.Deny)
-        {
-            matches.Add(PolicyMatch.From("purpose", _forbidden[p], null));
-        }
 
         foreach (var terms in ApplicableTerms(in request))
         {
@@ -36,6 +32,11 @@ public sealed partial class PolicySet
             {
                 terms.CollectViolations(p, in request, _requireJurisdiction, matches);
             }
+        }
+
+        if (p >= 0 && _forbidden[p].Effect == PolicyEffect.Deny)
+        {
+            matches.Add(PolicyMatch.From("purpose", _forbidden[p], null));
         }
 
         var matchedRules = new List<int>();

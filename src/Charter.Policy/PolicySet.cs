@@ -10,10 +10,10 @@ namespace Charter.Policy;
 /// Evaluation order (the first denial in this order decides; see docs/policy.md):
 /// <code>
 /// 1 purpose declared and recognised        else deny charter_purpose_unknown
-/// 2 purpose not forbidden by the org       else deny charter_policy_denied  (org.forbidden.&lt;purpose&gt;)
-/// 3 provider terms (kind, then account):   prohibited/permitted purposes  → charter_policy_denied
+/// 2 provider terms (kind, then account):   prohibited/permitted purposes  → charter_policy_denied
 ///                                          jurisdiction allow-list        → charter_jurisdiction_denied
 ///                                          parameter limits               → charter_policy_denied
+/// 3 purpose not forbidden by the org       else deny charter_policy_denied  (org.forbidden.&lt;purpose&gt;)
 /// 4 organization rules: every matching rule not suppressed by another matching rule's overrides;
 ///   the most severe effect wins (deny &gt; flag &gt; allow), ties go to the first rule in file order
 /// 5 no rule matched → settings.default_effect (org.default)
@@ -140,12 +140,6 @@ public sealed partial class PolicySet
             return _unknownPurpose;
         }
 
-        var forbidden = _forbidden[p];
-        if (forbidden.Effect == PolicyEffect.Deny)
-        {
-            return forbidden;
-        }
-
         var kind = (int)request.Provider;
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)kind, (uint)ProviderKinds.Count, nameof(request));
 
@@ -168,6 +162,12 @@ public sealed partial class PolicySet
                     return verdict;
                 }
             }
+        }
+
+        var forbidden = _forbidden[p];
+        if (forbidden.Effect == PolicyEffect.Deny)
+        {
+            return forbidden;
         }
 
         var candidates = _candidates[(kind * _purposeCount) + p];
