@@ -197,6 +197,12 @@ internal static class PolicyCommands
         var d = x.Decision;
         var color = d.Effect switch { PolicyEffect.Deny => "red", PolicyEffect.Flag => "yellow", _ => "green" };
         var inv = CultureInfo.InvariantCulture;
+        if (Console.IsOutputRedirected)
+        {
+            // Piped into a file or a README: do not wrap lines at the default 80 columns.
+            AnsiConsole.Profile.Width = 1000;
+        }
+
         AnsiConsole.MarkupLine($"[bold]Policy version[/] {x.PolicyVersion}");
         AnsiConsole.MarkupLine("[bold]Request[/]        " + Markup.Escape(
             $"key={r.KeyId} team={r.TeamId ?? "-"} purpose={r.Purpose} provider={r.Provider.ToWireName()} account={r.AccountId ?? "-"} " +

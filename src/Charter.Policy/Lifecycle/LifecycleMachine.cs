@@ -7,15 +7,27 @@ namespace Charter.Policy.Lifecycle;
 /// <summary>The lifecycle state machine for keys, teams and provider accounts: a pure function from (lifecycle, command, now) to a result.</summary>
 /// <remarks>
 /// <code>
-///                 review                 suspend(reason, measures, deadline)
-///   ┌────────┐ ───────────▶ ┌──────────────┐ ───────────▶ ┌───────────┐ ◀─┐ complete_measure(i)
-///   │ active │              │ under_review │              │ suspended │ ──┘
-///   └────────┘ ◀─────────── └──────────────┘              └───────────┘
-///     ▲   │      reinstate                                  │   │   │ deadline_expired (past deadline, measures open)
-///     │   └─────────────── suspend ───────────────────────▶ │   │   ▼
-///     └──────────────────── reinstate (all measures done) ──┘   │  banned (terminal)  ◀── ban (from any non-terminal)
-///                                                                │  revoked (keys only, terminal) ◀── revoke
-///   holds (geo, budget, provider_suspended): place_hold / clear_hold in any non-terminal state; they stack.
+///                         review
+///            ┌────────┐ ───────────▶ ┌──────────────┐
+///            │ active │              │ under_review │
+///            │        │ ◀─────────── │              │
+///            └────────┘   reinstate  └──────────────┘
+///              │   ▲                        │
+///      suspend │   │ reinstate              │ suspend
+///              ▼   │ (all measures done)    ▼
+///            ┌────────────────────────────────────────┐ ◀─┐
+///            │ suspended (measures open|done,         │   │ complete_measure(i)
+///            │            deadline)                   │ ──┘
+///            └────────────────────────────────────────┘
+///                          │ deadline_expired (deadline passed, measures open)
+///                          ▼
+///   ban    (active | under_review | suspended) ──▶ banned   (terminal)
+///   revoke (keys only; any non-terminal state) ──▶ revoked  (terminal)
+///
+///   holds, orthogonal to the state, in any non-terminal state: place_hold(h) / clear_hold(h),
+///   h ∈ {geo, budget, provider_suspended}; they stack and clear independently.
+///
+///   AccessAllowed = state == active &amp;&amp; holds == ∅
 /// </code>
 /// </remarks>
 public static class LifecycleMachine

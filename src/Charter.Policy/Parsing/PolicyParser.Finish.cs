@@ -58,7 +58,7 @@ internal sealed partial class PolicyParser
                 {
                     reader.Error(node, $"rule '{ruleId}' cannot override itself");
                 }
-                else if (!ruleIds.ContainsKey(value))
+                else if (!_declaredRuleIds.Contains(value))
                 {
                     reader.Error(node, $"overrides: unknown rule id '{value}'");
                 }

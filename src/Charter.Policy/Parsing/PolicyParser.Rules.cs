@@ -84,6 +84,12 @@ internal sealed partial class PolicyParser
             reader.Error(map, $"rule '{id}': a {effect.Value.ToString().ToLowerInvariant()} rule needs a 'message:' telling the caller why");
         }
 
+        if (id is not null)
+        {
+            // Remember the id even when the rule is invalid, so overrides naming it do not cascade into more errors.
+            _declaredRuleIds.Add(id);
+        }
+
         if (id is null || effect is null)
         {
             return null;

@@ -19,6 +19,7 @@ internal sealed partial class PolicyParser
     private readonly List<PolicyError> _errors = [];
     private readonly List<(string Value, YamlReader Reader, YamlNode Node, string What)> _purposeRefs = [];
     private readonly List<(string Value, YamlReader Reader, YamlNode Node, string RuleId)> _ruleRefs = [];
+    private readonly HashSet<string> _declaredRuleIds = new(StringComparer.Ordinal);
     private readonly List<OrganizationDocument> _organizations = [];
     private readonly List<ProviderTermsDocument> _terms = [];
 

@@ -176,4 +176,50 @@ public sealed class PolicyLoaderTests
         Assert.False(result.Succeeded);
         Assert.Contains("does not exist", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void LoadFromSources_OverrideOfInvalidRule_OnlyTheRealErrorReported()
+    {
+        const string org = """
+            kind: organization
+            purposes:
+              evaluation: "Evaluating models."
+            rules:
+              - id: broken
+                effect: sometimes
+              - id: exception
+                effect: allow
+                overrides: [broken]
+            """;
+
+        var result = PolicyLoader.LoadFromSources([new("org.yaml", org)]);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(6, error.Line);
+    }
+
+    [Fact]
+    public void LoadFromSources_SeveralDocumentsInOneFile_AllLoaded()
+    {
+        var text = PolicyTestData.MinimalOrganization + """
+
+            ---
+            kind: provider-terms
+            id: t1
+            provider: openai
+            source: "a"
+            prohibited_purposes: [testing]
+            ---
+            kind: provider-terms
+            id: t2
+            provider: anthropic
+            source: "b"
+            """;
+
+        var result = PolicyLoader.LoadFromSources([new("all.yaml", text)]);
+
+        Assert.True(result.Succeeded, string.Join(Environment.NewLine, result.Errors));
+        Assert.Equal(2, result.Set!.TermsCount);
+        Assert.Equal("t1.prohibited.testing", result.Set.Decide(PolicyTestData.Request("testing")).RuleId);
+    }
 }
