@@ -16,6 +16,7 @@ internal static class CliApp
         root.Subcommands.Add(KeysCommands.Create());
         root.Subcommands.Add(LogsCommands.Create());
         root.Subcommands.Add(Commands.SimCommands.Create());
+        root.Subcommands.Add(Commands.PolicyCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
