@@ -3,7 +3,7 @@
 namespace Charter.Accounting;
 
 /// <summary>UTC budget periods: day and calendar-month numbers and when they end.</summary>
-internal static class BudgetPeriods
+public static class BudgetPeriods
 {
     /// <summary>Days since 1970-01-01 (UTC).</summary>
     public static long DayIndex(long unixMs) => unixMs / 86_400_000;

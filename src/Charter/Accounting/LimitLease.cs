@@ -6,7 +6,8 @@ namespace Charter.Accounting;
 /// <remarks>A default lease (<see cref="IsActive"/> false) is a no-op to complete.</remarks>
 public readonly struct LimitLease
 {
-    internal LimitLease(AdmissionRequest request, long bucket, long leaseId, bool keyConcurrency, bool teamConcurrency, bool local)
+    /// <summary>Creates an active lease (for <see cref="ILimitStore"/> implementations).</summary>
+    public LimitLease(AdmissionRequest request, long bucket, long leaseId, bool keyConcurrency, bool teamConcurrency, bool local)
     {
         KeyId = request.KeyId;
         TeamId = request.TeamId;
@@ -34,11 +35,15 @@ public readonly struct LimitLease
     /// <summary>True when the in-process store admitted it (directly or as the Redis fallback).</summary>
     public bool IsLocal { get; }
 
-    internal long Bucket { get; }
+    /// <summary>The window bucket the estimate was charged to.</summary>
+    public long Bucket { get; }
 
-    internal long LeaseId { get; }
+    /// <summary>Store-specific lease number (identifies the concurrency slot).</summary>
+    public long LeaseId { get; }
 
-    internal bool HoldsKeyConcurrency { get; }
+    /// <summary>True when the lease holds one of the key's concurrency slots.</summary>
+    public bool HoldsKeyConcurrency { get; }
 
-    internal bool HoldsTeamConcurrency { get; }
+    /// <summary>True when the lease holds one of the team's concurrency slots.</summary>
+    public bool HoldsTeamConcurrency { get; }
 }

@@ -83,7 +83,8 @@ public readonly record struct RateLimitHeaders(
         return minutes > 0 ? string.Create(CultureInfo.InvariantCulture, $"{minutes}m{seconds}") : seconds;
     }
 
-    internal static RateLimitHeaders Pick(in RateLimitHeaders key, in RateLimitHeaders team)
+    /// <summary>Combines a key's and its team's values: per dimension, the subject with fewer units remaining.</summary>
+    public static RateLimitHeaders Pick(in RateLimitHeaders key, in RateLimitHeaders team)
     {
         var useTeamRequests = team.HasRequestLimit && (!key.HasRequestLimit || team.RemainingRequests < key.RemainingRequests);
         var useTeamTokens = team.HasTokenLimit && (!key.HasTokenLimit || team.RemainingTokens < key.RemainingTokens);
