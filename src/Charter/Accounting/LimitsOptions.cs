@@ -12,11 +12,11 @@ public sealed class LimitsOptions
 
     /// <summary>Limits of a key that has none of its own. Default: unlimited.</summary>
     [ConfigurationKeyName("key_defaults")]
-    public LimitSet KeyDefaults { get; set; } = LimitSet.Unlimited;
+    public LimitSet KeyDefaults { get; set; } = new();
 
     /// <summary>Limits of a team that has none of its own. Default: unlimited.</summary>
     [ConfigurationKeyName("team_defaults")]
-    public LimitSet TeamDefaults { get; set; } = LimitSet.Unlimited;
+    public LimitSet TeamDefaults { get; set; } = new();
 
     /// <summary>
     /// When Redis is unreachable: <c>fail_closed</c> refuses requests, <c>fail_open_local</c> falls back to the
