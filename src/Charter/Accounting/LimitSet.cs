@@ -11,6 +11,11 @@ namespace Charter.Accounting;
 /// </remarks>
 public sealed record LimitSet
 {
+    private readonly decimal _dailyBudgetUsd;
+    private readonly long _dailyBudgetNanoUsd;
+    private readonly decimal _monthlyBudgetUsd;
+    private readonly long _monthlyBudgetNanoUsd;
+
     /// <summary>A set without any limit.</summary>
     public static LimitSet Unlimited { get; } = new();
 
@@ -28,17 +33,33 @@ public sealed record LimitSet
 
     /// <summary>Spend allowed per UTC day in US dollars (0 = unlimited).</summary>
     [ConfigurationKeyName("daily_budget_usd")]
-    public decimal DailyBudgetUsd { get; init; }
+    public decimal DailyBudgetUsd
+    {
+        get => _dailyBudgetUsd;
+        init
+        {
+            _dailyBudgetUsd = value;
+            _dailyBudgetNanoUsd = Money.ToNanoUsd(value);
+        }
+    }
 
     /// <summary>Spend allowed per UTC calendar month in US dollars (0 = unlimited).</summary>
     [ConfigurationKeyName("monthly_budget_usd")]
-    public decimal MonthlyBudgetUsd { get; init; }
+    public decimal MonthlyBudgetUsd
+    {
+        get => _monthlyBudgetUsd;
+        init
+        {
+            _monthlyBudgetUsd = value;
+            _monthlyBudgetNanoUsd = Money.ToNanoUsd(value);
+        }
+    }
 
-    /// <summary>The daily budget in nano-dollars, the unit of the spend counters.</summary>
-    public long DailyBudgetNanoUsd => Money.ToNanoUsd(DailyBudgetUsd);
+    /// <summary>The daily budget in nano-dollars, the unit of the spend counters (computed once, not per request).</summary>
+    public long DailyBudgetNanoUsd => _dailyBudgetNanoUsd;
 
     /// <summary>The monthly budget in nano-dollars, the unit of the spend counters.</summary>
-    public long MonthlyBudgetNanoUsd => Money.ToNanoUsd(MonthlyBudgetUsd);
+    public long MonthlyBudgetNanoUsd => _monthlyBudgetNanoUsd;
 
     /// <summary>True when no field sets a limit.</summary>
     public bool IsUnlimited => RequestsPerMinute <= 0 && TokensPerMinute <= 0 && MaxConcurrentRequests <= 0
