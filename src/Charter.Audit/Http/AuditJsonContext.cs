@@ -1,0 +1,16 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json.Serialization;
+
+namespace Charter.Audit.Http;
+
+/// <summary>Source-generated JSON for the audit API (snake_case).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(PublicKeyResponse))]
+[JsonSerializable(typeof(InclusionProofResponse))]
+[JsonSerializable(typeof(ConsistencyProofResponse))]
+[JsonSerializable(typeof(EntriesResponse))]
+[JsonSerializable(typeof(AuditErrorResponse))]
+internal sealed partial class AuditJsonContext : JsonSerializerContext
+{
+}
