@@ -1,0 +1,15 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json.Serialization;
+
+namespace Charter.Audit.Export;
+
+/// <summary>Source-generated JSON for bundle files (snake_case).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(BundleManifest))]
+[JsonSerializable(typeof(BundleEntry))]
+[JsonSerializable(typeof(List<BundleConsistency>))]
+[JsonSerializable(typeof(AuditSummary))]
+internal sealed partial class BundleJsonContext : JsonSerializerContext
+{
+}
