@@ -59,7 +59,7 @@ public static class BundleExporter
                 var ids = MerkleProofPlan.NodesFor(MerkleProofPlan.InclusionRanges(leaf.Index, checkpoint.Size), out var counts);
                 var proof = MerkleProofPlan.Assemble(await store.GetNodeHashesAsync(ids, cancellationToken).ConfigureAwait(false), counts);
                 var entry = new BundleEntry(leaf.Index, Encoding.UTF8.GetString(leaf.Data), Convert.ToBase64String(leaf.Hash), ToBase64(proof));
-                await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, BundleJsonContext.Default.BundleEntry), cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, BundleJsonContext.Readable.BundleEntry), cancellationToken).ConfigureAwait(false);
                 await stream.WriteAsync(s_newline, cancellationToken).ConfigureAwait(false);
                 summary.Add(leaf.Index, e);
                 selected++;
@@ -98,9 +98,9 @@ public static class BundleExporter
             }
         }
 
-        await writer.WriteAsync(BundleLayout.Consistency, JsonSerializer.SerializeToUtf8Bytes(consistency, BundleJsonContext.Default.ListBundleConsistency)).ConfigureAwait(false);
+        await writer.WriteAsync(BundleLayout.Consistency, JsonSerializer.SerializeToUtf8Bytes(consistency, BundleJsonContext.Readable.ListBundleConsistency)).ConfigureAwait(false);
         var built = summary.Build();
-        await writer.WriteAsync(BundleLayout.SummaryJson, JsonSerializer.SerializeToUtf8Bytes(built, BundleJsonContext.Default.AuditSummary)).ConfigureAwait(false);
+        await writer.WriteAsync(BundleLayout.SummaryJson, JsonSerializer.SerializeToUtf8Bytes(built, BundleJsonContext.Readable.AuditSummary)).ConfigureAwait(false);
 
         var manifest = new BundleManifest(
             BundleLayout.Format,
@@ -112,7 +112,7 @@ public static class BundleExporter
             new BundleFilter(Format(filter.From), Format(filter.To), filter.Team, filter.Key, filter.Provider),
             new SortedDictionary<string, string>(writer.Hashes, StringComparer.Ordinal));
         await writer.WriteAsync(BundleLayout.SummaryHtml, Encoding.UTF8.GetBytes(SummaryHtml.Render(built, manifest)), hashed: false).ConfigureAwait(false);
-        await writer.WriteAsync(BundleLayout.Manifest, JsonSerializer.SerializeToUtf8Bytes(manifest, BundleJsonContext.Default.BundleManifest), hashed: false).ConfigureAwait(false);
+        await writer.WriteAsync(BundleLayout.Manifest, JsonSerializer.SerializeToUtf8Bytes(manifest, BundleJsonContext.Readable.BundleManifest), hashed: false).ConfigureAwait(false);
         return new BundleExportResult(true, selected, checkpoint.Size, null);
     }
 

@@ -1,5 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Charter.Audit.Export;
@@ -12,4 +14,11 @@ namespace Charter.Audit.Export;
 [JsonSerializable(typeof(AuditSummary))]
 internal sealed partial class BundleJsonContext : JsonSerializerContext
 {
+    /// <summary>Same contract, but only JSON's mandatory escapes, so leaf text in entries.jsonl stays readable.</summary>
+    public static BundleJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

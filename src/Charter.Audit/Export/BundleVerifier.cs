@@ -36,7 +36,7 @@ public static class BundleVerifier
         try
         {
             var bytes = bundle.ReadAllBytes(BundleLayout.Manifest);
-            manifest = bytes is null ? null : JsonSerializer.Deserialize(bytes, BundleJsonContext.Default.BundleManifest);
+            manifest = bytes is null ? null : JsonSerializer.Deserialize(bytes, BundleJsonContext.Readable.BundleManifest);
         }
         catch (JsonException ex)
         {
@@ -135,7 +135,7 @@ public static class BundleVerifier
         BundleEntry? entry;
         try
         {
-            entry = JsonSerializer.Deserialize(line, BundleJsonContext.Default.BundleEntry);
+            entry = JsonSerializer.Deserialize(line, BundleJsonContext.Readable.BundleEntry);
         }
         catch (JsonException)
         {
@@ -201,7 +201,7 @@ public static class BundleVerifier
         List<BundleConsistency>? list;
         try
         {
-            list = bytes is null ? null : JsonSerializer.Deserialize(bytes, BundleJsonContext.Default.ListBundleConsistency);
+            list = bytes is null ? null : JsonSerializer.Deserialize(bytes, BundleJsonContext.Readable.ListBundleConsistency);
         }
         catch (JsonException)
         {
@@ -247,7 +247,7 @@ public static class BundleVerifier
 
         try
         {
-            var rebuilt = JsonSerializer.SerializeToUtf8Bytes(summary.Build(), BundleJsonContext.Default.AuditSummary);
+            var rebuilt = JsonSerializer.SerializeToUtf8Bytes(summary.Build(), BundleJsonContext.Readable.AuditSummary);
             if (!CanonicalJson.Canonicalize(stored).AsSpan().SequenceEqual(CanonicalJson.Canonicalize(rebuilt)))
             {
                 problems.Add("summary.json does not match the summary rebuilt from entries.jsonl");

@@ -48,7 +48,7 @@ public static class AuditApi
         }
 
         var body = new PublicKeyResponse(log.Origin, key.Text, key.KeyId.ToString("x8", CultureInfo.InvariantCulture), Convert.ToBase64String(key.PublicKeyBytes), all);
-        return Results.Json(body, AuditJsonContext.Default.PublicKeyResponse);
+        return Results.Json(body, AuditJsonContext.Readable.PublicKeyResponse);
     }
 
     private static async Task<IResult> GetCheckpointAsync(HttpContext context)
@@ -87,7 +87,7 @@ public static class AuditApi
         var proof = await log.GetInclusionProofAsync(index, size, context.RequestAborted).ConfigureAwait(false);
         var leaf = await log.GetEntriesAsync(index, index + 1, context.RequestAborted).ConfigureAwait(false);
         var leafHash = leaf.Count == 1 ? Convert.ToBase64String(leaf[0].Hash) : string.Empty;
-        return Results.Json(new InclusionProofResponse(index, size, leafHash, ToBase64(proof)), AuditJsonContext.Default.InclusionProofResponse);
+        return Results.Json(new InclusionProofResponse(index, size, leafHash, ToBase64(proof)), AuditJsonContext.Readable.InclusionProofResponse);
     }
 
     private static async Task<IResult> GetConsistencyAsync(HttpContext context)
@@ -110,7 +110,7 @@ public static class AuditApi
         }
 
         var proof = await log.GetConsistencyProofAsync(from, to, context.RequestAborted).ConfigureAwait(false);
-        return Results.Json(new ConsistencyProofResponse(from, to, ToBase64(proof)), AuditJsonContext.Default.ConsistencyProofResponse);
+        return Results.Json(new ConsistencyProofResponse(from, to, ToBase64(proof)), AuditJsonContext.Readable.ConsistencyProofResponse);
     }
 
     private static async Task<IResult> GetEntriesAsync(HttpContext context)
@@ -140,7 +140,7 @@ public static class AuditApi
             entries.Add(new EntryResponse(leaf.Index, Convert.ToBase64String(leaf.Hash), System.Text.Encoding.UTF8.GetString(leaf.Data)));
         }
 
-        return Results.Json(new EntriesResponse(start, end, entries), AuditJsonContext.Default.EntriesResponse);
+        return Results.Json(new EntriesResponse(start, end, entries), AuditJsonContext.Readable.EntriesResponse);
     }
 
     private static async ValueTask<IResult?> DenyAsync(HttpContext context)
@@ -178,5 +178,5 @@ public static class AuditApi
     }
 
     private static IResult Error(int status, string code, string message) =>
-        Results.Json(new AuditErrorResponse(new AuditError(code, message)), AuditJsonContext.Default.AuditErrorResponse, statusCode: status);
+        Results.Json(new AuditErrorResponse(new AuditError(code, message)), AuditJsonContext.Readable.AuditErrorResponse, statusCode: status);
 }

@@ -1,5 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Charter.Audit.Http;
@@ -13,4 +15,10 @@ namespace Charter.Audit.Http;
 [JsonSerializable(typeof(AuditErrorResponse))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext
 {
+    /// <summary>Same contract with only JSON's mandatory escapes, so leaf text stays readable.</summary>
+    public static AuditJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 }

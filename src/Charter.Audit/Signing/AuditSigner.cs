@@ -101,7 +101,7 @@ public sealed class AuditSigner : IDisposable
     private static AuditSigner Load(string path)
     {
         var text = File.ReadAllText(path).Trim();
-        var parts = text.StartsWith(Prefix, StringComparison.Ordinal) ? text[Prefix.Length..].Split('+') : [];
+        var parts = text.StartsWith(Prefix, StringComparison.Ordinal) ? text[Prefix.Length..].Split('+', 3) : [];
         if (parts.Length != 3)
         {
             throw new InvalidDataException($"{path} is not a signed-note private key.");
