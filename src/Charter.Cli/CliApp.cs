@@ -17,6 +17,7 @@ internal static class CliApp
         root.Subcommands.Add(LogsCommands.Create());
         root.Subcommands.Add(Commands.SimCommands.Create());
         root.Subcommands.Add(Commands.PolicyCommands.Create());
+        root.Subcommands.Add(Commands.AuditCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
