@@ -21,6 +21,7 @@ public static class DetectionBacktest
         Array.Sort(order);
         var engine = new DetectionEngine(options);
         var findings = new List<DetectionFinding>();
+        var cpuStart = Process.GetCurrentProcess().TotalProcessorTime;
         var sw = Stopwatch.StartNew();
         foreach (var (_, index) in order)
         {
@@ -31,6 +32,7 @@ public static class DetectionBacktest
         }
 
         sw.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuStart;
         var keys = new List<SubjectRisk>();
         var teams = new List<SubjectRisk>();
         foreach (var s in engine.Snapshot())
@@ -40,7 +42,7 @@ public static class DetectionBacktest
 
         keys.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         teams.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return new BacktestReport(keys, teams, findings, list.Count, sw.Elapsed, labels is null ? null : Score(keys, labels));
+        return new BacktestReport(keys, teams, findings, list.Count, sw.Elapsed, cpu, labels is null ? null : Score(keys, labels));
     }
 
     /// <summary>Precision, recall, false-positive rate and median requests until flagged over labelled keys.</summary>
@@ -129,6 +131,7 @@ public static class DetectionBacktest
 
         w.WriteNumber("flagged_keys", flagged);
         w.WriteNumber("records_per_second", Math.Round(report.RecordsPerSecond));
+        w.WriteNumber("records_per_cpu_second", Math.Round(report.RecordsPerCpuSecond));
         if (report.Metrics is { } m)
         {
             w.WriteNumber("true_positives", m.TruePositives);

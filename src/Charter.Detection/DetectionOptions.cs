@@ -17,8 +17,11 @@ public sealed class DetectionOptions
     /// <summary>Baseline window (own baseline, 24 h activity profile). Default 7 d.</summary>
     public TimeSpan BaselineWindow { get; init; } = TimeSpan.FromDays(7);
 
-    /// <summary>Minimum (decayed) requests in the main window before a subject is scored. Default 25.</summary>
+    /// <summary>Minimum requests observed before a subject is scored at all. Default 25.</summary>
     public double MinEvidence { get; init; } = 25;
+
+    /// <summary>Requests before the coverage-sweep signal counts fully (it ramps up linearly). Default 150.</summary>
+    public int CoverageWarmup { get; init; } = 150;
 
     /// <summary>A completion is "generative" when it has at least this many tokens... Default 300.</summary>
     public int GenerativeMinCompletionTokens { get; init; } = 300;
@@ -41,8 +44,8 @@ public sealed class DetectionOptions
     /// <summary>Signal weights (risk = min(1, Σ weight × signal)); index by <see cref="DetectionSignal"/>.</summary>
     public IReadOnlyList<double> Weights { get; init; } = DefaultWeights;
 
-    /// <summary>Share of attributed requests (system prompt and end-user id) halves the generic signals. Default 0.5.</summary>
-    public double AttributionDamping { get; init; } = 0.5;
+    /// <summary>Share of attributed requests (system prompt and end-user id) damps the generic signals by up to this factor. Default 0.6.</summary>
+    public double AttributionDamping { get; init; } = 0.6;
 
     /// <summary>Sample request ids kept per subject. Default 5.</summary>
     public int SampleRequestIds { get; init; } = 5;
@@ -53,9 +56,9 @@ public sealed class DetectionOptions
     /// <summary>Policy thresholds and actions.</summary>
     public DetectionActionOptions Actions { get; init; } = new();
 
-    /// <summary>Weights: volume .05, output_ratio .30, template .05, coverage .10, reasoning .30, dataset .40,
+    /// <summary>Weights: volume .05, output_ratio .20, template .05, coverage .35, reasoning .30, dataset .40,
     /// logit .45, sampling .35, timing .10, fan_out .15, purpose_mismatch .40.</summary>
-    public static IReadOnlyList<double> DefaultWeights { get; } = [0.05, 0.30, 0.05, 0.10, 0.30, 0.40, 0.45, 0.35, 0.10, 0.15, 0.40];
+    public static IReadOnlyList<double> DefaultWeights { get; } = [0.05, 0.20, 0.05, 0.35, 0.30, 0.40, 0.45, 0.35, 0.10, 0.15, 0.40];
 
     /// <summary>Checks the options; returns every problem found (empty when valid).</summary>
     public IReadOnlyList<string> Validate()

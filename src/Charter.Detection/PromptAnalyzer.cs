@@ -15,49 +15,63 @@ internal static class PromptAnalyzer
     /// <summary>Words at the start of a prompt that identify its template.</summary>
     public const int TemplateWords = 4;
 
-    private const int MaxWords = 96;
+    private const int SimHashWords = 48;
+    private static readonly ulong[] BitLanes = BuildBitLanes();
     private const int MaxChars = 2048;
 
     // Phrases asking for the model's reasoning trace. Kept generic (no dev-set template wording).
-    private static readonly SearchValues<string> ReasoningPhrases = SearchValues.Create(
+    // ASCII phrases are matched case-insensitively (vectorised); non-ASCII ones ordinally in their usual casings.
+    private static readonly SearchValues<string> ReasoningAscii = SearchValues.Create(
         [
             "step by step", "step-by-step", "chain of thought", "chain-of-thought", "reasoning", "rationale",
             "think carefully", "think through", "think aloud", "think out loud", "let's think", "every step",
             "each step", "show your work", "show all work", "show the work", "work it out", "explain why",
-            "thought process", "<think>", "scratchpad",
-            "paso a paso", "razonamiento", "étape par étape", "raisonnement", "schritt für schritt", "begründung",
-            "passo a passo", "ragionamento", "raciocínio", "一步一步", "逐步", "推理", "思考过程", "段階的", "ステップバイステップ",
+            "thought process", "<think>", "scratchpad", "paso a paso", "razonamiento", "raisonnement",
+            "passo a passo", "ragionamento", "begrundung", "schritt fur schritt",
         ],
         StringComparison.OrdinalIgnoreCase);
 
-    // Phrases asking the model to produce training data.
-    private static readonly SearchValues<string> DatasetPhrases = SearchValues.Create(
+    private static readonly SearchValues<string> ReasoningOther = SearchValues.Create(
+        [
+            "étape par étape", "Étape par étape", "schritt für schritt", "Schritt für Schritt", "Begründung", "raciocínio",
+            "Raciocínio", "一步一步", "逐步", "推理", "思考过程", "段階的", "ステップバイステップ", "пошагово", "Пошагово", "рассуждени",
+        ],
+        StringComparison.Ordinal);
+
+    private static readonly SearchValues<string> DatasetAscii = SearchValues.Create(
         [
             "dataset", "data set", "training data", "training example", "training set", "train a model", "training corpus",
             "fine-tun", "finetun", "fine tun", "instruction-response", "instruction/response", "instruction and response",
             "instruction-output", "prompt-response", "prompt/response", "prompt-completion", "prompt/completion",
             "question-answer pair", "question/answer pair", "q&a pair", "qa pair", "input-output pair", "pairs of",
             "jsonl", "json lines", "synthetic data", "distill", "sft data", "preference data", "chosen and rejected",
-            "datos de entrenamiento", "conjunto de datos", "ejemplos de entrenamiento", "données d'entraînement",
-            "jeu de données", "exemples d'entraînement", "trainingsdaten", "datensatz", "trainingsbeispiele",
-            "dados de treino", "dados de treinamento", "conjunto de dados", "训练数据", "数据集", "微调", "训练样本",
-            "学習データ", "データセット",
+            "datos de entrenamiento", "conjunto de datos", "ejemplos de entrenamiento", "jeu de donn",
+            "trainingsdaten", "datensatz", "trainingsbeispiele", "dados de treino", "dados de treinamento", "conjunto de dados",
         ],
         StringComparison.OrdinalIgnoreCase);
+
+    private static readonly SearchValues<string> DatasetOther = SearchValues.Create(
+        [
+            "données d'entraînement", "exemples d'entraînement", "训练数据", "数据集", "微调", "训练样本", "学習データ", "データセット",
+            "обучающ", "датасет", "набор данных",
+        ],
+        StringComparison.Ordinal);
 
     public static PromptFeatures Analyze(string prompt)
     {
         var text = prompt.AsSpan(0, Math.Min(prompt.Length, MaxChars));
-        Span<int> bits = stackalloc int[64];
-        bits.Clear();
+        var asciiLower = System.Text.Ascii.IsValid(text);
+        Span<ulong> acc = stackalloc ulong[16];
+        acc.Clear();
+        int totalWeight = 0;
         ulong exact = 14695981039346656037UL;
         ulong template = 14695981039346656037UL;
         int words = 0;
         ulong prev = 0;
         int i = 0;
-        while (i < text.Length && words < MaxWords)
+        while (i < text.Length && words < SimHashWords)
         {
-            while (i < text.Length && !char.IsLetterOrDigit(text[i]))
+            while (i < text.Length && !IsWordChar(text[i]))
             {
                 i++;
             }
@@ -68,9 +82,10 @@ internal static class PromptAnalyzer
             }
 
             ulong h = 14695981039346656037UL;
-            while (i < text.Length && char.IsLetterOrDigit(text[i]))
+            while (i < text.Length && IsWordChar(text[i]))
             {
-                char c = char.ToLowerInvariant(text[i]);
+                char c = text[i];
+                c = asciiLower ? (char)(c | (uint)((uint)(c - 'A') <= 'Z' - 'A' ? 0x20 : 0)) : char.ToLowerInvariant(c);
                 h = (h ^ c) * 1099511628211UL;
                 i++;
             }
@@ -82,11 +97,16 @@ internal static class PromptAnalyzer
                 template = (template ^ h) * 1099511628211UL;
             }
 
-            int weight = words < 8 ? 3 : 1;
-            Accumulate(bits, h, weight);
-            if (words > 0)
+            if (words < SimHashWords)
             {
-                Accumulate(bits, Mix(h ^ (prev * 31)), weight);
+                int weight = words < 8 ? 3 : 1;
+                Accumulate(acc, h, weight);
+                totalWeight += weight;
+                if (words > 0)
+                {
+                    Accumulate(acc, Mix(h ^ (prev * 31)), weight);
+                    totalWeight += weight;
+                }
             }
 
             prev = h;
@@ -96,17 +116,25 @@ internal static class PromptAnalyzer
         ulong sim = 0;
         for (int b = 0; b < 64; b++)
         {
-            if (bits[b] > 0)
+            int byteIndex = b >> 3;
+            int k = b & 7;
+            ulong lanes = acc[(byteIndex * 2) + (k >> 2)];
+            int count = (int)((lanes >> (16 * (k & 3))) & 0xFFFF);
+            if (2 * count > totalWeight)
             {
                 sim |= 1UL << b;
             }
         }
 
         var full = prompt.AsSpan();
-        bool reasoning = full.IndexOfAny(ReasoningPhrases) >= 0;
-        bool dataset = full.IndexOfAny(DatasetPhrases) >= 0;
+        bool ascii = System.Text.Ascii.IsValid(full);
+        bool reasoning = full.IndexOfAny(ReasoningAscii) >= 0 || (!ascii && full.IndexOfAny(ReasoningOther) >= 0);
+        bool dataset = full.IndexOfAny(DatasetAscii) >= 0 || (!ascii && full.IndexOfAny(DatasetOther) >= 0);
+        exact = ((ulong)(uint)string.GetHashCode(full) << 32) ^ (ulong)(uint)full.Length ^ (exact * 0x9E3779B97F4A7C15UL);
         return new PromptFeatures(sim, exact, words == 0 ? 0 : template, words, reasoning, dataset);
     }
+
+    private static bool IsWordChar(char c) => c < 128 ? char.IsAsciiLetterOrDigit(c) : char.IsLetterOrDigit(c);
 
     public static int Distance(ulong a, ulong b) => BitOperations.PopCount(a ^ b);
 
@@ -132,12 +160,34 @@ internal static class PromptAnalyzer
         return Mix(h);
     }
 
-    private static void Accumulate(Span<int> bits, ulong h, int weight)
+    // SWAR SimHash accumulation: for each byte of the feature hash, two ulongs of four 16-bit lanes count the set
+    // bits (weights stay far below 65536 because at most SimHashWords words are accumulated).
+    private static void Accumulate(Span<ulong> acc, ulong h, int weight)
     {
-        for (int b = 0; b < 64; b++)
+        var table = BitLanes;
+        for (int j = 0; j < 8; j++)
         {
-            bits[b] += ((h >> b) & 1) != 0 ? weight : -weight;
+            int v = (int)((h >> (8 * j)) & 0xFF);
+            acc[2 * j] += table[2 * v] * (ulong)weight;
+            acc[(2 * j) + 1] += table[(2 * v) + 1] * (ulong)weight;
         }
+    }
+
+    private static ulong[] BuildBitLanes()
+    {
+        var table = new ulong[512];
+        for (int v = 0; v < 256; v++)
+        {
+            for (int k = 0; k < 8; k++)
+            {
+                if (((v >> k) & 1) != 0)
+                {
+                    table[(2 * v) + (k >> 2)] |= 1UL << (16 * (k & 3));
+                }
+            }
+        }
+
+        return table;
     }
 
     private static ulong Mix(ulong x)

@@ -181,7 +181,7 @@ internal sealed class SubjectState
             c[Counter.Sweep] += 1;
         }
 
-        if (t.SharedTemplate)
+        if (t.SharedTemplate && !existed)
         {
             c[Counter.Shared] += 1;
         }
@@ -267,7 +267,7 @@ internal sealed class SubjectState
         var c = _main;
         var s = Signals;
         double n = c[Counter.Requests];
-        if (n < _options.MinEvidence)
+        if (Requests < _options.MinEvidence || n < 1)
         {
             Array.Clear(s);
             Risk = 0;
@@ -300,7 +300,8 @@ internal sealed class SubjectState
         s[(int)DetectionSignal.TemplateConcentration] = gen * clustered * (1 - (0.5 * ClusterEntropy()));
 
         // 4. Coverage sweep: generative prompts that keep being new.
-        s[(int)DetectionSignal.CoverageSweep] = c[Counter.GenerativeNew] / n;
+        // Every prompt is new at first, so the signal ramps up with the requests seen (full at CoverageWarmup).
+        s[(int)DetectionSignal.CoverageSweep] = c[Counter.GenerativeNew] / n * Math.Min(1, Requests / (double)_options.CoverageWarmup);
 
         // 5-8. Direct indicators.
         s[(int)DetectionSignal.ReasoningElicitation] = Clamp(c[Counter.Reasoning] / n / 0.5);
@@ -344,6 +345,7 @@ internal sealed class SubjectState
         s[(int)DetectionSignal.OutputRatio] *= damp;
         s[(int)DetectionSignal.TemplateConcentration] *= damp;
         s[(int)DetectionSignal.CoverageSweep] *= damp;
+        s[(int)DetectionSignal.ReasoningElicitation] *= damp;
         s[(int)DetectionSignal.Timing] *= damp;
         s[(int)DetectionSignal.FanOut] *= damp;
 

@@ -65,7 +65,7 @@ internal static class DetectCommands
 
         stderr.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{report.Records} records; engine {report.RecordsPerSecond:F0} records/s; end to end (parse, sort, detect) {report.Records / Math.Max(1e-9, total.Elapsed.TotalSeconds):F0} records/s"));
+            $"{report.Records} records; engine {report.RecordsPerSecond:F0} records/s (wall), {report.RecordsPerCpuSecond:F0} records/s (CPU); end to end (parse, sort, detect) {report.Records / Math.Max(1e-9, total.Elapsed.TotalSeconds):F0} records/s"));
 
         if (json)
         {
