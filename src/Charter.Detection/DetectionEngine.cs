@@ -42,6 +42,7 @@ public sealed class DetectionEngine
 
     /// <summary>Updates the state with one record. Returns true when the record raised at least one finding
     /// (read them with <see cref="TakeFindings"/> or the <see cref="FindingRaised"/> event).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Observe(DetectionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

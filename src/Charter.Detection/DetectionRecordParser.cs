@@ -208,6 +208,7 @@ public sealed class DetectionRecordParser
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private bool TryParseCore(ReadOnlySpan<byte> line, out DetectionRecord? record)
     {
         record = null;
@@ -339,6 +340,7 @@ public sealed class DetectionRecordParser
         return true;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadRequest(ref Utf8JsonReader reader, ref RequestFields req)
     {
         req.N = 1;
@@ -415,6 +417,7 @@ public sealed class DetectionRecordParser
         }
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadMessages(ref Utf8JsonReader reader, ref RequestFields req)
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)

@@ -57,6 +57,7 @@ internal static class PromptAnalyzer
         ],
         StringComparison.Ordinal);
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static PromptFeatures Analyze(string prompt)
     {
         var text = prompt.AsSpan(0, Math.Min(prompt.Length, MaxChars));

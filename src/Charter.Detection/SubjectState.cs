@@ -95,6 +95,7 @@ internal sealed class SubjectState
 
     public Dictionary<string, int>? KeyIndex { get; set; }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Observe(DetectionRecord r, ref RecordTraits t)
     {
         Decay(r.TimestampMs);
@@ -262,6 +263,7 @@ internal sealed class SubjectState
     }
 
     /// <summary>Recomputes the signals and the risk; population output tokens per active key in the main window.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public double Score(double populationOutputPerKey)
     {
         var c = _main;
