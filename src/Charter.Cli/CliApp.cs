@@ -18,6 +18,7 @@ internal static class CliApp
         root.Subcommands.Add(Commands.SimCommands.Create());
         root.Subcommands.Add(Commands.PolicyCommands.Create());
         root.Subcommands.Add(Commands.AuditCommands.Create());
+        root.Subcommands.Add(Commands.DetectCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
