@@ -10,6 +10,7 @@ internal static class CliApp
     public static Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Charter: a policy-bound gateway for LLM APIs.");
+        root.Subcommands.Add(Commands.EvalCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
