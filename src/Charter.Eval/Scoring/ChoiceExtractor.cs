@@ -88,7 +88,7 @@ public static partial class ChoiceExtractor
         foreach (Match m in StandaloneRegex().Matches(text))
         {
             var letter = m.Groups[1].Value[0];
-            if (choices.IndexOf(letter) < 0 || ((letter == 'A' || letter == 'I') && FollowedByWord(text, m.Groups[1].Index + 1)))
+            if (choices.IndexOf(letter) < 0 || ((letter == 'A' || letter == 'I') && IsArticle(text, m.Groups[1].Index + 1)))
             {
                 continue;
             }
@@ -138,6 +138,21 @@ public static partial class ChoiceExtractor
         }
 
         return index < text.Length && char.IsLower(text[index]);
+    }
+
+    /// <summary>"A cat", "I think": a capital A or I followed by a lowercase word is a word, unless the word
+    /// is one that follows an option letter ("A or C", "A is wrong").</summary>
+    private static bool IsArticle(string text, int index)
+    {
+        if (!FollowedByWord(text, index))
+        {
+            return false;
+        }
+
+        var rest = text.AsSpan(index).TrimStart();
+        var end = rest.IndexOfAny(' ', ',', '.');
+        var word = end < 0 ? rest : rest[..end];
+        return word is not ("or" or "and" or "is" or "was" or "seems" or "looks" or "because" or "since" or "as" or "would" or "could" or "might" or "appears");
     }
 
     private static char? Single(MatchCollection matches, string choices)
