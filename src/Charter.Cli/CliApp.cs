@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.CommandLine;
+using Charter.Cli.Commands;
 
 namespace Charter.Cli;
 
@@ -10,7 +11,12 @@ internal static class CliApp
     public static Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Charter: a policy-bound gateway for LLM APIs.");
-        root.Subcommands.Add(Commands.EvalCommands.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(TeamsCommands.Create());
+        root.Subcommands.Add(KeysCommands.Create());
+        root.Subcommands.Add(LogsCommands.Create());
+        root.Subcommands.Add(Commands.SimCommands.Create());
+        root.Subcommands.Add(EvalCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,96 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.CommandLine;
+using System.Text.Json;
+using Charter.Admin;
+using Spectre.Console;
+
+namespace Charter.Cli.Commands;
+
+/// <summary><c>charter keys create|list|revoke</c>.</summary>
+internal static partial class KeysCommands
+{
+    public static Command Create()
+    {
+        var db = CommonOptions.Db();
+        var json = CommonOptions.Json();
+        var team = new Option<string>("--team") { Description = "Team name or id (created when missing)", Required = true };
+        var purposes = new Option<string[]>("--purpose") { Description = "A purpose the key may declare (repeat for several)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var defaultPurpose = new Option<string?>("--default-purpose") { Description = "Purpose used when a request declares none (default: the first)" };
+        var jurisdiction = new Option<string?>("--jurisdiction") { Description = "ISO country code of the key's users" };
+        var models = new Option<string[]>("--model") { Description = "Allowed model (repeat; default all)", AllowMultipleArgumentsPerToken = true };
+        var name = new Option<string?>("--name") { Description = "Display name" };
+        var create = new Command("create", "Create a key; the secret is printed once") { team, purposes, defaultPurpose, jurisdiction, models, name, db, json };
+        create.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
+            var admin = new AdminService(store, TimeProvider.System);
+            var r = await admin.CreateKeyAsync(new CreateKeyRequest(pr.GetValue(team), pr.GetValue(purposes), pr.GetValue(defaultPurpose),
+                pr.GetValue(jurisdiction), pr.GetValue(models) is { Length: > 0 } m ? m : null, pr.GetValue(name)), "cli", ct).ConfigureAwait(false);
+            if (!r.Ok)
+            {
+                await Console.Error.WriteLineAsync(r.Error).ConfigureAwait(false);
+                return 1;
+            }
+
+            var dto = AdminService.ToDto(r.Value.Key, r.Value.Secret);
+            if (pr.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(dto, AdminJsonContext.Default.KeyDto));
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"created key [bold]{dto.Id}[/] for team {dto.Team}; purposes {Markup.Escape(string.Join(", ", dto.Purposes))}");
+                AnsiConsole.MarkupLine("secret (shown once, store it now):");
+                Console.WriteLine(dto.Key);
+            }
+
+            return 0;
+        });
+
+        var list = new Command("list", "List keys (never secrets)") { db, json };
+        list.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
+            var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+            if (pr.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new ListDto<KeyDto>([.. keys.Select(k => AdminService.ToDto(k))]), AdminJsonContext.Default.ListDtoKeyDto));
+                return 0;
+            }
+
+            var table = new Table().AddColumns("id", "team", "prefix", "purposes", "default", "jurisdiction", "state");
+            foreach (var k in keys)
+            {
+                table.AddRow(k.Id, k.TeamId, k.Prefix + "…", Markup.Escape(string.Join(",", k.Purposes)), k.DefaultPurpose, k.Jurisdiction ?? "", k.State);
+            }
+
+            AnsiConsole.Write(table);
+            return 0;
+        });
+
+        var id = new Argument<string>("id") { Description = "Key id" };
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded in the key's history)" };
+        var revoke = new Command("revoke", "Revoke a key (terminal)") { id, reason, db, json };
+        revoke.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
+            var admin = new AdminService(store, TimeProvider.System);
+            var r = await admin.RevokeKeyAsync(pr.GetValue(id)!, "cli", pr.GetValue(reason) ?? "revoked with the CLI", ct).ConfigureAwait(false);
+            if (!r.Ok)
+            {
+                await Console.Error.WriteLineAsync(r.Error).ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine(pr.GetValue(json) ? JsonSerializer.Serialize(AdminService.ToDto(r.Value!), AdminJsonContext.Default.KeyDto) : $"revoked {r.Value!.Id}");
+            return 0;
+        });
+
+        var keys = new Command("keys", "Manage user keys") { create, list, revoke };
+        AddLifecycle(keys, db);
+        return keys;
+    }
+
+    static partial void AddLifecycle(Command keys, Option<string> db);
+}

@@ -1,0 +1,178 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+
+namespace Charter.Sim;
+
+/// <summary>Writes a chat completion as server-sent events, paced by time-to-first-token and tokens/s.</summary>
+/// <remarks>
+/// Wire format (WIRE.md §1): per choice a role delta, then one content delta per token, then an empty delta
+/// with finish_reason; with include_usage a last <c>choices:[]</c> chunk with usage; then <c>data: [DONE]</c>.
+/// With tokens/s = 0 the events are flushed once at the end (cheap for load tests); otherwise after each token.
+/// </remarks>
+internal sealed class ChatStream
+{
+    private readonly ChatCompletion _completion;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _timeToFirstToken;
+    private readonly double _tokensPerSecond;
+    private readonly bool _drop;
+
+    public ChatStream(ChatCompletion completion, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop)
+    {
+        _completion = completion;
+        _time = time;
+        _timeToFirstToken = timeToFirstToken;
+        _tokensPerSecond = tokensPerSecond;
+        _drop = drop;
+    }
+
+    public ChatCompletion Completion => _completion;
+
+    /// <summary>Writes the events to <paramref name="output"/>; never completes the writer.</summary>
+    public async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var c = _completion;
+        var w = new Utf8JsonWriter(output, ChatWriter.WriterOptions);
+        try
+        {
+            if (c.AzureAnnotations)
+            {
+                Begin(output, w);
+                ChatWriter.WriteAzurePromptFilterChunk(w);
+                End(output, w);
+            }
+
+            if (_timeToFirstToken > TimeSpan.Zero)
+            {
+                if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
+                {
+                    return StreamOutcome.ClientGone;
+                }
+
+                await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+            }
+
+            for (var i = 0; i < c.Choices.Length; i++)
+            {
+                RoleEvent(output, w, c, i);
+            }
+
+            var steps = c.Steps;
+            var dropAt = _drop ? steps / 2 : -1;
+            var paced = _tokensPerSecond > 0;
+            var start = _time.GetTimestamp();
+            for (var step = 0; step < steps; step++)
+            {
+                if (step == dropAt)
+                {
+                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+                    return StreamOutcome.Dropped;
+                }
+
+                if (paced && step > 0)
+                {
+                    var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
+                    if (due > TimeSpan.Zero)
+                    {
+                        await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                for (var i = 0; i < c.Choices.Length; i++)
+                {
+                    if (step < c.Choices[i].Count)
+                    {
+                        TokenEvent(output, w, c, i, step);
+                    }
+                }
+
+                if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
+                {
+                    return StreamOutcome.ClientGone;
+                }
+            }
+
+            if (dropAt == 0)
+            {
+                await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+                return StreamOutcome.Dropped;
+            }
+
+            for (var i = 0; i < c.Choices.Length; i++)
+            {
+                FinishEvent(output, w, c, i);
+            }
+
+            if (c.IncludeUsage)
+            {
+                Begin(output, w);
+                ChatWriter.WriteUsageChunk(w, c);
+                End(output, w);
+            }
+
+            output.Write("data: [DONE]\n\n"u8);
+            return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
+        }
+        catch (OperationCanceledException)
+        {
+            return StreamOutcome.ClientGone;
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader completed (client gone) while we were writing.
+            return StreamOutcome.ClientGone;
+        }
+        finally
+        {
+            await w.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void TokenEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index, int token)
+    {
+        Begin(output, w);
+        ChatWriter.WriteChunkStart(w, c);
+        ChatWriter.WriteTokenChoice(w, c, index, token);
+        ChatWriter.WriteChunkEnd(w, c);
+        End(output, w);
+    }
+
+    private static void RoleEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
+    {
+        Begin(output, w);
+        ChatWriter.WriteChunkStart(w, c);
+        ChatWriter.WriteRoleChoice(w, index);
+        ChatWriter.WriteChunkEnd(w, c);
+        End(output, w);
+    }
+
+    private static void FinishEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
+    {
+        Begin(output, w);
+        ChatWriter.WriteChunkStart(w, c);
+        ChatWriter.WriteFinishChoice(w, c, index);
+        ChatWriter.WriteChunkEnd(w, c);
+        End(output, w);
+    }
+
+    private static void Begin(PipeWriter output, Utf8JsonWriter w)
+    {
+        output.Write("data: "u8);
+        w.Reset(output);
+    }
+
+    private static void End(PipeWriter output, Utf8JsonWriter w)
+    {
+        w.Flush();
+        output.Write("\n\n"u8);
+    }
+
+    private static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+}

@@ -1,0 +1,18 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Sim;
+
+/// <summary>Transport-independent facts about one request (everything but the body).</summary>
+/// <param name="Endpoint">The operation.</param>
+/// <param name="Flavor">The URL form.</param>
+/// <param name="Deployment">Azure classic deployment name, or the model id of <c>GET /v1/models/{model}</c>.</param>
+/// <param name="ApiVersion">The <c>api-version</c> query value, if any.</param>
+/// <param name="HasAzureCredential">True when an <c>api-key</c> header or a bearer token was sent.</param>
+/// <param name="CharterRequestId">The <c>X-Charter-Request-Id</c> header, if any.</param>
+internal readonly record struct SimRequest(
+    SimEndpoint Endpoint,
+    SimFlavor Flavor,
+    string? Deployment,
+    string? ApiVersion,
+    bool HasAzureCredential,
+    string? CharterRequestId);

@@ -1,0 +1,117 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Sim;
+
+/// <summary>Matches a request path to a simulator route (used by the in-process handler).</summary>
+internal static class SimRoute
+{
+    /// <summary>Control routes under <c>/_sim/</c>.</summary>
+    public enum Control
+    {
+        None,
+        Requests,
+        Reset,
+        Config,
+    }
+
+    /// <summary>Matches an API route; <paramref name="name"/> receives the deployment or model id.</summary>
+    public static bool TryMatchApi(ReadOnlySpan<char> path, bool isPost, out SimEndpoint endpoint, out SimFlavor flavor, out string? name)
+    {
+        endpoint = default;
+        flavor = SimFlavor.OpenAI;
+        name = null;
+        ReadOnlySpan<char> rest;
+        if (path.StartsWith("/v1/"))
+        {
+            rest = path[4..];
+        }
+        else if (path.StartsWith("/openai/v1/"))
+        {
+            flavor = SimFlavor.AzureV1;
+            rest = path[11..];
+        }
+        else if (path.StartsWith("/openai/deployments/"))
+        {
+            flavor = SimFlavor.AzureClassic;
+            rest = path[20..];
+            var slash = rest.IndexOf('/');
+            if (slash <= 0)
+            {
+                return false;
+            }
+
+            name = Uri.UnescapeDataString(rest[..slash].ToString());
+            rest = rest[(slash + 1)..];
+        }
+        else
+        {
+            return false;
+        }
+
+        rest = rest.TrimEnd('/');
+        if (isPost && rest.SequenceEqual("chat/completions"))
+        {
+            endpoint = SimEndpoint.ChatCompletions;
+            return true;
+        }
+
+        if (isPost && rest.SequenceEqual("embeddings"))
+        {
+            endpoint = SimEndpoint.Embeddings;
+            return true;
+        }
+
+        if (isPost || flavor == SimFlavor.AzureClassic)
+        {
+            return false;
+        }
+
+        if (rest.SequenceEqual("models"))
+        {
+            endpoint = SimEndpoint.Models;
+            return true;
+        }
+
+        if (flavor == SimFlavor.OpenAI && rest.StartsWith("models/") && rest.Length > 7)
+        {
+            endpoint = SimEndpoint.Model;
+            name = Uri.UnescapeDataString(rest[7..].ToString());
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Matches a control route.</summary>
+    public static Control MatchControl(ReadOnlySpan<char> path)
+    {
+        path = path.TrimEnd('/');
+        return path switch
+        {
+            "/_sim/requests" => Control.Requests,
+            "/_sim/reset" => Control.Reset,
+            "/_sim/config" => Control.Config,
+            _ => Control.None,
+        };
+    }
+
+    /// <summary>Returns the value of query parameter <paramref name="key"/> or null.</summary>
+    public static string? QueryValue(string query, string key)
+    {
+        var rest = query.AsSpan().TrimStart('?');
+        while (!rest.IsEmpty)
+        {
+            var amp = rest.IndexOf('&');
+            var pair = amp < 0 ? rest : rest[..amp];
+            rest = amp < 0 ? default : rest[(amp + 1)..];
+            var eq = pair.IndexOf('=');
+            var k = eq < 0 ? pair : pair[..eq];
+            if (k.SequenceEqual(key))
+            {
+                return eq < 0 ? string.Empty : Uri.UnescapeDataString(pair[(eq + 1)..].ToString());
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,238 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace Charter.Sim;
+
+/// <summary>The simulated OpenAI-compatible provider: deterministic answers, latency and faults; thread-safe.</summary>
+/// <remarks>
+/// Transports (<see cref="SimulatorEndpoints"/> over Kestrel, <see cref="SimulatorHttpHandler"/> in process)
+/// hand each request to <c>Handle</c> and send the <see cref="SimResponse"/> it returns.
+/// Multiple-choice convention: see <see cref="ExpectedChoice"/>.
+/// </remarks>
+public sealed partial class Simulator
+{
+    private readonly SimulatorOptions _initial;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private volatile SimConfig _config;
+    private long _requestCount;
+    private long _sequence;
+
+    /// <summary>Creates a simulator; <paramref name="options"/> is copied.</summary>
+    public Simulator(SimulatorOptions options, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid simulator options: " + string.Join(" ", errors), nameof(options));
+        }
+
+        _initial = options.Clone();
+        _config = new SimConfig(options);
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The clock used for delays and timestamps.</summary>
+    internal TimeProvider TimeProvider => _time;
+
+    /// <summary>A copy of the options in force now.</summary>
+    public SimulatorOptions Options => _config.Options.Clone();
+
+    /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
+    public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
+
+    /// <summary>API requests (chat, embeddings, models) received since start or <see cref="Reset"/>.</summary>
+    public long RequestCount => Interlocked.Read(ref _requestCount);
+
+    /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
+    public int TimesSeen(string requestId) => _seen.TryGetValue(requestId, out var n) ? n : 0;
+
+    /// <summary>Forgets the requests seen and restores the options given at construction.</summary>
+    public void Reset()
+    {
+        _seen.Clear();
+        Interlocked.Exchange(ref _requestCount, 0);
+        _config = new SimConfig(_initial);
+    }
+
+    /// <summary>Changes the options at run time (faults, latency, accuracy); throws when the result is invalid.</summary>
+    public void Configure(Action<SimulatorOptions> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var next = _config.Options.Clone();
+        change(next);
+        var errors = next.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid simulator options: " + string.Join(" ", errors), nameof(change));
+        }
+
+        _config = new SimConfig(next);
+    }
+
+    /// <summary>Handles one API request; the caller sends the result and disposes it.</summary>
+    internal SimResponse Handle(in SimRequest request, in ReadOnlySequence<byte> body)
+    {
+        Interlocked.Increment(ref _requestCount);
+        if (request.CharterRequestId is { Length: > 0 } id)
+        {
+            _seen.AddOrUpdate(id, 1, static (_, n) => n + 1);
+        }
+
+        var sequence = (ulong)Interlocked.Increment(ref _sequence);
+        var config = _config;
+        var requestId = RequestId(sequence, config.Seed);
+
+        if (request.Flavor == SimFlavor.AzureClassic && string.IsNullOrEmpty(request.ApiVersion))
+        {
+            return Error(new SimError(404, "Resource not found. The 'api-version' query parameter is required.", "invalid_request_error", "api-version", "404"), requestId);
+        }
+
+        if (request.Flavor != SimFlavor.OpenAI && !request.HasAzureCredential)
+        {
+            return Error(
+                new SimError(401, "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.", "invalid_request_error", null, "401"),
+                requestId);
+        }
+
+        if (config.Options.SuspendedAccount)
+        {
+            return Error(SimError.Suspended, requestId);
+        }
+
+        switch (request.Endpoint)
+        {
+            case SimEndpoint.Models:
+                return Json(requestId, static (w, _) => WriteModels(w), 0);
+            case SimEndpoint.Model:
+                return Json(requestId, static (w, model) => WriteModel(w, model!), request.Deployment);
+        }
+
+        var draw = SimHash.Mix(sequence ^ config.Seed);
+        var options = config.Options;
+        if (options.ErrorRate > 0 && SimHash.Unit(draw) < options.ErrorRate)
+        {
+            return Error(SimError.ServerError, requestId);
+        }
+
+        if (options.RateLimitRate > 0 && SimHash.Unit(SimHash.Mix(draw + 1)) < options.RateLimitRate)
+        {
+            return Error(SimError.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
+        }
+
+        var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
+        return request.Endpoint == SimEndpoint.Embeddings
+            ? Embeddings(request, body, config, requestId, drop)
+            : Chat(request, body, config, requestId, sequence, drop);
+    }
+
+    /// <summary>Writes <c>{"count":N,"request_ids":[…]}</c>.</summary>
+    internal void WriteSeen(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("count"u8, RequestCount);
+        w.WriteStartArray("request_ids"u8);
+        foreach (var pair in _seen)
+        {
+            w.WriteStringValue(pair.Key);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string RequestId(ulong sequence, ulong seed) =>
+        string.Create(20, SimHash.Mix(sequence ^ seed), static (span, value) =>
+        {
+            "req_".CopyTo(span);
+            value.TryFormat(span[4..], out _, "x16");
+        });
+
+    private static SimResponse Error(SimError error, string requestId, int retryAfter = -1)
+    {
+        var body = new PooledBufferWriter(512);
+        using (var w = new Utf8JsonWriter(body, ChatWriter.WriterOptions))
+        {
+            WriteError(w, error);
+        }
+
+        return new SimResponse { StatusCode = error.Status, Body = body, RequestId = requestId, RetryAfterSeconds = retryAfter };
+    }
+
+    internal static void WriteError(Utf8JsonWriter w, SimError error)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error"u8);
+        w.WriteString("message"u8, error.Message);
+        WriteNullable(w, "type"u8, error.Type);
+        WriteNullable(w, "param"u8, error.Param);
+        WriteNullable(w, "code"u8, error.Code);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
+    }
+
+    private static SimResponse Json<TState>(string requestId, Action<Utf8JsonWriter, TState> write, TState state, TimeSpan delay = default, bool drop = false)
+    {
+        var body = new PooledBufferWriter(2048);
+        using (var w = new Utf8JsonWriter(body, ChatWriter.WriterOptions))
+        {
+            write(w, state);
+        }
+
+        return new SimResponse { Body = body, RequestId = requestId, Delay = delay, Drop = drop };
+    }
+
+    private static void WriteModels(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("object"u8, "list"u8);
+        w.WriteStartArray("data"u8);
+        foreach (var (id, owner) in KnownModels.All)
+        {
+            WriteModelObject(w, id, owner);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void WriteModel(Utf8JsonWriter w, string model)
+    {
+        var owner = "system";
+        foreach (var (id, knownOwner) in KnownModels.All)
+        {
+            if (string.Equals(id, model, StringComparison.Ordinal))
+            {
+                owner = knownOwner;
+            }
+        }
+
+        WriteModelObject(w, model, owner);
+    }
+
+    private static void WriteModelObject(Utf8JsonWriter w, string id, string owner)
+    {
+        w.WriteStartObject();
+        w.WriteString("id"u8, id);
+        w.WriteString("object"u8, "model"u8);
+        w.WriteNumber("created"u8, KnownModels.Created);
+        w.WriteString("owned_by"u8, owner);
+        w.WriteEndObject();
+    }
+}

@@ -1,0 +1,412 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Charter.Keys;
+using Charter.Records;
+using Microsoft.Data.Sqlite;
+
+namespace Charter.Storage.Sqlite;
+
+/// <summary>The gateway store on a SQLite file (WAL mode; pooled connections; one transaction per batch).</summary>
+public sealed partial class SqliteGatewayStore : IGatewayStore
+{
+    private const string TsFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    private readonly string _connectionString;
+    private readonly bool _retainContent;
+
+    /// <summary>Creates a store over the SQLite file at <paramref name="path"/>.</summary>
+    public SqliteGatewayStore(string path, bool retainContent = false)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _retainContent = retainContent;
+        Path = path;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens a pooled connection with the pragmas every connection needs.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return c;
+    }
+
+    /// <inheritdoc/>
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await ExecAsync(c, tx, "CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL)", cancellationToken).ConfigureAwait(false);
+        var current = Convert.ToInt32(await ScalarAsync(c, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        for (var i = current; i < SqliteSchema.Migrations.Length; i++)
+        {
+            await ExecAsync(c, tx, SqliteSchema.Migrations[i], cancellationToken).ConfigureAwait(false);
+            await ExecAsync(c, tx, $"INSERT INTO schema_version(version) VALUES ({i + 1})", cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> CreateTeamAsync(TeamRecord team, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(team);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT OR IGNORE INTO teams(id, name, created_at, state) VALUES ($id, $name, $at, $state); UPDATE changes SET version = version + 1 WHERE changes() > 0;";
+        cmd.Parameters.AddWithValue("$id", team.Id);
+        cmd.Parameters.AddWithValue("$name", team.Name);
+        cmd.Parameters.AddWithValue("$at", Ts(team.CreatedAt));
+        cmd.Parameters.AddWithValue("$state", team.State);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, name, created_at, state FROM teams ORDER BY created_at, name";
+        var list = new List<TeamRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ReadTeam(r));
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TeamRecord?> FindTeamAsync(string idOrName, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, name, created_at, state FROM teams WHERE id = $v OR name = $v LIMIT 1";
+        cmd.Parameters.AddWithValue("$v", idOrName);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTeam(r) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO api_keys(id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state)
+            VALUES ($id, $team, $hash, $prefix, $name, $purposes, $dp, $j, $models, $at, $state);
+            UPDATE changes SET version = version + 1;
+            """;
+        cmd.Parameters.AddWithValue("$id", key.Id);
+        cmd.Parameters.AddWithValue("$team", key.TeamId);
+        cmd.Parameters.AddWithValue("$hash", key.Hash);
+        cmd.Parameters.AddWithValue("$prefix", key.Prefix);
+        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$purposes", JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$dp", key.DefaultPurpose);
+        cmd.Parameters.AddWithValue("$j", (object?)key.Jurisdiction ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$at", Ts(key.CreatedAt));
+        cmd.Parameters.AddWithValue("$state", key.State);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = KeyColumns + " ORDER BY created_at, id";
+        return await ReadKeysAsync(cmd, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = KeyColumns + " WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        var list = await ReadKeysAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return list.Count > 0 ? list[0] : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = KeyColumns + " WHERE hash = $hash";
+        cmd.Parameters.AddWithValue("$hash", hash);
+        var list = await ReadKeysAsync(cmd, cancellationToken).ConfigureAwait(false);
+        return list.Count > 0 ? list[0] : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task SetEntityStateAsync(string entityType, string id, string state, string? lifecycleJson, CancellationToken cancellationToken = default)
+    {
+        var table = Table(entityType);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = entityType == "account"
+            ? $"INSERT INTO accounts(id, state, lifecycle) VALUES ($id, $state, $lc) ON CONFLICT(id) DO UPDATE SET state = excluded.state, lifecycle = excluded.lifecycle; UPDATE changes SET version = version + 1;"
+            : $"UPDATE {table} SET state = $state, lifecycle = $lc WHERE id = $id; UPDATE changes SET version = version + 1;";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$state", state);
+        cmd.Parameters.AddWithValue("$lc", (object?)lifecycleJson ?? DBNull.Value);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<string?> GetEntityLifecycleAsync(string entityType, string id, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = $"SELECT lifecycle FROM {Table(entityType)} WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string;
+    }
+
+    /// <inheritdoc/>
+    public async Task AppendHistoryAsync(HistoryEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO lifecycle_history(entity_type, entity_id, at, event, from_state, to_state, actor, reason, detail)
+            VALUES ($t, $id, $at, $ev, $from, $to, $actor, $reason, $detail)
+            """;
+        cmd.Parameters.AddWithValue("$t", entry.EntityType);
+        cmd.Parameters.AddWithValue("$id", entry.EntityId);
+        cmd.Parameters.AddWithValue("$at", Ts(entry.At));
+        cmd.Parameters.AddWithValue("$ev", entry.Event);
+        cmd.Parameters.AddWithValue("$from", (object?)entry.From ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$to", (object?)entry.To ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$actor", entry.Actor);
+        cmd.Parameters.AddWithValue("$reason", (object?)entry.Reason ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$detail", (object?)entry.Detail ?? DBNull.Value);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string entityType, string id, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT entity_type, entity_id, at, event, from_state, to_state, actor, reason, detail FROM lifecycle_history WHERE entity_type = $t AND entity_id = $id ORDER BY seq";
+        cmd.Parameters.AddWithValue("$t", entityType);
+        cmd.Parameters.AddWithValue("$id", id);
+        var list = new List<HistoryEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new HistoryEntry
+            {
+                EntityType = r.GetString(0),
+                EntityId = r.GetString(1),
+                At = ParseTs(r.GetString(2)),
+                Event = r.GetString(3),
+                From = r.IsDBNull(4) ? null : r.GetString(4),
+                To = r.IsDBNull(5) ? null : r.GetString(5),
+                Actor = r.GetString(6),
+                Reason = r.IsDBNull(7) ? null : r.GetString(7),
+                Detail = r.IsDBNull(8) ? null : r.GetString(8),
+            });
+        }
+
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public async Task CreateAdminKeyAsync(AdminKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT OR IGNORE INTO admin_keys(id, hash, role, name, created_at) VALUES ($id, $hash, $role, $name, $at)";
+        cmd.Parameters.AddWithValue("$id", key.Id);
+        cmd.Parameters.AddWithValue("$hash", key.Hash);
+        cmd.Parameters.AddWithValue("$role", key.Role);
+        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$at", Ts(key.CreatedAt));
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async Task<AdminKeyRecord?> FindAdminKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT id, hash, role, name, created_at FROM admin_keys WHERE hash = $hash";
+        cmd.Parameters.AddWithValue("$hash", hash);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        return new AdminKeyRecord
+        {
+            Id = r.GetString(0),
+            Hash = (byte[])r.GetValue(1),
+            Role = r.GetString(2),
+            Name = r.IsDBNull(3) ? null : r.GetString(3),
+            CreatedAt = ParseTs(r.GetString(4)),
+        };
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return Convert.ToInt64(await ScalarAsync(c, null, "SELECT version FROM changes WHERE id = 1", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public async Task<JournalPosition> GetJournalPositionAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT segment, \"offset\" FROM journal_progress WHERE consumer = 'records'";
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new JournalPosition(r.GetInt64(0), r.GetInt64(1)) : default;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> CountRequestsAsync(string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = requestId is null ? "SELECT COUNT(*) FROM requests" : "SELECT COUNT(*) FROM requests WHERE id = $id";
+        if (requestId is not null)
+        {
+            cmd.Parameters.AddWithValue("$id", requestId);
+        }
+
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+    }
+
+    /// <inheritdoc/>
+    public async IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
+                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_micros
+            FROM requests WHERE ts >= $from AND ts <= $to ORDER BY ts, id
+            """;
+        cmd.Parameters.AddWithValue("$from", from is { } f ? Ts(f) : "0000");
+        cmd.Parameters.AddWithValue("$to", to is { } t ? Ts(t) : "9999");
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return new RequestRecord
+            {
+                Id = r.GetString(0),
+                Ts = ParseTs(r.GetString(1)),
+                Key = S(r, 2),
+                Team = S(r, 3),
+                Provider = S(r, 4),
+                Account = S(r, 5),
+                Model = S(r, 6),
+                Purpose = S(r, 7),
+                Endpoint = S(r, 8),
+                RequestJson = S(r, 9),
+                PromptTokens = r.IsDBNull(10) ? null : r.GetInt32(10),
+                CompletionTokens = r.IsDBNull(11) ? null : r.GetInt32(11),
+                Estimated = r.GetInt64(12) != 0,
+                Status = r.IsDBNull(13) ? null : r.GetInt32(13),
+                ErrorCode = S(r, 14),
+                LatencyMs = r.IsDBNull(15) ? null : r.GetDouble(15),
+                Decision = S(r, 16),
+                Rule = S(r, 17),
+                EvalRun = S(r, 18),
+                PolicyVersion = S(r, 19),
+                CostMicros = r.IsDBNull(20) ? null : r.GetInt64(20),
+            };
+        }
+    }
+
+    internal static string Ts(DateTimeOffset value) => value.UtcDateTime.ToString(TsFormat, CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTs(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state FROM api_keys";
+
+    private static string Table(string entityType) => entityType switch
+    {
+        "key" => "api_keys",
+        "team" => "teams",
+        "account" => "accounts",
+        _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Expected key, team or account."),
+    };
+
+    private static string? S(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static TeamRecord ReadTeam(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Name = r.GetString(1),
+        CreatedAt = ParseTs(r.GetString(2)),
+        State = r.GetString(3),
+    };
+
+    private static async Task<List<ApiKeyRecord>> ReadKeysAsync(SqliteCommand cmd, CancellationToken cancellationToken)
+    {
+        var list = new List<ApiKeyRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new ApiKeyRecord
+            {
+                Id = r.GetString(0),
+                TeamId = r.GetString(1),
+                Hash = (byte[])r.GetValue(2),
+                Prefix = r.GetString(3),
+                Name = S(r, 4),
+                Purposes = JsonSerializer.Deserialize(r.GetString(5), StorageJsonContext.Default.IReadOnlyListString) ?? [],
+                DefaultPurpose = r.GetString(6),
+                Jurisdiction = S(r, 7),
+                Models = r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJsonContext.Default.IReadOnlyListString),
+                CreatedAt = ParseTs(r.GetString(9)),
+                State = r.GetString(10),
+            });
+        }
+
+        return list;
+    }
+
+    private static async Task ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

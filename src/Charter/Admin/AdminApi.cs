@@ -1,0 +1,112 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Errors;
+using Charter.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Charter.Admin;
+
+/// <summary>The admin REST API under <c>/admin/v1</c>: admin keys with roles, separate from user keys.</summary>
+public static class AdminApi
+{
+    private const string PrincipalItem = "charter.admin";
+
+    /// <summary>Maps the admin endpoints.</summary>
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/admin/v1").WithTags("admin").AddEndpointFilter(AuthorizeAsync);
+        group.MapPost("/teams", CreateTeamAsync).WithName("CreateTeam").WithSummary("Create a team.");
+        group.MapGet("/teams", ListTeamsAsync).WithName("ListTeams").WithSummary("List teams.");
+        group.MapPost("/keys", CreateKeyAsync).WithName("CreateKey").WithSummary("Create a key; the secret is shown once.");
+        group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets).");
+        group.MapGet("/keys/{id}", GetKeyAsync).WithName("GetKey").WithSummary("Get one key.");
+        group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key (terminal).");
+        group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key.");
+        group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithSummary("Recent request records (no prompt text).");
+        return group;
+    }
+
+    /// <summary>The admin caller of this request (set by the auth filter).</summary>
+    public static AdminPrincipal Principal(HttpContext context) => (AdminPrincipal)context.Items[PrincipalItem]!;
+
+    private static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    {
+        var http = ctx.HttpContext;
+        var auth = http.RequestServices.GetRequiredService<AdminAuthenticator>();
+        var principal = await auth.AuthenticateAsync(http).ConfigureAwait(false);
+        if (principal is null)
+        {
+            await OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.").ConfigureAwait(false);
+            return EmptyHttpResult.Instance;
+        }
+
+        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
+        {
+            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
+            return EmptyHttpResult.Instance;
+        }
+
+        http.Items[PrincipalItem] = principal;
+        return await next(ctx).ConfigureAwait(false);
+    }
+
+    private static async Task<Results<Created<TeamDto>, ProblemHttpResult>> CreateTeamAsync(CreateTeamRequest body, AdminService admin, HttpContext http)
+    {
+        var r = await admin.CreateTeamAsync(body.Name, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Created($"/admin/v1/teams/{r.Value!.Id}", AdminService.ToDto(r.Value)) : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Ok<ListDto<TeamDto>>> ListTeamsAsync(IGatewayStore store, CancellationToken ct)
+    {
+        var teams = await store.ListTeamsAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ListDto<TeamDto>([.. teams.Select(AdminService.ToDto)]));
+    }
+
+    private static async Task<Results<Created<KeyDto>, ProblemHttpResult>> CreateKeyAsync(CreateKeyRequest body, AdminService admin, HttpContext http)
+    {
+        var r = await admin.CreateKeyAsync(body, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Created($"/admin/v1/keys/{r.Value.Key.Id}", AdminService.ToDto(r.Value.Key, r.Value.Secret)) : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Ok<ListDto<KeyDto>>> ListKeysAsync(IGatewayStore store, CancellationToken ct)
+    {
+        var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ListDto<KeyDto>([.. keys.Select(k => AdminService.ToDto(k))]));
+    }
+
+    private static async Task<Results<Ok<KeyDto>, NotFound>> GetKeyAsync(string id, IGatewayStore store, CancellationToken ct)
+    {
+        var key = await store.GetKeyAsync(id, ct).ConfigureAwait(false);
+        return key is null ? TypedResults.NotFound() : TypedResults.Ok(AdminService.ToDto(key));
+    }
+
+    private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> RevokeKeyAsync(string id, AdminService admin, HttpContext http)
+    {
+        var r = await admin.RevokeKeyAsync(id, Principal(http).Id, "revoked through the admin API", http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Results<Created<AdminKeyDto>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest body, AdminService admin, HttpContext http)
+    {
+        var r = await admin.CreateAdminKeyAsync(body.Role, body.Name, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Created($"/admin/v1/admin-keys/{r.Value.Key.Id}", new AdminKeyDto(r.Value.Key.Id, r.Value.Key.Role, r.Value.Key.Name, r.Value.Secret))
+            : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Ok<ListDto<RequestDto>>> ListRequestsAsync(IGatewayStore store, int? limit, CancellationToken ct)
+    {
+        var max = Math.Clamp(limit ?? 100, 1, 1000);
+        var list = new List<RequestDto>();
+        await foreach (var r in store.ReadRequestsAsync(null, null, ct).ConfigureAwait(false))
+        {
+            list.Add(new RequestDto(r.Id, r.Ts, r.Key, r.Team, r.Provider, r.Account, r.Model, r.Purpose, r.Endpoint, r.Status, r.ErrorCode,
+                r.Decision, r.Rule, r.PromptTokens, r.CompletionTokens, r.Estimated, r.LatencyMs, r.EvalRun));
+        }
+
+        return TypedResults.Ok(new ListDto<RequestDto>(list.Count > max ? list[^max..] : list));
+    }
+}

@@ -1,0 +1,40 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json.Serialization;
+
+namespace Charter.Admin;
+
+/// <summary><c>POST /admin/v1/teams</c> body.</summary>
+public sealed record CreateTeamRequest(string? Name);
+
+/// <summary>A team as the admin API shows it.</summary>
+public sealed record TeamDto(string Id, string Name, string State, DateTimeOffset CreatedAt);
+
+/// <summary><c>POST /admin/v1/keys</c> body.</summary>
+public sealed record CreateKeyRequest(string? Team, IReadOnlyList<string>? Purposes, string? DefaultPurpose, string? Jurisdiction, IReadOnlyList<string>? Models, string? Name);
+
+/// <summary>A key as the admin API shows it; <see cref="Key"/> (the secret) only in the creation response.</summary>
+public sealed record KeyDto(string Id, string Team, string Prefix, IReadOnlyList<string> Purposes, string DefaultPurpose, string? Jurisdiction,
+    IReadOnlyList<string>? Models, string? Name, string State, DateTimeOffset CreatedAt)
+{
+    /// <summary>The secret, shown once.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Key { get; init; }
+}
+
+/// <summary><c>POST /admin/v1/admin-keys</c> body.</summary>
+public sealed record CreateAdminKeyRequest(string? Role, string? Name);
+
+/// <summary>A created admin key (secret shown once).</summary>
+public sealed record AdminKeyDto(string Id, string Role, string? Name, string Key);
+
+/// <summary>A list wrapper (<c>{"data":[…]}</c>).</summary>
+public sealed record ListDto<T>(IReadOnlyList<T> Data);
+
+/// <summary>A history entry.</summary>
+public sealed record HistoryDto(DateTimeOffset At, string Event, string? From, string? To, string Actor, string? Reason, string? Detail);
+
+/// <summary>A request record summary.</summary>
+public sealed record RequestDto(string Id, DateTimeOffset Ts, string? Key, string? Team, string? Provider, string? Account, string? Model, string? Purpose,
+    string? Endpoint, int? Status, string? ErrorCode, string? Decision, string? Rule, int? PromptTokens, int? CompletionTokens, bool Estimated,
+    double? LatencyMs, string? EvalRun);

@@ -1,0 +1,25 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Charter.Admin;
+
+/// <summary>Source-generated JSON for the admin API (snake_case, as OpenAI's own APIs).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(CreateTeamRequest))]
+[JsonSerializable(typeof(TeamDto))]
+[JsonSerializable(typeof(ListDto<TeamDto>))]
+[JsonSerializable(typeof(CreateKeyRequest))]
+[JsonSerializable(typeof(KeyDto))]
+[JsonSerializable(typeof(ListDto<KeyDto>))]
+[JsonSerializable(typeof(CreateAdminKeyRequest))]
+[JsonSerializable(typeof(AdminKeyDto))]
+[JsonSerializable(typeof(HistoryDto))]
+[JsonSerializable(typeof(ListDto<HistoryDto>))]
+[JsonSerializable(typeof(RequestDto))]
+[JsonSerializable(typeof(ListDto<RequestDto>))]
+[JsonSerializable(typeof(ProblemDetails))]
+public sealed partial class AdminJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,160 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Keys;
+using Charter.Records;
+using Charter.Storage;
+
+namespace Charter.Admin;
+
+/// <summary>Teams and keys: the operations behind the admin API and the CLI.</summary>
+public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegistry? registry = null, Journal? journal = null)
+{
+    /// <summary>Creates a team.</summary>
+    public async Task<AdminResult<TeamRecord>> CreateTeamAsync(string? name, string actor, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        {
+            return AdminResult<TeamRecord>.Fail(400, "'name' is required (1-100 characters).");
+        }
+
+        var team = new TeamRecord { Id = KeySecrets.NewId("team_"), Name = name.Trim(), CreatedAt = time.GetUtcNow() };
+        if (!await store.CreateTeamAsync(team, cancellationToken).ConfigureAwait(false))
+        {
+            return AdminResult<TeamRecord>.Fail(409, $"A team named '{team.Name}' already exists.");
+        }
+
+        registry?.Upsert(team);
+        await AuditAsync("team.create", actor, "team", team.Id, $"created team {team.Name}").ConfigureAwait(false);
+        return AdminResult<TeamRecord>.Success(team);
+    }
+
+    /// <summary>Creates a key; the secret is returned once and never stored.</summary>
+    public async Task<AdminResult<(ApiKeyRecord Key, string Secret)>> CreateKeyAsync(CreateKeyRequest request, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(request.Team))
+        {
+            errors.Add("'team' is required.");
+        }
+
+        var purposes = request.Purposes?.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => p.Trim()).Distinct(StringComparer.Ordinal).ToList() ?? [];
+        if (purposes.Count == 0)
+        {
+            errors.Add("'purposes' must list at least one purpose.");
+        }
+
+        var defaultPurpose = request.DefaultPurpose ?? (purposes.Count > 0 ? purposes[0] : null);
+        if (defaultPurpose is not null && purposes.Count > 0 && !purposes.Contains(defaultPurpose, StringComparer.Ordinal))
+        {
+            errors.Add($"'default_purpose' '{defaultPurpose}' must be one of 'purposes'.");
+        }
+
+        if (request.Jurisdiction is { } j && (j.Length != 2 || !j.All(char.IsAsciiLetter)))
+        {
+            errors.Add($"'jurisdiction' must be an ISO 3166-1 alpha-2 country code (got '{j}').");
+        }
+
+        if (errors.Count > 0)
+        {
+            return AdminResult<(ApiKeyRecord, string)>.Fail(400, string.Join(" ", errors));
+        }
+
+        var team = await store.FindTeamAsync(request.Team!, cancellationToken).ConfigureAwait(false);
+        if (team is null)
+        {
+            // A key for a team that does not exist yet creates the team (the quick start and the benchmark rely on it).
+            var created = await CreateTeamAsync(request.Team, actor, cancellationToken).ConfigureAwait(false);
+            team = created.Value ?? await store.FindTeamAsync(request.Team!, cancellationToken).ConfigureAwait(false);
+            if (team is null)
+            {
+                return AdminResult<(ApiKeyRecord, string)>.Fail(400, created.Error ?? "The team could not be created.");
+            }
+        }
+
+        var secret = KeySecrets.NewSecret();
+        var key = new ApiKeyRecord
+        {
+            Id = KeySecrets.NewId("key_"),
+            TeamId = team.Id,
+            Hash = KeySecrets.Hash(secret),
+            Prefix = secret[..7],
+            Purposes = purposes,
+            DefaultPurpose = defaultPurpose!,
+            Jurisdiction = request.Jurisdiction?.ToUpperInvariant(),
+            Models = request.Models is { Count: > 0 } m ? m : null,
+            Name = request.Name,
+            CreatedAt = time.GetUtcNow(),
+        };
+        await store.CreateKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        registry?.Upsert(key);
+        await AuditAsync("key.create", actor, "key", key.Id, $"created key for team {team.Name} with purposes {string.Join(",", purposes)}").ConfigureAwait(false);
+        return AdminResult<(ApiKeyRecord, string)>.Success((key, secret));
+    }
+
+    /// <summary>Revokes a key (terminal).</summary>
+    public async Task<AdminResult<ApiKeyRecord>> RevokeKeyAsync(string id, string actor, string? reason, CancellationToken cancellationToken = default)
+    {
+        var key = await store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            return AdminResult<ApiKeyRecord>.Fail(404, $"No key with id '{id}'.");
+        }
+
+        if (key.State == "revoked")
+        {
+            return AdminResult<ApiKeyRecord>.Success(key);
+        }
+
+        await store.SetEntityStateAsync("key", id, "revoked", null, cancellationToken).ConfigureAwait(false);
+        await store.AppendHistoryAsync(new HistoryEntry
+        {
+            EntityType = "key", EntityId = id, At = time.GetUtcNow(), Event = "revoke", From = key.State, To = "revoked", Actor = actor, Reason = reason,
+        }, cancellationToken).ConfigureAwait(false);
+        var revoked = key with { State = "revoked" };
+        registry?.Upsert(revoked);
+        await AuditAsync("transition", actor, "key", id, reason ?? "revoked", key.State, "revoked").ConfigureAwait(false);
+        return AdminResult<ApiKeyRecord>.Success(revoked);
+    }
+
+    /// <summary>Creates an admin key with a role.</summary>
+    public async Task<AdminResult<(AdminKeyRecord Key, string Secret)>> CreateAdminKeyAsync(string? role, string? name, CancellationToken cancellationToken = default)
+    {
+        if (role is not ("admin" or "auditor"))
+        {
+            return AdminResult<(AdminKeyRecord, string)>.Fail(400, $"'role' must be 'admin' or 'auditor' (got '{role}').");
+        }
+
+        var secret = KeySecrets.NewSecret("cka-");
+        var key = new AdminKeyRecord { Id = KeySecrets.NewId("adm_"), Hash = KeySecrets.Hash(secret), Role = role, Name = name, CreatedAt = time.GetUtcNow() };
+        await store.CreateAdminKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        return AdminResult<(AdminKeyRecord, string)>.Success((key, secret));
+    }
+
+    /// <summary>Maps a key to its DTO.</summary>
+    public static KeyDto ToDto(ApiKeyRecord k, string? secret = null) =>
+        new(k.Id, k.TeamId, k.Prefix, k.Purposes, k.DefaultPurpose, k.Jurisdiction, k.Models, k.Name, k.State, k.CreatedAt) { Key = secret };
+
+    /// <summary>Maps a team to its DTO.</summary>
+    public static TeamDto ToDto(TeamRecord t) => new(t.Id, t.Name, t.State, t.CreatedAt);
+
+    private async Task AuditAsync(string kind, string actor, string entityType, string entityId, string reason, string? from = null, string? to = null)
+    {
+        if (journal is null)
+        {
+            return;
+        }
+
+        await journal.AppendAsync(new JournalEvent
+        {
+            Kind = kind == "transition" ? "transition" : "admin",
+            Id = KeySecrets.NewId("evt_"),
+            Ts = time.GetUtcNow(),
+            Actor = actor,
+            EntityType = entityType,
+            EntityId = entityId,
+            Reason = reason,
+            Detail = from is null ? kind : $"{{\"event\":\"{kind}\",\"from\":\"{from}\",\"to\":\"{to}\"}}",
+        }).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,126 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Configuration;
+
+/// <summary>Validates the whole configuration and collects every error rather than stopping at the first.</summary>
+public static class CharterConfigValidator
+{
+    private static readonly string[] s_kinds = ["openai", "azure-openai", "openai-compatible", "sim"];
+
+    /// <summary>Returns every problem found; empty when the configuration is usable.</summary>
+    public static IReadOnlyList<string> Validate(GatewayOptions gateway, ProvidersOptions providers, RecordsOptions records)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(records);
+        var errors = new List<string>();
+        if (gateway.MaxRequestBodyBytes <= 0)
+        {
+            errors.Add($"Gateway:MaxRequestBodyBytes must be positive (got {gateway.MaxRequestBodyBytes}).");
+        }
+
+        if (gateway.UpstreamTimeoutSeconds <= 0)
+        {
+            errors.Add($"Gateway:UpstreamTimeoutSeconds must be positive (got {gateway.UpstreamTimeoutSeconds}).");
+        }
+
+        if (gateway.Retries is < 0 or > 5)
+        {
+            errors.Add($"Gateway:Retries must be between 0 and 5 (got {gateway.Retries}).");
+        }
+
+        if (!string.IsNullOrEmpty(gateway.Upstream) && !IsHttpUrl(gateway.Upstream))
+        {
+            errors.Add($"Gateway:Upstream '{gateway.Upstream}' is not an absolute http(s) URL.");
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < providers.Accounts.Count; i++)
+        {
+            var a = providers.Accounts[i];
+            var where = $"Providers:Accounts:{i}";
+            if (string.IsNullOrWhiteSpace(a.Id))
+            {
+                errors.Add($"{where}:Id is required.");
+            }
+            else if (!ids.Add(a.Id))
+            {
+                errors.Add($"{where}:Id '{a.Id}' is used by another account.");
+            }
+
+            if (Array.IndexOf(s_kinds, a.Kind) < 0)
+            {
+                errors.Add($"{where}:Kind '{a.Kind}' is not one of {string.Join(", ", s_kinds)}.");
+            }
+
+            if (a.Kind != "sim" && (string.IsNullOrEmpty(a.BaseUrl) || !IsHttpUrl(a.BaseUrl)))
+            {
+                errors.Add($"{where}:BaseUrl '{a.BaseUrl}' must be an absolute http(s) URL.");
+            }
+
+            if (a.Kind == "azure-openai" && a.AzureRoute is not ("deployments" or "v1"))
+            {
+                errors.Add($"{where}:AzureRoute '{a.AzureRoute}' must be 'deployments' or 'v1'.");
+            }
+
+            if (!string.IsNullOrEmpty(a.ApiKeyEnv) && Environment.GetEnvironmentVariable(a.ApiKeyEnv) is null)
+            {
+                errors.Add($"{where}:ApiKeyEnv names '{a.ApiKeyEnv}', which is not set in the environment.");
+            }
+        }
+
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < providers.Models.Count; i++)
+        {
+            var m = providers.Models[i];
+            var where = $"Providers:Models:{i}";
+            if (string.IsNullOrWhiteSpace(m.Name))
+            {
+                errors.Add($"{where}:Name is required.");
+            }
+            else if (!names.Add(m.Name))
+            {
+                errors.Add($"{where}:Name '{m.Name}' is defined twice.");
+            }
+
+            if (m.Targets.Count == 0)
+            {
+                errors.Add($"{where}:Targets must name at least one account.");
+            }
+
+            for (var j = 0; j < m.Targets.Count; j++)
+            {
+                var t = m.Targets[j];
+                if (!ids.Contains(t.Account))
+                {
+                    errors.Add($"{where}:Targets:{j}:Account '{t.Account}' is not a configured account.");
+                }
+
+                if (t.Weight <= 0)
+                {
+                    errors.Add($"{where}:Targets:{j}:Weight must be positive (got {t.Weight}).");
+                }
+            }
+        }
+
+        if (records.Fsync is not ("always" or "interval"))
+        {
+            errors.Add($"Records:Fsync '{records.Fsync}' must be 'always' or 'interval'.");
+        }
+
+        if (records.FsyncIntervalMs is <= 0 or > 100)
+        {
+            errors.Add($"Records:FsyncIntervalMs must be between 1 and 100 (got {records.FsyncIntervalMs}).");
+        }
+
+        if (records.SegmentBytes < 1024 * 1024)
+        {
+            errors.Add($"Records:SegmentBytes must be at least 1 MiB (got {records.SegmentBytes}).");
+        }
+
+        return errors;
+    }
+
+    private static bool IsHttpUrl(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+}

@@ -1,0 +1,25 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Configuration;
+
+/// <summary>Request-path limits and timeouts (section <c>Gateway</c>).</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Largest accepted request body; larger bodies get 413. Default 8 MiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Time allowed for the upstream to send response headers. Default 120 s.</summary>
+    public int UpstreamTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Longest silence allowed between two stream chunks. Default 120 s.</summary>
+    public int StreamIdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Extra attempts on other targets (or the same) after a connection failure, 429 or 5xx before any byte reached the client. Default 1.</summary>
+    public int Retries { get; set; } = 1;
+
+    /// <summary>The upstream base URL that every model is forwarded to (the <c>--upstream</c> quick start); empty when unused.</summary>
+    public string? Upstream { get; set; }
+
+    /// <summary>API key sent to <see cref="Upstream"/>.</summary>
+    public string? UpstreamKey { get; set; }
+}

@@ -1,0 +1,25 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Configuration;
+
+/// <summary>Request records and the write-ahead journal (section <c>Records</c>).</summary>
+public sealed class RecordsOptions
+{
+    /// <summary>Keep prompt text in request records; off stores a SHA-256 of the messages instead. Default false.</summary>
+    public bool RetainContent { get; set; }
+
+    /// <summary>Folder of journal segment files. Default <c>charter-journal</c> beside the database.</summary>
+    public string? JournalDirectory { get; set; }
+
+    /// <summary><c>interval</c> (group fsync every <see cref="FsyncIntervalMs"/>) or <c>always</c> (fsync before forwarding). Default interval.</summary>
+    public string Fsync { get; set; } = "interval";
+
+    /// <summary>Group fsync period. Default 50 ms (at most 100 ms of events lost on power loss; none on a process crash).</summary>
+    public int FsyncIntervalMs { get; set; } = 50;
+
+    /// <summary>Segment size after which the journal rolls to a new file. Default 64 MiB.</summary>
+    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>How often the integrator moves journal entries into the database. Default 200 ms.</summary>
+    public int IntegrateIntervalMs { get; set; } = 200;
+}

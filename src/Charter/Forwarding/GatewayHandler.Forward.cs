@@ -1,0 +1,398 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Charter.Errors;
+using Charter.Records;
+using Charter.Routing;
+using Charter.Streaming;
+using Microsoft.AspNetCore.Http;
+
+namespace Charter.Forwarding;
+
+/// <summary>Forwarding: payload rewrite, retries and fail-over, response relay.</summary>
+public sealed partial class GatewayHandler
+{
+    private static readonly MediaTypeHeaderValue s_json = new("application/json");
+
+    private static ReadOnlySpan<byte> IncludeUsageProperty => "\"stream_options\":{\"include_usage\":true},"u8;
+
+    private static ReadOnlySpan<byte> IncludeUsageValue => "{\"include_usage\":true}"u8;
+
+    private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body, ParsedRequest parsed)
+    {
+        var chat = state.Endpoint == "chat.completions";
+        var first = targets.Span[0];
+        var requestEvent = new JournalEvent
+        {
+            Kind = "request",
+            Id = state.Id,
+            Ts = state.Ts,
+            Key = state.Key?.Id,
+            Team = state.Key?.TeamId,
+            Provider = first.Account.KindName,
+            Account = first.Account.Id,
+            Model = state.Model,
+            Purpose = state.Purpose,
+            Endpoint = state.Endpoint,
+            Decision = state.Decision.Word,
+            Rule = state.Decision.Rule,
+            Reason = state.Decision.Flag ? state.Decision.Message : null,
+            PolicyVersion = _authorizer.PolicyVersion,
+            MessagesSha256 = state.MessagesSha256,
+            EvalRun = state.EvalRun,
+            Stream = state.Stream,
+            Body = body.ToArray(),
+        };
+
+        // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
+        await _journal.AppendAsync(requestEvent).ConfigureAwait(false);
+
+        // Ask for usage on streams even when the client did not; the relay strips it again.
+        var injectUsage = chat && parsed.Stream && !parsed.IncludeUsage;
+        var attempts = Math.Min(targets.Length, 1 + _options.Retries);
+        if (targets.Length == 1)
+        {
+            attempts = 1 + _options.Retries;
+        }
+
+        var lastError = CharterError.UpstreamError;
+        HttpResponseMessage? lastResponse = null;
+        RouteTarget? lastTarget = null;
+        var aborted = context.RequestAborted;
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            var target = targets.Span[attempt % targets.Length];
+            var account = target.Account;
+            var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
+            var (payload, payloadLength) = BuildPayload(body.Span, in parsed, upstreamModel, injectUsage);
+            using var request = new HttpRequestMessage(HttpMethod.Post, account.EndpointUri(upstreamModel, chat))
+            {
+                Content = new ByteArrayContent(payload, 0, payloadLength),
+            };
+            request.Content.Headers.ContentType = s_json;
+            request.Headers.TryAddWithoutValidation("X-Charter-Request-Id", state.Id);
+            account.Authorize(request);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+            timeout.CancelAfter(TimeSpan.FromSeconds(_options.UpstreamTimeoutSeconds));
+            HttpResponseMessage response;
+            try
+            {
+                response = await account.Invoker.SendAsync(request, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                await CompleteAsync(state, target, 499, CharterError.ClientDisconnected, default, null, parsed, body).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException)
+            {
+                lastError = CharterError.UpstreamTimeout;
+                account.Breaker.Failure(_time.GetTimestamp());
+                continue;
+            }
+            catch (HttpRequestException)
+            {
+                lastError = CharterError.UpstreamError;
+                account.Breaker.Failure(_time.GetTimestamp());
+                continue;
+            }
+
+            var status = (int)response.StatusCode;
+            if (status is 429 or >= 500 && attempt + 1 < attempts)
+            {
+                if (status >= 500)
+                {
+                    account.Breaker.Failure(_time.GetTimestamp());
+                }
+
+                lastResponse?.Dispose();
+                lastResponse = response;
+                lastTarget = target;
+                continue;
+            }
+
+            if (status is 401 or 403)
+            {
+                var errorBody = await ReadAllAsync(response, aborted).ConfigureAwait(false);
+                _authorizer.ReportUpstreamRefusal(target, status, errorBody.Span);
+                if (attempt + 1 < attempts && targets.Length > 1)
+                {
+                    response.Dispose();
+                    continue;
+                }
+
+                await PassThroughErrorAsync(context, response, errorBody).ConfigureAwait(false);
+                response.Dispose();
+                await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status, parsed, body).ConfigureAwait(false);
+                return;
+            }
+
+            lastResponse?.Dispose();
+            lastResponse = null;
+            using (response)
+            {
+                account.Breaker.Success();
+                await RelayAsync(context, state, target, response, parsed, body, injectUsage).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // Every attempt failed before the client saw a byte.
+        if (lastResponse is not null)
+        {
+            using (lastResponse)
+            {
+                var errorBody = await ReadAllAsync(lastResponse, aborted).ConfigureAwait(false);
+                await PassThroughErrorAsync(context, lastResponse, errorBody).ConfigureAwait(false);
+                await CompleteAsync(state, lastTarget!, (int)lastResponse.StatusCode, CharterError.UpstreamError, default, "upstream_" + (int)lastResponse.StatusCode, parsed, body).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var info = ErrorInfo.For(lastError);
+        await OpenAiErrorWriter.WriteAsync(context, lastError, lastError == CharterError.UpstreamTimeout
+            ? $"The upstream did not answer within {_options.UpstreamTimeoutSeconds} s."
+            : "The upstream could not be reached or dropped the connection.").ConfigureAwait(false);
+        await CompleteAsync(state, first, info.Status, lastError, default, null, parsed, body).ConfigureAwait(false);
+    }
+
+    private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool injectUsage)
+    {
+        var http = context.Response;
+        var status = (int)response.StatusCode;
+        http.StatusCode = status;
+        CopyHeaders(response, http);
+        http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
+        var isStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var aborted = context.RequestAborted;
+        if (isStream)
+        {
+            http.ContentType = "text/event-stream";
+            http.Headers.CacheControl = "no-cache";
+            await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            var text = new ArrayBufferWriter<byte>(1024);
+            var outcome = await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text,
+                TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds), aborted).ConfigureAwait(false);
+            var usage = outcome.Usage;
+            string? estimatedCode = null;
+            if (!usage.Present)
+            {
+                usage.PromptTokens = _estimator.EstimatePrompt(body.Span.Slice(parsed.MessagesStart, parsed.MessagesLength));
+                usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
+                usage.Present = true;
+                estimatedCode = "estimated";
+            }
+
+            var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
+            await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
+                parsed, body, estimated: estimatedCode is not null).ConfigureAwait(false);
+            return;
+        }
+
+        var content = await ReadAllAsync(response, aborted).ConfigureAwait(false);
+        UsageReader.TryRead(content.Span, out var u);
+        http.ContentLength = content.Length;
+        var error = CharterError.None;
+        try
+        {
+            await http.Body.WriteAsync(content, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            error = CharterError.ClientDisconnected;
+        }
+
+        await CompleteAsync(state, target, error == CharterError.None ? status : 499, error, u, error == CharterError.None ? null : "client_disconnected", parsed, body).ConfigureAwait(false);
+    }
+
+    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool estimated = false)
+    {
+        _ = parsed;
+        _ = body;
+        var latency = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
+        state.PromptTokens = usage.PromptTokens;
+        state.CompletionTokens = usage.CompletionTokens;
+        state.CostMicros = usage.Present ? _estimator.CostMicros(state.Model!, usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens) : 0;
+        var e = new JournalEvent
+        {
+            Kind = "completion",
+            Id = state.Id,
+            Ts = _time.GetUtcNow(),
+            Key = state.Key?.Id,
+            Team = state.Key?.TeamId,
+            Provider = target.Account.KindName,
+            Account = target.Account.Id,
+            Model = state.Model,
+            Status = status,
+            Code = code ?? (error == CharterError.None ? null : ErrorInfo.For(error).Code),
+            PromptTokens = usage.Present ? usage.PromptTokens : null,
+            CompletionTokens = usage.Present ? usage.CompletionTokens : null,
+            CachedTokens = usage.CachedTokens > 0 ? usage.CachedTokens : null,
+            Estimated = estimated,
+            LatencyMs = latency,
+            CostMicros = state.CostMicros > 0 ? state.CostMicros : null,
+        };
+        return _journal.AppendAsync(e);
+    }
+
+    private async Task DenyAsync(HttpContext context, RequestState state, GateDecision decision, string? param = null)
+    {
+        await OpenAiErrorWriter.WriteAsync(context, decision.Error, decision.Message ?? "Request refused.", param, decision.Rule, decision.Code).ConfigureAwait(false);
+        if (decision.Error == CharterError.ClientDisconnected)
+        {
+            return;
+        }
+
+        var info = ErrorInfo.For(decision.Error);
+        var e = new JournalEvent
+        {
+            Kind = "request",
+            Id = state.Id,
+            Ts = state.Ts,
+            Key = state.Key?.Id,
+            Team = state.Key?.TeamId,
+            Model = state.Model,
+            Purpose = state.Purpose,
+            Endpoint = state.Endpoint,
+            Decision = "deny",
+            Rule = decision.Rule,
+            Code = decision.Code ?? info.Code,
+            Reason = decision.Message,
+            PolicyVersion = _authorizer.PolicyVersion,
+            EvalRun = state.EvalRun,
+            Stream = state.Stream,
+            Status = info.Status,
+            LatencyMs = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds,
+        };
+        await _journal.AppendAsync(e).ConfigureAwait(false);
+    }
+
+    private static (byte[] Payload, int Length) BuildPayload(ReadOnlySpan<byte> body, in ParsedRequest parsed, string upstreamModel, bool injectUsage)
+    {
+        var rewriteModel = !string.Equals(upstreamModel, parsed.Model, StringComparison.Ordinal);
+        if (!rewriteModel && !injectUsage)
+        {
+            return (body.ToArray(), body.Length);
+        }
+
+        // Splice instead of re-serialising: replace the model token and/or add include_usage, copying the rest verbatim.
+        var model = rewriteModel ? JsonEncodedText.Encode(upstreamModel).EncodedUtf8Bytes : default;
+        var output = new ArrayBufferWriter<byte>(body.Length + model.Length + 64);
+        var splices = new (int Start, int Length, int Kind)[2];
+        var n = 0;
+        if (rewriteModel)
+        {
+            splices[n++] = (parsed.ModelStart, parsed.ModelLength, 0);
+        }
+
+        if (injectUsage)
+        {
+            splices[n++] = parsed.HasStreamOptions
+                ? (parsed.StreamOptionsStart, parsed.StreamOptionsLength, 2)
+                : (body.IndexOf((byte)'{') + 1, 0, 1);
+        }
+
+        if (n == 2 && splices[1].Start < splices[0].Start)
+        {
+            (splices[0], splices[1]) = (splices[1], splices[0]);
+        }
+
+        var pos = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var (start, length, kind) = splices[i];
+            output.Write(body[pos..start]);
+            switch (kind)
+            {
+                case 0:
+                    output.Write("\""u8);
+                    output.Write(model);
+                    output.Write("\""u8);
+                    break;
+                case 1:
+                    output.Write(IncludeUsageProperty);
+                    break;
+                default:
+                    output.Write(IncludeUsageValue);
+                    break;
+            }
+
+            pos = start + length;
+        }
+
+        output.Write(body[pos..]);
+        return (output.WrittenSpan.ToArray(), output.WrittenCount);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+    }
+
+    private static async Task PassThroughErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body)
+    {
+        var http = context.Response;
+        if (http.HasStarted)
+        {
+            return;
+        }
+
+        var status = (int)response.StatusCode;
+        CopyHeaders(response, http);
+        if (body.Length > 0 && body.Span.IndexOf("\"error\""u8) >= 0 && body.Span.TrimStart((byte)' ').StartsWith("{"u8))
+        {
+            http.StatusCode = status;
+            http.ContentType = "application/json";
+            http.ContentLength = body.Length;
+            await http.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        var error = status switch
+        {
+            429 => CharterError.RateLimited,
+            >= 500 => CharterError.UpstreamError,
+            _ => CharterError.InvalidRequest,
+        };
+        var wire = OpenAiErrorWriter.Serialize($"The upstream answered {status} {response.ReasonPhrase}.", ErrorInfo.For(error).Type, null, "upstream_" + status);
+        http.StatusCode = status >= 500 ? (int)HttpStatusCode.BadGateway : status;
+        http.ContentType = "application/json";
+        http.ContentLength = wire.Length;
+        await http.Body.WriteAsync(wire, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void CopyHeaders(HttpResponseMessage response, HttpResponse http)
+    {
+        foreach (var header in response.Headers)
+        {
+            var name = header.Key;
+            if (name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase)
+                || name.StartsWith("openai-", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("retry-after", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("retry-after-ms", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("apim-request-id", StringComparison.OrdinalIgnoreCase))
+            {
+                http.Headers[name] = header.Value.ToArray();
+            }
+        }
+
+        if (response.Content.Headers.ContentType is { } ct)
+        {
+            http.ContentType = ct.ToString();
+        }
+    }
+}

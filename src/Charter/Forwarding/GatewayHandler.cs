@@ -1,0 +1,304 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+using Charter.Configuration;
+using Charter.Errors;
+using Charter.Keys;
+using Charter.Records;
+using Charter.Routing;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Forwarding;
+
+/// <summary>Serves <c>/v1/chat/completions</c> and <c>/v1/embeddings</c>.</summary>
+/// <remarks>
+/// <code>
+///  1 authenticate key (hash → cache, constant-time compare)
+///  2 read body (size limit, UTF-8, one-pass parse of the fields Charter decides on)
+///  3 purpose (header or key default) → access check (key/team lifecycle, granted purposes, model allow-list)
+///  4 route (alias → targets) → policy per target; denied targets are never tried
+///  5 journal the decision (before forwarding) ── 6 forward, stream chunks as they arrive, retry/fail over before
+///    the first byte reaches the client ── 7 journal the completion (usage, status, latency)
+/// </code>
+/// </remarks>
+public sealed partial class GatewayHandler
+{
+    private const string PurposeHeader = "Charter-Purpose";
+    private const string EvalRunHeader = "Charter-Eval-Run";
+    private readonly KeyRegistry _keys;
+    private readonly RouteTable _routes;
+    private readonly IRequestAuthorizer _authorizer;
+    private readonly Journal _journal;
+    private readonly GatewayOptions _options;
+    private readonly RecordsOptions _records;
+    private readonly IUsageEstimator _estimator;
+    private readonly IRequestLimiter _limiter;
+    private readonly ILogger<GatewayHandler> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the handler.</summary>
+    public GatewayHandler(KeyRegistry keys, RouteTable routes, IRequestAuthorizer authorizer, Journal journal, IOptions<GatewayOptions> options,
+        IOptions<RecordsOptions> records, IUsageEstimator estimator, IRequestLimiter limiter, TimeProvider time, ILogger<GatewayHandler> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(records);
+        _keys = keys;
+        _routes = routes;
+        _authorizer = authorizer;
+        _journal = journal;
+        _options = options.Value;
+        _records = records.Value;
+        _estimator = estimator;
+        _limiter = limiter;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Handles <c>POST /v1/chat/completions</c>.</summary>
+    public Task HandleChatAsync(HttpContext context) => HandleAsync(context, chat: true);
+
+    /// <summary>Handles <c>POST /v1/embeddings</c>.</summary>
+    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, chat: false);
+
+    private async Task HandleAsync(HttpContext context, bool chat)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var ts = _time.GetUtcNow();
+        var id = NewRequestId();
+        context.Response.Headers["x-charter-request-id"] = id;
+        var endpoint = chat ? "chat.completions" : "embeddings";
+
+        // 1 authenticate
+        var key = await AuthenticateAsync(context).ConfigureAwait(false);
+        if (key is null)
+        {
+            await DenyAsync(context, new RequestState(id, ts, started, endpoint), GateDecision.Deny(CharterError.InvalidApiKey,
+                "Incorrect API key provided. You can find your Charter key in the output of 'charter keys create'.")).ConfigureAwait(false);
+            return;
+        }
+
+        var team = _keys.Team(key.TeamId);
+        var state = new RequestState(id, ts, started, endpoint) { Key = key, Team = team };
+
+        // 2 body
+        var (buffer, length, readError) = await ReadBodyAsync(context).ConfigureAwait(false);
+        try
+        {
+            if (readError != CharterError.None)
+            {
+                await DenyAsync(context, state, GateDecision.Deny(readError, readError == CharterError.BodyTooLarge
+                    ? $"The request body exceeds the limit of {_options.MaxRequestBodyBytes} bytes."
+                    : "The request body could not be read.")).ConfigureAwait(false);
+                return;
+            }
+
+            var body = buffer.AsMemory(0, length);
+            var parse = chat ? RequestParser.ParseChat(body.Span, out var parsed) : RequestParser.ParseEmbeddings(body.Span, out parsed);
+            if (!parse.Success)
+            {
+                await DenyAsync(context, state, GateDecision.Deny(parse.Error, parse.Message ?? "Invalid request."), parse.Param).ConfigureAwait(false);
+                return;
+            }
+
+            state.Model = parsed.Model;
+            state.Stream = parsed.Stream;
+            state.EvalRun = context.Request.Headers[EvalRunHeader].ToString() is { Length: > 0 } run ? run : null;
+
+            // 3 purpose and access
+            var declared = context.Request.Headers[PurposeHeader].ToString();
+            state.Purpose = declared.Length > 0 ? declared : key.DefaultPurpose;
+            var access = _authorizer.CheckAccess(key, team, state.Purpose);
+            if (access.Denied)
+            {
+                await DenyAsync(context, state, access).ConfigureAwait(false);
+                return;
+            }
+
+            if (key.Models is { Count: > 0 } allowed && !Contains(allowed, parsed.Model!))
+            {
+                await DenyAsync(context, state, GateDecision.Deny(CharterError.ModelNotAllowed,
+                    $"The key {key.Id} may not use the model '{parsed.Model}'.", "key.models")).ConfigureAwait(false);
+                return;
+            }
+
+            // 4 route and policy
+            var route = _routes.Resolve(parsed.Model!);
+            if (route is null)
+            {
+                await DenyAsync(context, state, GateDecision.Deny(CharterError.ModelNotFound,
+                    $"The model '{parsed.Model}' does not exist or you do not have access to it."), "model").ConfigureAwait(false);
+                return;
+            }
+
+            Span<int> order = stackalloc int[Math.Min(route.Targets.Length, 16)];
+            var count = route.Order(order, _time.GetTimestamp());
+            var permitted = new RouteTarget[count];
+            var permittedCount = 0;
+            GateDecision firstDenial = default;
+            var flag = access.Flag ? access : default;
+            for (var i = 0; i < count; i++)
+            {
+                var target = route.Targets[order[i]];
+                var decision = _authorizer.CheckTarget(key, state.Purpose, target, parsed.Model!, in parsed);
+                if (decision.Denied)
+                {
+                    if (!firstDenial.Denied)
+                    {
+                        firstDenial = decision;
+                    }
+
+                    continue;
+                }
+
+                if (decision.Flag && !flag.Flag)
+                {
+                    flag = decision;
+                }
+
+                permitted[permittedCount++] = target;
+            }
+
+            if (permittedCount == 0)
+            {
+                await DenyAsync(context, state, firstDenial.Denied ? firstDenial
+                    : GateDecision.Deny(CharterError.ProviderUnavailable, $"No provider account can serve '{parsed.Model}'.")).ConfigureAwait(false);
+                return;
+            }
+
+            // 4b limits and budgets
+            var limit = _limiter.TryAdmit(key, state.Purpose, parsed.Model!, in parsed, context.Response.Headers);
+            if (limit.Denied)
+            {
+                await DenyAsync(context, state, limit).ConfigureAwait(false);
+                return;
+            }
+
+            state.Decision = flag.Flag ? flag : GateDecision.Allow;
+            state.MessagesSha256 = HashMessages(body.Span, in parsed);
+            try
+            {
+                await ForwardAsync(context, state, permitted.AsMemory(0, permittedCount), body, parsed).ConfigureAwait(false);
+            }
+            finally
+            {
+                _limiter.Complete(key, state.PromptTokens, state.CompletionTokens, state.CostMicros);
+            }
+        }
+        finally
+        {
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private ValueTask<ApiKeyRecord?> AuthenticateAsync(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return _keys.AuthenticateAsync(header.AsSpan(7).Trim());
+        }
+
+        // Azure-style clients send the key in api-key.
+        var apiKey = context.Request.Headers["api-key"].ToString();
+        return apiKey.Length > 0 ? _keys.AuthenticateAsync(apiKey) : ValueTask.FromResult<ApiKeyRecord?>(null);
+    }
+
+    private async Task<(byte[]? Buffer, int Length, CharterError Error)> ReadBodyAsync(HttpContext context)
+    {
+        var max = _options.MaxRequestBodyBytes;
+        var declared = context.Request.ContentLength;
+        if (declared > max)
+        {
+            return (null, 0, CharterError.BodyTooLarge);
+        }
+
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = max;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(declared ?? 4096, max) + 1);
+        var length = 0;
+        var reader = context.Request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+                var seq = result.Buffer;
+                if (length + seq.Length > max)
+                {
+                    reader.AdvanceTo(seq.End);
+                    return (buffer, 0, CharterError.BodyTooLarge);
+                }
+
+                if (length + seq.Length > buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2, length + seq.Length), max + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                seq.CopyTo(buffer.AsSpan(length));
+                length += (int)seq.Length;
+                reader.AdvanceTo(seq.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (buffer, 0, CharterError.BodyTooLarge);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            return (buffer, 0, CharterError.ClientDisconnected);
+        }
+
+        return (buffer, length, CharterError.None);
+    }
+
+    private static string HashMessages(ReadOnlySpan<byte> body, in ParsedRequest parsed)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(body.Slice(parsed.MessagesStart, parsed.MessagesLength), digest);
+        return Convert.ToHexStringLower(digest);
+    }
+
+    private static bool Contains(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (string.Equals(list[i], value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[12];
+        Random.Shared.NextBytes(bytes);
+        return string.Create(28, bytes.ToArray(), static (dest, b) =>
+        {
+            "req_".CopyTo(dest);
+            Convert.TryToHexStringLower(b, dest[4..], out _);
+        });
+    }
+}

@@ -1,0 +1,348 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json;
+using System.Text.Unicode;
+using Charter.Errors;
+
+namespace Charter.Forwarding;
+
+/// <summary>Validates and reads chat and embeddings bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
+/// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
+/// which stays the authority on everything Charter does not need to decide.</remarks>
+public static class RequestParser
+{
+    /// <summary>Parses a <c>/v1/chat/completions</c> body.</summary>
+    public static RequestParseResult ParseChat(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, chat: true, out request);
+
+    /// <summary>Parses a <c>/v1/embeddings</c> body.</summary>
+    public static RequestParseResult ParseEmbeddings(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, chat: false, out request);
+
+    private static RequestParseResult Parse(ReadOnlySpan<byte> body, bool chat, out ParsedRequest request)
+    {
+        request = default;
+        request.N = 1;
+        request.Temperature = double.NaN;
+        if (body.IsEmpty)
+        {
+            return new(CharterError.MalformedJson, "The request body is empty; expected a JSON object.", null);
+        }
+
+        if (!Utf8.IsValid(body))
+        {
+            return new(CharterError.InvalidUtf8, "The request body is not valid UTF-8.", null);
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 128 });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new(CharterError.MalformedJson, "The request body must be a JSON object.", null);
+            }
+
+            var sawInput = false;
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.EndObject)
+                {
+                    break;
+                }
+
+                // Property name at depth 1.
+                if (reader.ValueTextEquals("model"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return Type("model", "a string");
+                    }
+
+                    request.Model = reader.GetString();
+                    request.ModelStart = (int)reader.TokenStartIndex;
+                    request.ModelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
+                }
+                else if (chat && reader.ValueTextEquals("messages"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.StartArray)
+                    {
+                        return Type("messages", "an array");
+                    }
+
+                    sawInput = true;
+                    request.MessagesStart = (int)reader.TokenStartIndex;
+                    var r = ReadMessages(ref reader, ref request);
+                    if (!r.Success)
+                    {
+                        return r;
+                    }
+
+                    request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
+                }
+                else if (!chat && reader.ValueTextEquals("input"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.StartArray))
+                    {
+                        return Type("input", "a string or an array");
+                    }
+
+                    sawInput = true;
+                    request.MessagesStart = (int)reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        request.PromptChars = reader.ValueSpan.Length;
+                    }
+                    else
+                    {
+                        var start = reader.BytesConsumed;
+                        reader.Skip();
+                        request.PromptChars = (int)(reader.BytesConsumed - start);
+                    }
+
+                    request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
+                }
+                else if (reader.ValueTextEquals("stream"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
+                    {
+                        request.Stream = reader.TokenType == JsonTokenType.True;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("stream", "a boolean");
+                    }
+                }
+                else if (reader.ValueTextEquals("stream_options"u8))
+                {
+                    reader.Read();
+                    request.HasStreamOptions = true;
+                    request.StreamOptionsStart = (int)reader.TokenStartIndex;
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                        {
+                            var isUsage = reader.ValueTextEquals("include_usage"u8);
+                            reader.Read();
+                            if (isUsage)
+                            {
+                                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                                {
+                                    return Type("stream_options.include_usage", "a boolean");
+                                }
+
+                                request.IncludeUsage = reader.TokenType == JsonTokenType.True;
+                            }
+                            else
+                            {
+                                reader.Skip();
+                            }
+                        }
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("stream_options", "an object");
+                    }
+
+                    request.StreamOptionsLength = (int)reader.BytesConsumed - request.StreamOptionsStart;
+                }
+                else if (reader.ValueTextEquals("n"u8))
+                {
+                    if (!ReadInt(ref reader, out request.N, 1, 128))
+                    {
+                        return Range("n", 1, 128);
+                    }
+                }
+                else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
+                {
+                    var name = reader.ValueTextEquals("max_tokens"u8) ? "max_tokens" : "max_completion_tokens";
+                    if (!ReadInt(ref reader, out var max, 1, int.MaxValue))
+                    {
+                        return Range(name, 1, int.MaxValue);
+                    }
+
+                    request.MaxTokens = Math.Max(request.MaxTokens, max);
+                }
+                else if (reader.ValueTextEquals("logprobs"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                    {
+                        return Type("logprobs", "a boolean");
+                    }
+
+                    request.Logprobs = reader.TokenType == JsonTokenType.True;
+                }
+                else if (reader.ValueTextEquals("top_logprobs"u8))
+                {
+                    if (!ReadInt(ref reader, out request.TopLogprobs, 0, 20))
+                    {
+                        return Range("top_logprobs", 0, 20);
+                    }
+                }
+                else if (reader.ValueTextEquals("temperature"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number)
+                    {
+                        request.Temperature = reader.GetDouble();
+                        if (request.Temperature is < 0 or > 2)
+                        {
+                            return new(CharterError.InvalidRequest, $"'temperature' must be between 0 and 2 (got {request.Temperature}).", "temperature");
+                        }
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("temperature", "a number");
+                    }
+                }
+                else if (reader.ValueTextEquals("logit_bias"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartObject)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                        {
+                            request.LogitBiasCount++;
+                            reader.Read();
+                            reader.Skip();
+                        }
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("logit_bias", "an object");
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (reader.CurrentDepth != 0 || reader.TokenType != JsonTokenType.EndObject || reader.Read())
+            {
+                return new(CharterError.MalformedJson, "The request body is not a single JSON object.", null);
+            }
+
+            if (request.Model is null)
+            {
+                return new(CharterError.InvalidRequest, "Missing required parameter: 'model'.", "model");
+            }
+
+            if (!sawInput)
+            {
+                return chat
+                    ? new(CharterError.InvalidRequest, "Missing required parameter: 'messages'.", "messages")
+                    : new(CharterError.InvalidRequest, "Missing required parameter: 'input'.", "input");
+            }
+
+            if (request.HasStreamOptions && !request.Stream && request.IncludeUsage)
+            {
+                return new(CharterError.InvalidRequest, "'stream_options' is only allowed when 'stream' is true.", "stream_options");
+            }
+
+            if (request.TopLogprobs > 0 && !request.Logprobs)
+            {
+                return new(CharterError.InvalidRequest, "'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+            }
+
+            return RequestParseResult.Ok;
+        }
+        catch (JsonException ex)
+        {
+            return new(CharterError.MalformedJson, $"The request body is not valid JSON: {Trim(ex.Message)}", null);
+        }
+    }
+
+    private static RequestParseResult ReadMessages(ref Utf8JsonReader reader, ref ParsedRequest request)
+    {
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new(CharterError.InvalidRequest, $"Invalid type for 'messages[{request.MessageCount}]': expected an object.", $"messages[{request.MessageCount}]");
+            }
+
+            var sawRole = false;
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+            {
+                if (reader.ValueTextEquals("role"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.String)
+                    {
+                        return new(CharterError.InvalidRequest, $"Invalid type for 'messages[{request.MessageCount}].role': expected a string.", $"messages[{request.MessageCount}].role");
+                    }
+
+                    sawRole = true;
+                }
+                else if (reader.ValueTextEquals("content"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        request.PromptChars += reader.ValueSpan.Length;
+                    }
+                    else if (reader.TokenType is JsonTokenType.StartArray)
+                    {
+                        var start = reader.BytesConsumed;
+                        reader.Skip();
+                        request.PromptChars += (int)(reader.BytesConsumed - start);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return new(CharterError.InvalidRequest, $"Invalid type for 'messages[{request.MessageCount}].content': expected a string, an array or null.", $"messages[{request.MessageCount}].content");
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (!sawRole)
+            {
+                return new(CharterError.InvalidRequest, $"Missing required parameter: 'messages[{request.MessageCount}].role'.", $"messages[{request.MessageCount}].role");
+            }
+
+            request.MessageCount++;
+        }
+
+        if (request.MessageCount == 0)
+        {
+            return new(CharterError.InvalidRequest, "'messages' must contain at least one message.", "messages");
+        }
+
+        return RequestParseResult.Ok;
+    }
+
+    private static bool ReadInt(ref Utf8JsonReader reader, out int value, int min, int max)
+    {
+        reader.Read();
+        value = 0;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            value = min;
+            return true;
+        }
+
+        return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value) && value >= min && value <= max;
+    }
+
+    private static RequestParseResult Type(string param, string expected) =>
+        new(CharterError.InvalidRequest, $"Invalid type for '{param}': expected {expected}.", param);
+
+    private static RequestParseResult Range(string param, int min, int max) =>
+        new(CharterError.InvalidRequest, max == int.MaxValue
+            ? $"Invalid value for '{param}': expected an integer of at least {min}."
+            : $"Invalid value for '{param}': expected an integer from {min} to {max}.", param);
+
+    private static string Trim(string message)
+    {
+        var i = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+        return i > 0 ? message[..i] : message;
+    }
+}

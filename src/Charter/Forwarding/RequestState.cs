@@ -1,0 +1,39 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Keys;
+
+namespace Charter.Forwarding;
+
+/// <summary>Per-request facts gathered on the way through the gateway, for the journal.</summary>
+internal sealed class RequestState(string id, DateTimeOffset ts, long started, string endpoint)
+{
+    public string Id { get; } = id;
+
+    public DateTimeOffset Ts { get; } = ts;
+
+    public long Started { get; } = started;
+
+    public string Endpoint { get; } = endpoint;
+
+    public ApiKeyRecord? Key { get; init; }
+
+    public TeamRecord? Team { get; init; }
+
+    public string? Purpose { get; set; }
+
+    public string? Model { get; set; }
+
+    public bool Stream { get; set; }
+
+    public string? EvalRun { get; set; }
+
+    public string? MessagesSha256 { get; set; }
+
+    public GateDecision Decision { get; set; }
+
+    public int PromptTokens { get; set; }
+
+    public int CompletionTokens { get; set; }
+
+    public long CostMicros { get; set; }
+}

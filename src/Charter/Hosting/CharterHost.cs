@@ -1,0 +1,171 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Admin;
+using Charter.Configuration;
+using Charter.Forwarding;
+using Charter.Keys;
+using Charter.Providers;
+using Charter.Records;
+using Charter.Routing;
+using Charter.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Hosting;
+
+/// <summary>Builds the gateway process: configuration stack, services, endpoints.</summary>
+public static partial class CharterHost
+{
+    /// <summary>Builds (but does not start) the gateway.</summary>
+    /// <exception cref="CharterConfigurationException">The configuration is invalid; every error is listed.</exception>
+    public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory, Func<IServiceProvider, HttpMessageHandler> simHandler)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var config = builder.Configuration;
+        var file = settings.ConfigFile ?? Path.Combine(Directory.GetCurrentDirectory(), "charter.json");
+        if (settings.ConfigFile is not null && !File.Exists(file))
+        {
+            throw new CharterConfigurationException([$"The configuration file '{file}' does not exist."]);
+        }
+
+        config.AddJsonFile(file, optional: true, reloadOnChange: false);
+        config.AddEnvironmentVariables("CHARTER__");
+        var flags = new Dictionary<string, string?>(settings.Overrides, StringComparer.OrdinalIgnoreCase);
+        if (settings.Database is not null)
+        {
+            flags["Storage:Database"] = settings.Database;
+        }
+
+        if (settings.Upstream is not null)
+        {
+            flags["Gateway:Upstream"] = settings.Upstream;
+        }
+
+        if (settings.UpstreamKey is not null)
+        {
+            flags["Gateway:UpstreamKey"] = settings.UpstreamKey;
+        }
+
+        config.AddInMemoryCollection(flags);
+
+        var gateway = config.GetSection("Gateway").Get<GatewayOptions>() ?? new GatewayOptions();
+        var providers = config.GetSection("Providers").Get<ProvidersOptions>() ?? new ProvidersOptions();
+        var records = config.GetSection("Records").Get<RecordsOptions>() ?? new RecordsOptions();
+        var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        var errors = CharterConfigValidator.Validate(gateway, providers, records);
+        if (errors.Count > 0)
+        {
+            throw new CharterConfigurationException(errors);
+        }
+
+        ApplyDefaults(gateway, providers, out var mode);
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Logging.AddFilter("Charter", settings.LogLevel);
+
+        var services = builder.Services;
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(Options.Create(gateway));
+        services.AddSingleton(Options.Create(providers));
+        services.AddSingleton(Options.Create(records));
+        services.AddSingleton(Options.Create(storage));
+        services.AddSingleton(new GatewayMode(mode));
+        services.TryAddSingleton(storeFactory);
+        services.TryAddSingleton(sp => sp.GetRequiredService<Func<IServiceProvider, IGatewayStore>>()(sp));
+        services.TryAddSingleton(sp => new Journal(records, JournalDirectory(records, storage)));
+        services.TryAddSingleton<KeyRegistry>();
+        services.AddHostedService<KeyRefreshService>();
+        services.TryAddSingleton<EventPipeline>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
+        services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => simHandler(sp))));
+        services.TryAddSingleton<IRequestAuthorizer, BasicRequestAuthorizer>();
+        services.TryAddSingleton<IUsageEstimator, ByteLengthEstimator>();
+        services.TryAddSingleton<IRequestLimiter, UnlimitedLimiter>();
+        services.TryAddSingleton<GatewayHandler>();
+        services.TryAddSingleton<ModelsHandler>();
+        services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>()));
+        services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        services.AddOpenApi("admin");
+        settings.ConfigureServices?.Invoke(services);
+
+        var app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    /// <summary>Runs start-up work that must finish before the first request: schema, key cache.</summary>
+    public static async Task InitializeAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var store = app.Services.GetRequiredService<IGatewayStore>();
+        await store.MigrateAsync().ConfigureAwait(false);
+        await app.Services.GetRequiredService<KeyRegistry>().ReloadAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Maps every endpoint.</summary>
+    public static void MapEndpoints(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var handler = app.Services.GetRequiredService<GatewayHandler>();
+        var models = app.Services.GetRequiredService<ModelsHandler>();
+        app.MapPost("/v1/chat/completions", (RequestDelegate)handler.HandleChatAsync).WithName("ChatCompletions");
+        app.MapPost("/v1/embeddings", (RequestDelegate)handler.HandleEmbeddingsAsync).WithName("Embeddings");
+        app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
+        app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
+        app.MapAdminApi();
+        app.MapOpenApi("/openapi/{documentName}.json");
+    }
+
+    /// <summary>Fills in the simulated provider or the <c>--upstream</c> account when no account is configured.</summary>
+    internal static void ApplyDefaults(GatewayOptions gateway, ProvidersOptions providers, out string mode)
+    {
+        if (providers.Accounts.Count > 0)
+        {
+            mode = $"{providers.Accounts.Count} configured provider account(s)";
+            return;
+        }
+
+        if (!string.IsNullOrEmpty(gateway.Upstream))
+        {
+            providers.Accounts.Add(new ProviderAccountOptions { Id = "upstream", Kind = "openai-compatible", BaseUrl = gateway.Upstream, ApiKey = gateway.UpstreamKey });
+            mode = $"every model forwarded to {gateway.Upstream}";
+            return;
+        }
+
+        providers.Accounts.Add(new ProviderAccountOptions { Id = "sim", Kind = "sim" });
+        mode = "no provider configured: every model is served by the built-in simulated provider";
+    }
+
+    private static string JournalDirectory(RecordsOptions records, StorageOptions storage)
+    {
+        if (!string.IsNullOrEmpty(records.JournalDirectory))
+        {
+            return records.JournalDirectory;
+        }
+
+        var db = storage.Database;
+        if (db.Contains("://", StringComparison.Ordinal) || db.Contains("Host=", StringComparison.OrdinalIgnoreCase))
+        {
+            return Path.Combine(Directory.GetCurrentDirectory(), "charter-journal");
+        }
+
+        var full = Path.GetFullPath(db);
+        return Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + "-journal");
+    }
+}

@@ -1,0 +1,40 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Keys;
+
+/// <summary>A user key as stored: the secret itself is never kept, only its SHA-256.</summary>
+public sealed record ApiKeyRecord
+{
+    /// <summary>Public id (<c>key_…</c>), safe to log.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Owning team id.</summary>
+    public required string TeamId { get; init; }
+
+    /// <summary>SHA-256 of the secret.</summary>
+    public required byte[] Hash { get; init; }
+
+    /// <summary>First characters of the secret, for people to recognise it.</summary>
+    public required string Prefix { get; init; }
+
+    /// <summary>Purposes this key may declare.</summary>
+    public required IReadOnlyList<string> Purposes { get; init; }
+
+    /// <summary>Purpose used when a request declares none.</summary>
+    public required string DefaultPurpose { get; init; }
+
+    /// <summary>ISO country code of the key's users, when known.</summary>
+    public string? Jurisdiction { get; init; }
+
+    /// <summary>Models this key may use; null allows every model.</summary>
+    public IReadOnlyList<string>? Models { get; init; }
+
+    /// <summary>Optional display name.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>Creation time.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Lifecycle state (<c>active</c>, <c>revoked</c>, …).</summary>
+    public string State { get; init; } = "active";
+}

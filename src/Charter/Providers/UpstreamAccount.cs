@@ -1,0 +1,106 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Charter.Configuration;
+
+namespace Charter.Providers;
+
+/// <summary>A provider account ready for forwarding: URLs precomputed, credentials attached, its own connection pool.</summary>
+/// <remarks>The credential lives only here and in the outgoing header; it is never logged or echoed.</remarks>
+public sealed class UpstreamAccount
+{
+    private readonly ConcurrentDictionary<(string Model, bool Chat), Uri> _azureUris = new();
+    private readonly string? _apiKey;
+    private readonly Uri _chat;
+    private readonly Uri _embeddings;
+    private readonly ProviderAccountOptions _options;
+
+    /// <summary>Creates an account over <paramref name="invoker"/>.</summary>
+    public UpstreamAccount(ProviderAccountOptions options, HttpMessageInvoker invoker)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        Id = options.Id;
+        KindName = options.Kind;
+        Kind = options.Kind switch
+        {
+            "openai" => ProviderKind.OpenAI,
+            "azure-openai" => ProviderKind.AzureOpenAI,
+            "sim" => ProviderKind.Sim,
+            _ => ProviderKind.OpenAICompatible,
+        };
+        Invoker = invoker;
+        _apiKey = !string.IsNullOrEmpty(options.ApiKeyEnv) ? Environment.GetEnvironmentVariable(options.ApiKeyEnv) : options.ApiKey;
+        var baseUrl = (options.BaseUrl ?? "http://sim.invalid/v1").TrimEnd('/');
+        if (Kind == ProviderKind.AzureOpenAI && options.AzureRoute == "v1")
+        {
+            baseUrl += "/openai/v1";
+        }
+
+        BaseUrl = baseUrl;
+        _chat = new Uri(baseUrl + "/chat/completions");
+        _embeddings = new Uri(baseUrl + "/embeddings");
+        ModelsUri = new Uri(baseUrl + "/models");
+        Breaker = new CircuitBreaker();
+    }
+
+    /// <summary>Account id.</summary>
+    public string Id { get; }
+
+    /// <summary>Kind as configured (<c>openai</c>, <c>azure-openai</c>, …).</summary>
+    public string KindName { get; }
+
+    /// <summary>Wire kind.</summary>
+    public ProviderKind Kind { get; }
+
+    /// <summary>Base URL without a trailing slash.</summary>
+    public string BaseUrl { get; }
+
+    /// <summary>The HTTP pipeline to this account.</summary>
+    public HttpMessageInvoker Invoker { get; }
+
+    /// <summary>The account's models list URL.</summary>
+    public Uri ModelsUri { get; }
+
+    /// <summary>Failure tracking for this account.</summary>
+    public CircuitBreaker Breaker { get; }
+
+    /// <summary>Processing region (ISO country), when configured.</summary>
+    public string? Region => _options.Region;
+
+    /// <summary>The upstream name for <paramref name="model"/> (Azure deployment map applied).</summary>
+    public string UpstreamModel(string model) =>
+        Kind == ProviderKind.AzureOpenAI && _options.Deployments.TryGetValue(model, out var d) ? d : model;
+
+    /// <summary>The URL of the chat or embeddings endpoint for <paramref name="upstreamModel"/>.</summary>
+    public Uri EndpointUri(string upstreamModel, bool chat)
+    {
+        if (Kind != ProviderKind.AzureOpenAI || _options.AzureRoute == "v1")
+        {
+            return chat ? _chat : _embeddings;
+        }
+
+        return _azureUris.GetOrAdd((upstreamModel, chat), static (k, s) =>
+            new Uri($"{s.BaseUrl}/openai/deployments/{Uri.EscapeDataString(k.Model)}/{(k.Chat ? "chat/completions" : "embeddings")}?api-version={Uri.EscapeDataString(s._options.ApiVersion)}"), this);
+    }
+
+    /// <summary>Adds the account's credential to an outgoing request.</summary>
+    public void Authorize(HttpRequestMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(_apiKey))
+        {
+            return;
+        }
+
+        if (Kind == ProviderKind.AzureOpenAI)
+        {
+            request.Headers.TryAddWithoutValidation("api-key", _apiKey);
+        }
+        else
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        }
+    }
+}

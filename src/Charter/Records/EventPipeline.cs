@@ -1,0 +1,226 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Configuration;
+using Charter.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Records;
+
+/// <summary>Moves journal events into the database and the sinks in batches; recovers the journal at start-up.</summary>
+/// <remarks>
+/// Start-up (before Kestrel accepts a request): read the positions the database and each sink have integrated,
+/// replay the journal after the oldest of them, each consumer getting only what it lacks: exactly once.
+/// Then: wait for events, take up to <see cref="MaxBatch"/>, one transaction for records + position, then each sink.
+/// A database outage leaves events in the journal (retried every second); nothing is dropped.
+/// </remarks>
+public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
+{
+    private const int MaxBatch = 4096;
+    private readonly Journal _journal;
+    private readonly IGatewayStore _store;
+    private readonly IEnumerable<IEventSink> _sinks;
+    private readonly RecordsOptions _options;
+    private readonly ILogger<EventPipeline> _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<JournalEvent> _pending = [];
+    private Task? _loop;
+    private long _integrated;
+
+    /// <summary>Creates the pipeline.</summary>
+    public EventPipeline(Journal journal, IGatewayStore store, IEnumerable<IEventSink> sinks, IOptions<RecordsOptions> options, ILogger<EventPipeline> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _journal = journal;
+        _store = store;
+        _sinks = sinks;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Number of events integrated since start.</summary>
+    public long Integrated => Interlocked.Read(ref _integrated);
+
+    /// <inheritdoc/>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var recordsAt = await _store.GetJournalPositionAsync(cancellationToken).ConfigureAwait(false);
+        var sinkPositions = new List<(IEventSink Sink, JournalPosition? At)>();
+        var from = recordsAt;
+        foreach (var sink in _sinks)
+        {
+            var at = await sink.GetPositionAsync(cancellationToken).ConfigureAwait(false);
+            sinkPositions.Add((sink, at));
+            if (at is { } p && from.IsAfter(p))
+            {
+                from = p;
+            }
+        }
+
+        var recovered = _journal.Recover(from);
+        if (recovered.Count > 0)
+        {
+            var last = recovered[^1].Position;
+            var forRecords = recovered.Where(e => e.Position.IsAfter(recordsAt)).ToList();
+            if (forRecords.Count > 0)
+            {
+                await _store.IntegrateAsync(forRecords, last, cancellationToken).ConfigureAwait(false);
+            }
+
+            foreach (var (sink, at) in sinkPositions)
+            {
+                var forSink = at is { } p ? recovered.Where(e => e.Position.IsAfter(p)).ToList() : recovered.ToList();
+                if (forSink.Count > 0)
+                {
+                    await sink.ConsumeAsync(forSink, last, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Log.Recovered(_logger, recovered.Count, forRecords.Count);
+        }
+
+        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    /// <inheritdoc/>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        // Graceful shutdown: whatever is still queued goes in now.
+        while (_journal.Reader.TryRead(out var e))
+        {
+            _pending.Add(e);
+        }
+
+        if (_pending.Count > 0)
+        {
+            try
+            {
+                await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                Log.IntegrationFailed(_logger, ex);
+            }
+        }
+
+        _journal.Flush();
+    }
+
+    /// <summary>Waits until every event appended so far is integrated (tests and shutdown).</summary>
+    public async Task WaitIdleAsync(TimeSpan timeout)
+    {
+        var head = _journal.Head;
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var at = await _store.GetJournalPositionAsync().ConfigureAwait(false);
+            if (!head.IsAfter(at))
+            {
+                return;
+            }
+
+            await Task.Delay(20).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var reader = _journal.Reader;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (_pending.Count == 0 && !await reader.WaitToReadAsync(stop).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                // Let a batch build up a little: one transaction per interval under load, immediate when idle.
+                if (_pending.Count == 0)
+                {
+                    await Task.Delay(Math.Min(_options.IntegrateIntervalMs, 50), stop).ConfigureAwait(false);
+                }
+
+                while (_pending.Count < MaxBatch && reader.TryRead(out var e))
+                {
+                    _pending.Add(e);
+                }
+
+                await FlushAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // The database is unreachable or busy: keep the batch (it is also in the journal) and retry.
+                Log.IntegrationFailed(_logger, ex);
+                try
+                {
+                    await Task.Delay(1000, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (_pending.Count == 0)
+        {
+            return;
+        }
+
+        var position = _pending[^1].Position;
+        await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
+        foreach (var sink in _sinks)
+        {
+            try
+            {
+                await sink.ConsumeAsync(_pending, position, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.SinkFailed(_logger, sink.Name, ex);
+            }
+        }
+
+        Interlocked.Add(ref _integrated, _pending.Count);
+        _pending.Clear();
+        _journal.ReleaseUpTo(position);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Journal recovery: {Count} events replayed, {Records} new request records.")]
+        public static partial void Recovered(ILogger logger, int count, int records);
+
+        [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Integrating journal events failed; they stay in the journal and will be retried.")]
+        public static partial void IntegrationFailed(ILogger logger, Exception ex);
+
+        [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Event sink {Sink} failed on a batch.")]
+        public static partial void SinkFailed(ILogger logger, string sink, Exception ex);
+    }
+}

@@ -1,0 +1,16 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Records;
+
+/// <summary>A consumer of journal events (audit log, detection), fed in journal order off the request path.</summary>
+public interface IEventSink
+{
+    /// <summary>Name for logs.</summary>
+    string Name { get; }
+
+    /// <summary>The journal position this sink has durably consumed (null: it keeps no position and accepts replays).</summary>
+    Task<JournalPosition?> GetPositionAsync(CancellationToken cancellationToken);
+
+    /// <summary>Consumes a batch; <paramref name="position"/> is the position after its last event.</summary>
+    Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken);
+}

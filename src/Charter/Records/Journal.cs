@@ -1,0 +1,276 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Threading.Channels;
+using Charter.Configuration;
+using Charter.Utilities;
+using Microsoft.Win32.SafeHandles;
+
+namespace Charter.Records;
+
+/// <summary>The local write-ahead journal: every event is written here before the request it describes is forwarded.</summary>
+/// <remarks>
+/// <code>
+///  request path ──Append──► [len|crc|json] pwrite into segment N (OS page cache: survives kill -9)
+///                              │                 └─ flusher: fsync every FsyncIntervalMs (or before Append returns, "always")
+///                              └─ in-memory channel ──► EventPipeline (batches into the database, audit, detection)
+///  start-up: Recover(position stored in the database) re-reads entries after it, truncating a torn tail.
+/// </code>
+/// One pwrite per event under a lock (~2-4 µs); no database work on the request path.
+/// </remarks>
+public sealed class Journal : IAsyncDisposable
+{
+    private const int HeaderSize = 8;
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    private readonly RecordsOptions _options;
+    private readonly string _directory;
+    private readonly Lock _lock = new();
+    private readonly Channel<JournalEvent> _channel = Channel.CreateUnbounded<JournalEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly bool _always;
+    private readonly CancellationTokenSource _stop = new();
+    private SafeFileHandle? _handle;
+    private long _segment;
+    private long _offset;
+    private long _written;
+    private long _flushed;
+    private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _flusher;
+
+    /// <summary>Creates a journal over <paramref name="directory"/>.</summary>
+    public Journal(RecordsOptions options, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _directory = directory;
+        _always = options.Fsync == "always";
+        Directory.CreateDirectory(directory);
+    }
+
+    /// <summary>Events in journal order, for the integrator.</summary>
+    public ChannelReader<JournalEvent> Reader => _channel.Reader;
+
+    /// <summary>Position after the last appended event.</summary>
+    public JournalPosition Head
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return new JournalPosition(_segment, _offset);
+            }
+        }
+    }
+
+    /// <summary>Reads every intact event after <paramref name="from"/>, truncates a torn tail, and opens the journal for appending.</summary>
+    public IReadOnlyList<JournalEvent> Recover(JournalPosition from)
+    {
+        var recovered = new List<JournalEvent>();
+        var segments = ListSegments();
+        long lastSegment = Math.Max(from.Segment, 1);
+        long lastOffset = 0;
+        foreach (var seg in segments)
+        {
+            var path = SegmentPath(seg);
+            var data = File.ReadAllBytes(path);
+            long pos = 0;
+            while (pos + HeaderSize <= data.Length)
+            {
+                var len = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan((int)pos));
+                var crc = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos + 4));
+                if (len <= 0 || pos + HeaderSize + len > data.Length)
+                {
+                    break;
+                }
+
+                var payload = data.AsSpan((int)pos + HeaderSize, len);
+                if (Crc32.Compute(payload) != crc)
+                {
+                    break;
+                }
+
+                pos += HeaderSize + len;
+                var position = new JournalPosition(seg, pos);
+                if (position.IsAfter(from))
+                {
+                    var e = JournalEventSerializer.Read(payload);
+                    e.Position = position;
+                    recovered.Add(e);
+                }
+            }
+
+            if (pos < data.Length)
+            {
+                // A torn tail from a crash mid-write: cut it so new entries follow intact ones.
+                using var fs = new FileStream(path, FileMode.Open, FileAccess.Write);
+                fs.SetLength(pos);
+            }
+
+            lastSegment = seg;
+            lastOffset = pos;
+        }
+
+        OpenSegment(lastSegment, lastOffset);
+        _flusher = Task.Run(FlushLoopAsync);
+        return recovered;
+    }
+
+    /// <summary>Appends an event; when this returns the event is in the OS (and on disk in <c>always</c> mode).</summary>
+    public ValueTask AppendAsync(JournalEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var header = buffer.GetSpan(HeaderSize);
+        buffer.Advance(HeaderSize);
+        JournalEventSerializer.Write(e, buffer);
+        var written = buffer.WrittenCount;
+        var span = MemoryMarshal(buffer);
+        var payloadLength = written - HeaderSize;
+        BinaryPrimitives.WriteInt32LittleEndian(span, payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32.Compute(span.Slice(HeaderSize, payloadLength)));
+        Task? wait = null;
+        lock (_lock)
+        {
+            if (_handle is null)
+            {
+                throw new InvalidOperationException("Journal.Recover must run before Append.");
+            }
+
+            if (_offset + written > _options.SegmentBytes && _offset > 0)
+            {
+                RandomAccess.FlushToDisk(_handle);
+                OpenSegment(_segment + 1, 0);
+            }
+
+            RandomAccess.Write(_handle, span[..written], _offset);
+            _offset += written;
+            _written++;
+            e.Position = new JournalPosition(_segment, _offset);
+            _channel.Writer.TryWrite(e);
+            if (_always)
+            {
+                wait = _nextFlush.Task;
+            }
+        }
+
+        return wait is null ? ValueTask.CompletedTask : new ValueTask(wait);
+    }
+
+    /// <summary>Deletes segments wholly before <paramref name="integrated"/>.</summary>
+    public void ReleaseUpTo(JournalPosition integrated)
+    {
+        foreach (var seg in ListSegments())
+        {
+            if (seg < integrated.Segment)
+            {
+                try
+                {
+                    File.Delete(SegmentPath(seg));
+                }
+                catch (IOException)
+                {
+                    // Retried on the next release.
+                }
+            }
+        }
+    }
+
+    /// <summary>Forces an fsync now.</summary>
+    public void Flush()
+    {
+        TaskCompletionSource done;
+        lock (_lock)
+        {
+            if (_handle is null)
+            {
+                return;
+            }
+
+            RandomAccess.FlushToDisk(_handle);
+            _flushed = _written;
+            done = _nextFlush;
+            _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_flusher is not null)
+        {
+            await _flusher.ConfigureAwait(false);
+        }
+
+        Flush();
+        _channel.Writer.TryComplete();
+        lock (_lock)
+        {
+            _handle?.Dispose();
+            _handle = null;
+        }
+
+        _stop.Dispose();
+    }
+
+    private static Span<byte> MemoryMarshal(ArrayBufferWriter<byte> buffer) =>
+        System.Runtime.InteropServices.MemoryMarshal.AsMemory(buffer.WrittenMemory).Span;
+
+    private async Task FlushLoopAsync()
+    {
+        var interval = TimeSpan.FromMilliseconds(_always ? 1 : _options.FsyncIntervalMs);
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            bool dirty;
+            lock (_lock)
+            {
+                dirty = _written != _flushed;
+            }
+
+            if (dirty)
+            {
+                Flush();
+            }
+        }
+    }
+
+    private void OpenSegment(long segment, long offset)
+    {
+        _handle?.Dispose();
+        _handle = File.OpenHandle(SegmentPath(segment), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        _segment = segment;
+        _offset = offset;
+    }
+
+    private string SegmentPath(long segment) => Path.Combine(_directory, $"journal-{segment:D8}.log");
+
+    private List<long> ListSegments()
+    {
+        var list = new List<long>();
+        foreach (var file in Directory.EnumerateFiles(_directory, "journal-*.log"))
+        {
+            var name = Path.GetFileNameWithoutExtension(file);
+            if (long.TryParse(name.AsSpan("journal-".Length), out var n))
+            {
+                list.Add(n);
+            }
+        }
+
+        list.Sort();
+        return list;
+    }
+}

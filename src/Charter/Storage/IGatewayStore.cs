@@ -1,0 +1,69 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Keys;
+using Charter.Records;
+
+namespace Charter.Storage;
+
+/// <summary>Durable state of the gateway: teams, keys, admin keys, lifecycle and request records.</summary>
+/// <remarks>Implemented for SQLite and PostgreSQL in Charter.Storage; nothing here is called on the request path
+/// except the key lookup on a cache miss.</remarks>
+public interface IGatewayStore
+{
+    /// <summary>Creates or upgrades the schema.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a team; false when the name is taken.</summary>
+    Task<bool> CreateTeamAsync(TeamRecord team, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists teams.</summary>
+    Task<IReadOnlyList<TeamRecord>> ListTeamsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a team by id or name.</summary>
+    Task<TeamRecord?> FindTeamAsync(string idOrName, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds a key.</summary>
+    Task CreateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists keys (never with secrets).</summary>
+    Task<IReadOnlyList<ApiKeyRecord>> ListKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a key by id.</summary>
+    Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds a key by the SHA-256 of its secret.</summary>
+    Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets an entity's state column (<c>key</c>, <c>team</c> or <c>account</c>) and its lifecycle JSON; bumps the change version.</summary>
+    Task SetEntityStateAsync(string entityType, string id, string state, string? lifecycleJson, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads an entity's lifecycle JSON.</summary>
+    Task<string?> GetEntityLifecycleAsync(string entityType, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Appends a lifecycle history entry.</summary>
+    Task AppendHistoryAsync(HistoryEntry entry, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads an entity's lifecycle history, oldest first.</summary>
+    Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string entityType, string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an admin key.</summary>
+    Task CreateAdminKeyAsync(AdminKeyRecord key, CancellationToken cancellationToken = default);
+
+    /// <summary>Finds an admin key by hash.</summary>
+    Task<AdminKeyRecord?> FindAdminKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+
+    /// <summary>A number that grows whenever keys, teams or lifecycle states change (for cache invalidation).</summary>
+    Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Integrates journal events into request records and moves the journal position, in one transaction.</summary>
+    Task IntegrateAsync(IReadOnlyList<JournalEvent> events, JournalPosition position, CancellationToken cancellationToken = default);
+
+    /// <summary>The journal position integrated so far.</summary>
+    Task<JournalPosition> GetJournalPositionAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Streams request records in time order.</summary>
+    IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts request records (optionally one request id).</summary>
+    Task<long> CountRequestsAsync(string? requestId = null, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,280 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.IO.Pipelines;
+using Charter.Errors;
+
+namespace Charter.Streaming;
+
+/// <summary>Relays an upstream SSE stream to the client event by event, reading usage on the way.</summary>
+/// <remarks>
+/// One pooled buffer per stream (grown only for an event larger than it), no allocation per chunk; each upstream
+/// read is flushed to the client at once, so the first token reaches the client while the upstream is still
+/// generating. When Charter asked for <c>include_usage</c> on the client's behalf, the usage chunk and the
+/// <c>"usage":null</c> fields are removed, so the client sees exactly the stream it asked for.
+/// Completion text bytes are copied aside (not delaying the client) so usage can be estimated if the stream breaks.
+/// </remarks>
+public static class SseRelay
+{
+    private static ReadOnlySpan<byte> Done => "[DONE]"u8;
+
+    private static ReadOnlySpan<byte> UsageNull => ",\"usage\":null"u8;
+
+    private static ReadOnlySpan<byte> EmptyChoices => "\"choices\":[]"u8;
+
+    private static ReadOnlySpan<byte> MidStreamError => "data: {\"error\":{\"message\":\"The upstream connection failed mid-stream.\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"u8;
+
+    /// <summary>Relays <paramref name="upstream"/> to <paramref name="client"/> until <c>[DONE]</c>, end of stream, or an error.</summary>
+    /// <param name="upstream">The upstream response body.</param>
+    /// <param name="client">The client's response body writer.</param>
+    /// <param name="stripUsage">Remove the usage chunk and <c>usage:null</c> fields (Charter added include_usage).</param>
+    /// <param name="completionText">Receives the raw content bytes, for a tokenizer estimate when usage is missing; may be null.</param>
+    /// <param name="idleTimeout">Longest wait for the next upstream bytes.</param>
+    /// <param name="clientAborted">The client's abort token.</param>
+    public static async Task<StreamOutcome> RelayAsync(Stream upstream, PipeWriter client, bool stripUsage, ArrayBufferWriter<byte>? completionText, TimeSpan idleTimeout, CancellationToken clientAborted)
+    {
+        ArgumentNullException.ThrowIfNull(upstream);
+        ArgumentNullException.ThrowIfNull(client);
+        var outcome = default(StreamOutcome);
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var filled = 0;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(clientAborted);
+        try
+        {
+            while (true)
+            {
+                if (filled == buffer.Length)
+                {
+                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                int read;
+                idle.CancelAfter(idleTimeout);
+                try
+                {
+                    read = await upstream.ReadAsync(buffer.AsMemory(filled), idle.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+                {
+                    outcome.Error = CharterError.ClientDisconnected;
+                    return outcome;
+                }
+                catch (OperationCanceledException)
+                {
+                    outcome.Error = CharterError.UpstreamTimeout;
+                    await TryWriteAsync(client, MidStreamError.ToArray()).ConfigureAwait(false);
+                    return outcome;
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    outcome.Error = CharterError.UpstreamError;
+                    await TryWriteAsync(client, MidStreamError.ToArray()).ConfigureAwait(false);
+                    return outcome;
+                }
+
+                if (read == 0)
+                {
+                    if (filled > 0)
+                    {
+                        // Trailing bytes without a blank line: pass them through as they are.
+                        Write(client, buffer.AsSpan(0, filled));
+                        filled = 0;
+                    }
+
+                    if (!outcome.SawDone)
+                    {
+                        outcome.Error = CharterError.UpstreamError;
+                    }
+
+                    break;
+                }
+
+                filled += read;
+                var consumed = ProcessEvents(buffer.AsSpan(0, filled), client, stripUsage, completionText, ref outcome);
+                if (consumed > 0)
+                {
+                    buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                    filled -= consumed;
+                    var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
+                    if (flush.IsCanceled || flush.IsCompleted)
+                    {
+                        outcome.Error = CharterError.ClientDisconnected;
+                        return outcome;
+                    }
+                }
+
+                if (outcome.SawDone && filled == 0)
+                {
+                    break;
+                }
+            }
+
+            await client.FlushAsync(clientAborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            outcome.Error = CharterError.ClientDisconnected;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>Processes every complete event in <paramref name="data"/>; returns the bytes consumed.</summary>
+    internal static int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome)
+    {
+        var start = 0;
+        while (start < data.Length)
+        {
+            var rest = data[start..];
+            var end = FindEventEnd(rest);
+            if (end < 0)
+            {
+                break;
+            }
+
+            var ev = rest[..end];
+            HandleEvent(ev, client, stripUsage, completionText, ref outcome);
+            start += end;
+        }
+
+        return start;
+    }
+
+    private static void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome)
+    {
+        var data = DataOf(ev);
+        if (data.StartsWith(Done))
+        {
+            outcome.SawDone = true;
+            Write(client, ev);
+            return;
+        }
+
+        if (UsageReader.TryRead(data, out var usage))
+        {
+            outcome.Usage = usage;
+            if (stripUsage && data.IndexOf(EmptyChoices) >= 0)
+            {
+                return;
+            }
+        }
+
+        if (completionText is not null)
+        {
+            CollectContent(data, completionText, ref outcome);
+        }
+
+        if (stripUsage)
+        {
+            var at = ev.IndexOf(UsageNull);
+            if (at >= 0)
+            {
+                Write(client, ev[..at]);
+                Write(client, ev[(at + UsageNull.Length)..]);
+                return;
+            }
+        }
+
+        Write(client, ev);
+    }
+
+    private static void CollectContent(ReadOnlySpan<byte> data, ArrayBufferWriter<byte> sink, ref StreamOutcome outcome)
+    {
+        var key = "\"content\":\""u8;
+        var at = data.IndexOf(key);
+        if (at < 0)
+        {
+            return;
+        }
+
+        var s = data[(at + key.Length)..];
+        var i = 0;
+        while (i < s.Length && s[i] != (byte)'"')
+        {
+            i += s[i] == (byte)'\\' ? 2 : 1;
+        }
+
+        if (i > 0)
+        {
+            outcome.ContentChunks++;
+            sink.Write(s[..Math.Min(i, s.Length)]);
+        }
+    }
+
+    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> ev)
+    {
+        // Events are "data: {...}\n\n" (one data line); tolerate "data:" without the space and leading comment lines.
+        var at = ev.IndexOf("data:"u8);
+        if (at < 0)
+        {
+            return default;
+        }
+
+        var d = ev[(at + 5)..];
+        if (!d.IsEmpty && d[0] == (byte)' ')
+        {
+            d = d[1..];
+        }
+
+        var nl = d.IndexOfAny((byte)'\r', (byte)'\n');
+        return nl >= 0 ? d[..nl] : d;
+    }
+
+    private static int FindEventEnd(ReadOnlySpan<byte> data)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var nl = data[offset..].IndexOf((byte)'\n');
+            if (nl < 0)
+            {
+                return -1;
+            }
+
+            var p = offset + nl + 1;
+            if (p < data.Length && data[p] == (byte)'\n')
+            {
+                return p + 1;
+            }
+
+            if (p + 1 < data.Length && data[p] == (byte)'\r' && data[p + 1] == (byte)'\n')
+            {
+                return p + 2;
+            }
+
+            if (p >= data.Length)
+            {
+                return -1;
+            }
+
+            offset = p;
+        }
+    }
+
+    private static void Write(IBufferWriter<byte> writer, ReadOnlySpan<byte> bytes)
+    {
+        if (!bytes.IsEmpty)
+        {
+            writer.Write(bytes);
+        }
+    }
+
+    private static async Task TryWriteAsync(PipeWriter client, byte[] bytes)
+    {
+        try
+        {
+            await client.WriteAsync(bytes).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client is gone too.
+        }
+    }
+}
