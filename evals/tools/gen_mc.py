@@ -2,10 +2,36 @@
 # Copyright (c) Charter contributors. Licensed under the MIT License.
 """Generates evals/general-knowledge-mc.jsonl: 300 four-option general-knowledge questions.
 
-Deterministic (fixed seed). Each line: {"id", "question", "A", "B", "C", "D", "expected"}.
+Deterministic (fixed seed). Each line: {"id", "topic", "question", "A", "B", "C", "D", "expected"}.
 Run from the repository root: python3 evals/tools/gen_mc.py
+
+The options are ordered so that the correct one is also the option the simulated provider treats as correct
+(src/Charter.Sim, Simulator.ExpectedChoice: FNV-1a 64 of the trimmed last user message, SplitMix64-mixed,
+modulo the option count). The prompt below must therefore match general-knowledge-mc.yaml exactly;
+test/Charter.Tests/Eval checks every case against the simulator's own function.
 """
-import json, random
+import itertools, json, random
+
+PROMPT = "{question}\n\nA) {A}\nB) {B}\nC) {C}\nD) {D}\n\nAnswer:\n"
+M64 = (1 << 64) - 1
+
+
+def fnv1a(data: bytes) -> int:
+    h = 14695981039346656037
+    for b in data:
+        h = ((h ^ b) * 1099511628211) & M64
+    return h
+
+
+def mix(z: int) -> int:
+    z = (z + 0x9E3779B97F4A7C15) & M64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & M64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & M64
+    return z ^ (z >> 31)
+
+
+def sim_expected(text: str, count: int = 4) -> int:
+    return mix(fnv1a(text.strip().encode("utf-8"))) % count
 
 rng = random.Random(20261127)
 
@@ -89,9 +115,17 @@ while len(questions) < 300:
 questions = questions[:300]
 with open("evals/general-knowledge-mc.jsonl", "w", encoding="utf-8") as f:
     for i, (topic, q, answer, others) in enumerate(questions):
-        letter = "ABCD"[rng.randrange(4)]
-        options = list(others)
-        options.insert("ABCD".index(letter), answer)
+        perms = list(itertools.permutations([answer] + list(others)))
+        rng.shuffle(perms)
+        # Prefer the answer at a rotating position so that the letters come out balanced.
+        perms.sort(key=lambda p: p.index(answer) != i % 4)
+        for options in perms:
+            rendered = PROMPT.format(question=q, A=options[0], B=options[1], C=options[2], D=options[3])
+            if options[sim_expected(rendered)] == answer:
+                break
+        else:
+            raise SystemExit(f"no consistent order for {q}")
+        letter = "ABCD"[options.index(answer)]
         row = {"id": f"gk-{i + 1:03d}", "topic": topic, "question": q,
                "A": options[0], "B": options[1], "C": options[2], "D": options[3], "expected": letter}
         f.write(json.dumps(row, ensure_ascii=False) + "\n")

@@ -7,5 +7,5 @@ namespace Charter.Eval.Scoring;
 /// <summary>A synchronous scorer: compares a model output with the expected value of a case.</summary>
 public interface IScorer
 {
-    public ScoreResult Score(string output, string? expected, EvalCase evalCase);
+    ScoreResult Score(string output, string? expected, EvalCase evalCase);
 }
