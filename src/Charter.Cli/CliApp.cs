@@ -19,6 +19,7 @@ internal static class CliApp
         root.Subcommands.Add(Commands.PolicyCommands.Create());
         root.Subcommands.Add(Commands.AuditCommands.Create());
         root.Subcommands.Add(Commands.DetectCommands.Create());
+        root.Subcommands.Add(EvalCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }
