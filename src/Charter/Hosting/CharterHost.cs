@@ -1,6 +1,9 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Admin;
+using Charter.Audit;
+using Charter.Audit.Http;
+using Charter.AuditTrail;
 using Charter.Configuration;
 using Charter.Forwarding;
 using Charter.Keys;
@@ -103,6 +106,11 @@ public static partial class CharterHost
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>()));
         services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
+        // Audit: the Merkle log over the same database; admin and auditor keys may read it.
+        services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
+            await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
+        services.AddCharterAudit(o => o.DatabasePath = storage.Database);
+        services.AddSingleton<IEventSink, AuditSink>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default);
@@ -136,6 +144,7 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 
