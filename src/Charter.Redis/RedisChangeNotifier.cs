@@ -11,11 +11,14 @@ namespace Charter.Redis;
 /// <summary>Change notifications over Redis pub/sub (channel <c>{prefix}changes</c>): every instance hears every change.</summary>
 /// <remarks>
 /// The publisher receives its own message too (so one code path invalidates caches everywhere).
-/// Pub/sub does not queue for absent subscribers: when the subscription connection comes back after a failure the
-/// handlers receive <c>(All, "", Resync)</c>, because changes published meanwhile were lost.
+/// Pub/sub does not queue for absent subscribers: when the connection comes back after a failure the handlers
+/// receive <c>(All, "", Resync)</c> once the subscription is live again, because changes published meanwhile were lost.
+/// Other instances ignore the probe messages (<c>Id</c> "probe:…") used to detect that.
 /// </remarks>
 internal sealed partial class RedisChangeNotifier : IChangeNotifier, IDisposable
 {
+    private const string ProbePrefix = "probe:";
+    private static readonly TimeSpan ProbeInterval = TimeSpan.FromMilliseconds(250);
     private readonly IConnectionMultiplexer _redis;
     private readonly ISubscriber _subscriber;
     private readonly RedisChannel _channel;
@@ -23,6 +26,8 @@ internal sealed partial class RedisChangeNotifier : IChangeNotifier, IDisposable
     private readonly ILogger<RedisChangeNotifier> _logger;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Action<RedisChannel, RedisValue> _onMessage;
+    private string? _probeId;
+    private int _probing;
 
     public RedisChangeNotifier(IConnectionMultiplexer redis, IOptions<LimitsOptions> options, ILogger<RedisChangeNotifier> logger)
     {
@@ -100,17 +105,69 @@ internal sealed partial class RedisChangeNotifier : IChangeNotifier, IDisposable
             return;
         }
 
-        if (change is not null)
+        if (change is null)
         {
-            _subscriptions.Dispatch(change);
+            return;
         }
+
+        if (change.Kind == ChangeKind.Resync && change.Id.StartsWith(ProbePrefix, StringComparison.Ordinal))
+        {
+            // Our own probe came back: the subscription is live again, so nothing published from now on is missed.
+            var probe = Volatile.Read(ref _probeId);
+            if (probe is not null && change.Id == probe && Interlocked.CompareExchange(ref _probeId, null, probe) == probe)
+            {
+                _subscriptions.Dispatch(new ChangeNotification(ChangeEntity.All, string.Empty, ChangeKind.Resync, _instance));
+            }
+
+            return;
+        }
+
+        _subscriptions.Dispatch(change);
     }
 
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType == ConnectionType.Subscription)
+        if (Interlocked.Exchange(ref _probing, 1) == 0)
         {
-            _subscriptions.Dispatch(new ChangeNotification(ChangeEntity.All, string.Empty, ChangeKind.Resync, _instance));
+            _ = ProbeAsync();
+        }
+    }
+
+    /// <summary>
+    /// After a reconnect, publishes a probe until it comes back through our own subscription and only then tells the
+    /// handlers to resync: the library re-subscribes asynchronously, and a resync signalled before the subscription is
+    /// live would let a change published in between go unseen. Gives up (and resyncs anyway) after ~30 s.
+    /// </summary>
+    private async Task ProbeAsync()
+    {
+        var probe = ProbePrefix + Guid.NewGuid().ToString("N");
+        Volatile.Write(ref _probeId, probe);
+        try
+        {
+            var payload = JsonSerializer.SerializeToUtf8Bytes(
+                new ChangeNotification(ChangeEntity.All, probe, ChangeKind.Resync, _instance), RedisJsonContext.Default.ChangeNotification);
+            for (var attempt = 0; attempt < 120 && Volatile.Read(ref _probeId) == probe; attempt++)
+            {
+                try
+                {
+                    await _subscriber.PublishAsync(_channel, payload).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    Log.PublishFailed(_logger, ex);
+                }
+
+                await Task.Delay(ProbeInterval).ConfigureAwait(false);
+            }
+
+            if (Interlocked.CompareExchange(ref _probeId, null, probe) == probe)
+            {
+                _subscriptions.Dispatch(new ChangeNotification(ChangeEntity.All, string.Empty, ChangeKind.Resync, _instance));
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _probing, 0);
         }
     }
 }
