@@ -80,6 +80,11 @@ internal static class DetectCommands
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        if (Console.IsOutputRedirected || !ReferenceEquals(stdout, Console.Out))
+        {
+            console.Profile.Width = 160;
+        }
+
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("key", "team", "verdict", "risk", "requests", "until flagged", "first flagged", "top signals");
         foreach (var k in report.Keys)
