@@ -15,6 +15,13 @@ public static class GatewayComposition
     public static WebApplication Build(CharterHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        settings.ConfigureServices += services =>
+        {
+            // Findings live in the SQLite file beside the records (PostgreSQL keeps them in memory for now).
+            services.AddSingleton<Charter.Detection.IFindingStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite
+                ? new Charter.Storage.Sqlite.SqliteFindingStore(sqlite)
+                : new Charter.Detection.InMemoryFindingStore());
+        };
         return CharterHost.Build(
             settings,
             sp => StoreFactory.Create(sp.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value.Database,

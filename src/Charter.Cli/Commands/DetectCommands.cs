@@ -19,7 +19,7 @@ internal static class DetectCommands
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON" };
         var backtest = new Command("backtest", "Replay a request log through the detector in timestamp order") { log, labels, json };
         backtest.SetAction((ParseResult pr) => Backtest(pr.GetValue(log)!, pr.GetValue(labels), pr.GetValue(json), Console.Out, Console.Error));
-        return new Command("detect", "Output harvesting / distillation detection") { backtest };
+        return new Command("detect", "Output harvesting / distillation detection") { backtest, FindingsCommand.Create() };
     }
 
     internal static int Backtest(string logPath, string? labelsPath, bool json, TextWriter stdout, TextWriter stderr)
