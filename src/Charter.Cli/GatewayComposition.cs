@@ -15,6 +15,14 @@ public static class GatewayComposition
     public static WebApplication Build(CharterHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var configure = settings.ConfigureServices;
+        settings.ConfigureServices = services =>
+        {
+            // Lifecycles live in the gateway database (atomic save + history); a test may still replace it.
+            services.AddSingleton<Charter.Policy.Lifecycle.ILifecycleStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore s
+                ? new Charter.Storage.Sqlite.SqliteLifecycleStore(s) : new Charter.Policy.Lifecycle.InMemoryLifecycleStore());
+            configure?.Invoke(services);
+        };
         return CharterHost.Build(
             settings,
             sp => StoreFactory.Create(sp.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value.Database,

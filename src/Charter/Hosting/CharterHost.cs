@@ -4,6 +4,7 @@ using Charter.Admin;
 using Charter.Configuration;
 using Charter.Forwarding;
 using Charter.Keys;
+using Charter.Policy;
 using Charter.Providers;
 using Charter.Records;
 using Charter.Routing;
@@ -109,6 +110,7 @@ public static partial class CharterHost
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi("admin");
+        services.AddCharterPolicy(settings, config);
         settings.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -136,6 +138,7 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
+        app.MapLifecycleApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 
