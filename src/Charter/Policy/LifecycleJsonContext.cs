@@ -6,8 +6,9 @@ using Charter.Policy.Lifecycle;
 namespace Charter.Policy;
 
 /// <summary>Source-generated JSON for stored lifecycles and transitions (snake_case, enums as strings).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = new[] { typeof(SnakeCaseEnumConverter<EntityKind>), typeof(SnakeCaseEnumConverter<LifecycleState>), typeof(SnakeCaseEnumConverter<LifecycleEvent>),
+        typeof(SnakeCaseEnumConverter<LifecycleHolds>) })]
 [JsonSerializable(typeof(EntityLifecycle))]
 [JsonSerializable(typeof(LifecycleTransition))]
 internal sealed partial class LifecycleJsonContext : JsonSerializerContext
