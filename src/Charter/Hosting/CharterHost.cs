@@ -9,6 +9,7 @@ using Charter.Configuration;
 using Charter.Detection;
 using Charter.Forwarding;
 using Charter.Keys;
+using Charter.Policy;
 using Charter.Providers;
 using Charter.Records;
 using Charter.Routing;
@@ -126,6 +127,7 @@ public static partial class CharterHost
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi("admin");
+        services.AddCharterPolicy(settings, config);
         settings.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -154,6 +156,7 @@ public static partial class CharterHost
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
         app.MapAuditApi();
+        app.MapLifecycleApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 
