@@ -221,7 +221,7 @@ internal static class SvgCharts
 
         var raw = (max - min) / count;
         var mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var step = mag * (raw / mag switch { <= 1 => 1, <= 2 => 2, <= 2.5 => 2.5, <= 5 => 5, _ => 10 });
+        var step = mag * ((raw / mag) switch { <= 1 => 1, <= 2 => 2, <= 2.5 => 2.5, <= 5 => 5, _ => 10 });
         var start = Math.Floor(min / step) * step;
         var list = new List<double>();
         for (var v = start; v < max + (step * 0.999); v += step)

@@ -84,7 +84,7 @@ public static class ConsoleReport
         }
 
         var cachedNote = run.UpstreamRequests == 0 ? " [yellow](all from cache)[/]" : string.Empty;
-        console.MarkupLine($"[grey]{Fmt.Int(run.CaseCount)} cases × {run.Models.Count} models × {run.Repeat} · {Fmt.Num(run.WallMs / 1000, "0.00")} s · {Fmt.Int(run.UpstreamRequests)} upstream requests{cachedNote} · suite {run.SuiteHash[..Math.Min(12, run.SuiteHash.Length)]}{(run.PolicyVersion is null ? string.Empty : " · policy " + Markup.Escape(run.PolicyVersion))}[/]");
+        console.MarkupLine($"[grey]{Fmt.Int(run.CaseCount)} cases × {run.Models.Count} models × {run.Repeat} · {Fmt.Num(run.WallMs / 1000, "0.00")} s · {Fmt.Int(run.UpstreamRequests)} upstream requests{cachedNote} · harness CPU {Fmt.Num(run.CpuMs / Math.Max(1, run.CaseCount * run.Models.Count * run.Repeat), "0.00")} ms/case · suite {run.SuiteHash[..Math.Min(12, run.SuiteHash.Length)]}{(run.PolicyVersion is null ? string.Empty : " · policy " + Markup.Escape(run.PolicyVersion))}[/]");
     }
 
     /// <summary>Prints the list of runs.</summary>
