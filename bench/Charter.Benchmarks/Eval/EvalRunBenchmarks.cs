@@ -1,7 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
 using Charter.Eval.Client;
 using Charter.Eval.Running;
 using Charter.Eval.Storage;
@@ -16,10 +15,9 @@ namespace Charter.Benchmarks.Eval;
 
 /// <summary>Issue 7's speed target: 300 cases × 3 models against the simulator with 50 ms latency at concurrency 16
 /// (ideal 900 / 16 × 50 ms ≈ 2.8 s), results written to SQLite, cache off.</summary>
-/// <remarks>The simulator runs in this process too, so the allocation column includes its share;
+/// <remarks>Run briefly: <c>--filter '*EvalRun*' --job short --inProcess</c>. The simulator runs in this process too, so the allocation column includes its share;
 /// <c>eval-speed.sh</c> measures the CLI in its own process (wall time and CPU per case).</remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class EvalRunBenchmarks
 {
     private WebApplication _sim = null!;
