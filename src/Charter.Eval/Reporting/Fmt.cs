@@ -9,7 +9,7 @@ internal static class Fmt
 {
     public static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static string Ms(double v) => double.IsNaN(v) ? "—" : v < 10 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0", CultureInfo.InvariantCulture);
+    public static string Ms(double v) => double.IsNaN(v) ? "—" : v == 0 ? "0" : v < 10 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0", CultureInfo.InvariantCulture);
 
     public static string Num(double v, string format = "0.##") => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
 
