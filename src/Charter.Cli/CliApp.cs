@@ -16,6 +16,9 @@ internal static class CliApp
         root.Subcommands.Add(KeysCommands.Create());
         root.Subcommands.Add(LogsCommands.Create());
         root.Subcommands.Add(Commands.SimCommands.Create());
+        root.Subcommands.Add(Commands.PolicyCommands.Create());
+        root.Subcommands.Add(Commands.AuditCommands.Create());
+        root.Subcommands.Add(Commands.DetectCommands.Create());
         root.Subcommands.Add(EvalCommands.Create());
         return root.Parse(args).InvokeAsync();
     }

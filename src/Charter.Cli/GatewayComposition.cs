@@ -18,7 +18,6 @@ public static class GatewayComposition
         return CharterHost.Build(
             settings,
             sp => StoreFactory.Create(sp.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value.Database,
-                sp.GetRequiredService<IOptions<Charter.Configuration.RecordsOptions>>().Value.RetainContent),
-            _ => throw new InvalidOperationException("The simulated provider is not wired yet."));
+                sp.GetRequiredService<IOptions<Charter.Configuration.RecordsOptions>>().Value.RetainContent));
     }
 }

@@ -19,14 +19,16 @@ internal sealed class ChatStream
     private readonly TimeSpan _timeToFirstToken;
     private readonly double _tokensPerSecond;
     private readonly bool _drop;
+    private readonly bool _error;
 
-    public ChatStream(ChatCompletion completion, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop)
+    public ChatStream(ChatCompletion completion, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop, bool error = false)
     {
         _completion = completion;
         _time = time;
         _timeToFirstToken = timeToFirstToken;
         _tokensPerSecond = tokensPerSecond;
         _drop = drop;
+        _error = error;
     }
 
     public ChatCompletion Completion => _completion;
@@ -61,15 +63,14 @@ internal sealed class ChatStream
             }
 
             var steps = c.Steps;
-            var dropAt = _drop ? steps / 2 : -1;
+            var dropAt = _drop || _error ? steps / 2 : -1;
             var paced = _tokensPerSecond > 0;
             var start = _time.GetTimestamp();
             for (var step = 0; step < steps; step++)
             {
                 if (step == dropAt)
                 {
-                    await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-                    return StreamOutcome.Dropped;
+                    return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (paced && step > 0)
@@ -93,12 +94,6 @@ internal sealed class ChatStream
                 {
                     return StreamOutcome.ClientGone;
                 }
-            }
-
-            if (dropAt == 0)
-            {
-                await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-                return StreamOutcome.Dropped;
             }
 
             for (var i = 0; i < c.Choices.Length; i++)
@@ -129,6 +124,22 @@ internal sealed class ChatStream
         {
             await w.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Ends the stream half-way: a dropped connection, or an error event without <c>[DONE]</c>.</summary>
+    private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
+    {
+        if (_drop)
+        {
+            await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+            return StreamOutcome.Dropped;
+        }
+
+        Begin(output, w);
+        Simulator.WriteError(w, SimError.StreamError);
+        End(output, w);
+        await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+        return StreamOutcome.Completed;
     }
 
     private static void TokenEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index, int token)

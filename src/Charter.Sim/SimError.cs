@@ -19,6 +19,13 @@ internal sealed record SimError(int Status, string Message, string? Type, string
         null,
         null);
 
+    public static readonly SimError StreamError = new(
+        500,
+        "The server had an error while processing your request. Sorry about that! (simulated, mid-stream)",
+        "server_error",
+        null,
+        null);
+
     public static readonly SimError Suspended = new(
         403,
         "Your account has been suspended (deactivated) pending review of a possible violation of our usage policies. If you believe this is an error, contact support. (simulated)",

@@ -28,6 +28,14 @@ public sealed partial class Simulator
         return (char)('A' + ExpectedIndex(question, optionCount));
     }
 
+    /// <summary>The option the simulator treats as correct for <paramref name="prompt"/>, or null when it is not multiple choice.</summary>
+    /// <remarks>Equivalent to <c>ExpectedChoice(prompt, CountOptions(prompt))</c>; ignores <c>metadata.sim_answer</c>.</remarks>
+    public static char? ExpectedAnswer(string prompt)
+    {
+        var count = CountOptions(prompt);
+        return count == 0 ? null : ExpectedChoice(prompt, count);
+    }
+
     /// <summary>Number of options (2..10) the simulator recognises in a prompt, or 0 when it is not multiple choice.</summary>
     /// <remarks>Options are lines starting with <c>A)</c>, <c>(A)</c>, <c>A.</c> or <c>A:</c> in order from A, or inline <c>(A) … (B) …</c>.</remarks>
     public static int CountOptions(string question)
@@ -39,7 +47,7 @@ public sealed partial class Simulator
     private static int ExpectedIndex(string question, int optionCount) =>
         (int)(SimHash.Mix(SimHash.OfString(question.Trim())) % (ulong)optionCount);
 
-    private SimResponse Chat(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence, bool drop)
+    private SimResponse Chat(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence, bool drop, bool streamError)
     {
         var chat = new ChatRequest();
         var error = ChatRequest.Parse(body, chat, request.Flavor != SimFlavor.AzureClassic);
@@ -68,7 +76,7 @@ public sealed partial class Simulator
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop),
+                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
             };
         }
 

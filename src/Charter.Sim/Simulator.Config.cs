@@ -59,6 +59,7 @@ public sealed partial class Simulator
         w.WriteNumber("rate_limit_rate"u8, o.RateLimitRate);
         w.WriteNumber("retry_after_seconds"u8, o.RetryAfterSeconds);
         w.WriteNumber("drop_rate"u8, o.DropRate);
+        w.WriteNumber("stream_error_rate"u8, o.StreamErrorRate);
         w.WriteBoolean("suspended_account"u8, o.SuspendedAccount);
         w.WriteStartObject("accuracy"u8);
         foreach (var pair in o.Accuracy)
@@ -72,8 +73,15 @@ public sealed partial class Simulator
         w.WriteNumber("max_completion_tokens"u8, o.MaxCompletionTokens);
         w.WriteNumber("seed"u8, o.Seed);
         w.WriteBoolean("azure_content_filter_annotations"u8, o.AzureContentFilterAnnotations);
+        w.WriteNumber("max_recorded_request_ids"u8, o.MaxRecordedRequestIds);
         w.WriteEndObject();
     }
+
+    private static readonly string[] s_numberFields =
+    [
+        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate", "streamerrorrate",
+        "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed", "maxrecordedrequestids",
+    ];
 
     private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
 
@@ -98,6 +106,11 @@ public sealed partial class Simulator
             }
 
             return flagError;
+        }
+
+        if (Array.IndexOf(s_numberFields, name) < 0)
+        {
+            return SimError.InvalidValue(name, "unknown simulator option.");
         }
 
         var number = double.NaN;
@@ -128,6 +141,9 @@ public sealed partial class Simulator
             case "droprate":
                 o.DropRate = number;
                 break;
+            case "streamerrorrate":
+                o.StreamErrorRate = number;
+                break;
             case "defaultaccuracy":
                 o.DefaultAccuracy = number;
                 break;
@@ -139,6 +155,9 @@ public sealed partial class Simulator
                 break;
             case "seed":
                 o.Seed = (long)number;
+                break;
+            case "maxrecordedrequestids":
+                o.MaxRecordedRequestIds = (int)Math.Clamp(number, -1, int.MaxValue);
                 break;
             default:
                 return SimError.InvalidValue(name, "unknown simulator option.");

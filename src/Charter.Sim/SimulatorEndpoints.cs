@@ -144,6 +144,13 @@ public static class SimulatorEndpoints
         }
     }
 
+    /// <summary>Answers 404 with an OpenAI-shaped <c>unknown_url</c> error.</summary>
+    internal static Task WriteNotFoundAsync(HttpContext context)
+    {
+        var error = new SimError(404, $"Unknown request URL: {context.Request.Method} {context.Request.Path}.", "invalid_request_error", null, "unknown_url");
+        return WriteJsonAsync(context, 404, error, static (w, e) => Simulator.WriteError(w, e));
+    }
+
     internal static async ValueTask<ReadResult> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)
     {
         while (true)

@@ -28,6 +28,8 @@ public static class SimulatorHost
         builder.Services.AddSingleton(simulator);
         var app = builder.Build();
         app.MapSimulator(simulator);
+        app.MapGet("/healthz", static () => "ok");
+        app.MapFallback(static context => SimulatorEndpoints.WriteNotFoundAsync(context));
         return app;
     }
 }

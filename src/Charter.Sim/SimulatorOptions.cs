@@ -9,6 +9,9 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed class SimulatorOptions
 {
+    /// <summary>Conventional configuration section: <c>Simulator</c>.</summary>
+    public const string SectionName = "Simulator";
+
     /// <summary>Delay before the first token (and before a non-streamed response). Default 0.</summary>
     public int TimeToFirstTokenMs { get; set; }
 
@@ -26,6 +29,9 @@ public sealed class SimulatorOptions
 
     /// <summary>Probability (0..1) that the connection is dropped half-way through the response. Default 0.</summary>
     public double DropRate { get; set; }
+
+    /// <summary>Probability (0..1) that a stream ends half-way with a <c>data: {"error":…}</c> event and no <c>[DONE]</c>. Default 0.</summary>
+    public double StreamErrorRate { get; set; }
 
     /// <summary>When true every API request fails with 403 <c>account_deactivated</c>. Default false.</summary>
     public bool SuspendedAccount { get; set; }
@@ -48,6 +54,9 @@ public sealed class SimulatorOptions
     /// <summary>Adds Azure content-filter annotations (<c>prompt_filter_results</c>) on Azure routes. Default true.</summary>
     public bool AzureContentFilterAnnotations { get; set; } = true;
 
+    /// <summary>Most distinct request ids remembered (memory bound for long load runs; 0 disables). Default 1,000,000.</summary>
+    public int MaxRecordedRequestIds { get; set; } = 1_000_000;
+
     /// <summary>Returns a deep copy.</summary>
     public SimulatorOptions Clone() => new()
     {
@@ -57,6 +66,7 @@ public sealed class SimulatorOptions
         RateLimitRate = RateLimitRate,
         RetryAfterSeconds = RetryAfterSeconds,
         DropRate = DropRate,
+        StreamErrorRate = StreamErrorRate,
         SuspendedAccount = SuspendedAccount,
         Accuracy = new Dictionary<string, double>(Accuracy, StringComparer.OrdinalIgnoreCase),
         DefaultAccuracy = DefaultAccuracy,
@@ -64,6 +74,7 @@ public sealed class SimulatorOptions
         MaxCompletionTokens = MaxCompletionTokens,
         Seed = Seed,
         AzureContentFilterAnnotations = AzureContentFilterAnnotations,
+        MaxRecordedRequestIds = MaxRecordedRequestIds,
     };
 
     /// <summary>Checks every field and returns all problems found (empty when valid).</summary>
@@ -83,10 +94,16 @@ public sealed class SimulatorOptions
         CheckRate(errors, nameof(ErrorRate), ErrorRate);
         CheckRate(errors, nameof(RateLimitRate), RateLimitRate);
         CheckRate(errors, nameof(DropRate), DropRate);
+        CheckRate(errors, nameof(StreamErrorRate), StreamErrorRate);
         CheckRate(errors, nameof(DefaultAccuracy), DefaultAccuracy);
         foreach (var pair in Accuracy)
         {
             CheckRate(errors, $"Accuracy[{pair.Key}]", pair.Value);
+        }
+
+        if (MaxRecordedRequestIds < 0)
+        {
+            errors.Add("MaxRecordedRequestIds must be >= 0.");
         }
 
         if (RetryAfterSeconds < 0)

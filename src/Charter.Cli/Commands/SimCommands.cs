@@ -23,14 +23,16 @@ internal static class SimCommands
         var rateLimitRate = new Option<double>("--rate-limit-rate") { Description = "Probability (0..1) of an HTTP 429 with retry-after" };
         var retryAfter = new Option<int>("--retry-after") { Description = "Seconds in retry-after of a simulated 429", DefaultValueFactory = _ => 1 };
         var dropRate = new Option<double>("--drop-rate") { Description = "Probability (0..1) of dropping the connection mid-response" };
+        var streamErrorRate = new Option<double>("--stream-error-rate") { Description = "Probability (0..1) that a stream ends half-way with an error event" };
         var suspended = new Option<bool>("--suspended") { Description = "Answer every request with 403 account_deactivated" };
         var accuracy = new Option<string?>("--accuracy") { Description = "Multiple-choice accuracy per model, e.g. gpt-4o=0.85,gpt-4o-mini=0.7" };
         var defaultAccuracy = new Option<double>("--default-accuracy") { Description = "Accuracy of unlisted models", DefaultValueFactory = _ => 0.8 };
+        var maxIds = new Option<int>("--max-recorded-ids") { Description = "Most distinct X-Charter-Request-Id values remembered (0 = none)", DefaultValueFactory = _ => 1_000_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the generated text, vectors and fault draws" };
 
         var command = new Command("sim", "Run the simulated OpenAI-compatible provider (deterministic text, latency, faults)")
         {
-            urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, suspended, accuracy, defaultAccuracy, seed,
+            urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed, maxIds,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -43,9 +45,11 @@ internal static class SimCommands
                 RateLimitRate = pr.GetValue(rateLimitRate),
                 RetryAfterSeconds = pr.GetValue(retryAfter),
                 DropRate = pr.GetValue(dropRate),
+                StreamErrorRate = pr.GetValue(streamErrorRate),
                 SuspendedAccount = pr.GetValue(suspended),
                 DefaultAccuracy = pr.GetValue(defaultAccuracy),
                 Seed = pr.GetValue(seed),
+                MaxRecordedRequestIds = pr.GetValue(maxIds),
             };
 
             var errors = new List<string>();

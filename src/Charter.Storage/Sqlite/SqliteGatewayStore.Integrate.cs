@@ -93,5 +93,28 @@ public sealed partial class SqliteGatewayStore
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
+    public async Task<JournalPosition?> GetConsumerPositionAsync(string consumer, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT segment, \"offset\" FROM journal_progress WHERE consumer = $c";
+        cmd.Parameters.AddWithValue("$c", consumer);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new JournalPosition(r.GetInt64(0), r.GetInt64(1)) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task SetConsumerPositionAsync(string consumer, JournalPosition position, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ($c, $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
+        cmd.Parameters.AddWithValue("$c", consumer);
+        cmd.Parameters.AddWithValue("$s", position.Segment);
+        cmd.Parameters.AddWithValue("$o", position.Offset);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private static void Set(Dictionary<string, SqliteParameter> p, string name, object? value) => p[name].Value = value ?? DBNull.Value;
 }

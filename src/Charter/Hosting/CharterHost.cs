@@ -1,12 +1,16 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Admin;
+using Charter.Audit;
+using Charter.Audit.Http;
+using Charter.AuditTrail;
 using Charter.Configuration;
 using Charter.Forwarding;
 using Charter.Keys;
 using Charter.Providers;
 using Charter.Records;
 using Charter.Routing;
+using Charter.Sim;
 using Charter.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +28,7 @@ public static partial class CharterHost
 {
     /// <summary>Builds (but does not start) the gateway.</summary>
     /// <exception cref="CharterConfigurationException">The configuration is invalid; every error is listed.</exception>
-    public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory, Func<IServiceProvider, HttpMessageHandler> simHandler)
+    public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -91,7 +95,9 @@ public static partial class CharterHost
         services.AddHostedService<KeyRefreshService>();
         services.TryAddSingleton<EventPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
-        services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => simHandler(sp))));
+        var simOptions = config.GetSection("Sim").Get<SimulatorOptions>() ?? new SimulatorOptions();
+        services.TryAddSingleton(sp => new Simulator(simOptions, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => new SimulatorHttpHandler(sp.GetRequiredService<Simulator>()))));
         services.TryAddSingleton<IRequestAuthorizer, BasicRequestAuthorizer>();
         services.TryAddSingleton<IUsageEstimator, ByteLengthEstimator>();
         services.TryAddSingleton<IRequestLimiter, UnlimitedLimiter>();
@@ -100,7 +106,16 @@ public static partial class CharterHost
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>()));
         services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        // Audit: the Merkle log over the same database; admin and auditor keys may read it.
+        services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
+            await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
+        services.AddCharterAudit(o => o.DatabasePath = storage.Database);
+        services.AddSingleton<IEventSink, AuditSink>();
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default);
+            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+        });
         services.AddOpenApi("admin");
         settings.ConfigureServices?.Invoke(services);
 
@@ -129,6 +144,7 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
+        app.MapAuditApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 

@@ -61,6 +61,12 @@ public interface IGatewayStore
     /// <summary>The journal position integrated so far.</summary>
     Task<JournalPosition> GetJournalPositionAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The journal position a named consumer (e.g. <c>audit</c>) has durably consumed, or null.</summary>
+    Task<JournalPosition?> GetConsumerPositionAsync(string consumer, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a consumer's journal position.</summary>
+    Task SetConsumerPositionAsync(string consumer, JournalPosition position, CancellationToken cancellationToken = default);
+
     /// <summary>Streams request records in time order.</summary>
     IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
 

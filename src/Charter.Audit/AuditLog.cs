@@ -1,0 +1,301 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Audit.Merkle;
+using Charter.Audit.Signing;
+using Charter.Audit.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Charter.Audit;
+
+/// <summary>The tamper-evident audit log: appends leaves to the Merkle tree, signs checkpoints and serves proofs.</summary>
+/// <remarks>
+/// <code>
+///  journal integrator ──AppendAsync(batch)──► 1 canonical JSON + leaf hash per event
+///                                             2 compact range absorbs the hashes (new interior nodes)
+///                                             3 one store transaction: leaves + nodes
+///  CheckpointerService ──CheckpointAsync()──► 4 root of the compact range, signed note, witness file
+/// </code>
+/// One writer per log: appends and checkpoints are serialised by a lock. Reads (proofs, entries) go straight to the store.
+/// The object initialises itself (schema, frontier, key) on first use.
+/// </remarks>
+public sealed partial class AuditLog : IDisposable
+{
+    private readonly IAuditStore _store;
+    private readonly AuditOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+    private readonly string _keyDirectory;
+    private AuditSigner? _signer;
+    private CompactRange _range = new();
+    private long _checkpointedSize = -1;
+    private bool _initialized;
+
+    /// <summary>Creates a log over <paramref name="store"/>; the signing key comes from the options' key directory.</summary>
+    public AuditLog(IAuditStore store, AuditOptions options, TimeProvider? timeProvider = null, ILogger<AuditLog>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        _store = store;
+        _options = options;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _keyDirectory = options.ResolveKeyDirectory();
+    }
+
+    /// <summary>Number of leaves integrated (valid after initialisation).</summary>
+    public long Size => _range.Size;
+
+    /// <summary>The log origin.</summary>
+    public string Origin => _options.Origin;
+
+    /// <summary>Creates the schema, loads the tree frontier and the signing key. Called implicitly by other members.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The current public key.</summary>
+    public async Task<NoteVerifierKey> GetVerifierKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return _signer!.VerifierKey;
+    }
+
+    /// <summary>Every public key the log has used, oldest first.</summary>
+    public async Task<IReadOnlyList<StoredKey>> GetKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetKeysAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends events as leaves (RFC 8785 canonical JSON) in one transaction.</summary>
+    public Task<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var leaves = new byte[events.Count][];
+        for (var i = 0; i < events.Count; i++)
+        {
+            leaves[i] = AuditEventSerializer.Serialize(events[i]);
+        }
+
+        return AppendLeavesAsync(leaves, cancellationToken);
+    }
+
+    /// <summary>Appends raw leaf bytes in one transaction.</summary>
+    public async Task<AuditAppendResult> AppendLeavesAsync(IReadOnlyList<byte[]> leaves, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(leaves);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            var start = _range.Size;
+            if (leaves.Count == 0)
+            {
+                return new AuditAppendResult(start, 0, start);
+            }
+
+            var range = _range.Clone();
+            var stored = new StoredLeaf[leaves.Count];
+            var nodes = new List<StoredNode>(leaves.Count);
+            Action<NodeId, byte[]> onNode = (id, hash) => nodes.Add(new StoredNode(id, hash));
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                var hash = MerkleHash.HashLeaf(leaves[i]);
+                stored[i] = new StoredLeaf(start + i, leaves[i], hash);
+                range.Append(hash, onNode);
+            }
+
+            try
+            {
+                await _store.AppendAsync(start, stored, nodes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuditStoreConflictException)
+            {
+                Log.AppendConflict(_logger, start);
+                _initialized = false;
+                await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            _range = range;
+            return new AuditAppendResult(start, leaves.Count, range.Size);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Signs and stores a checkpoint if the tree grew since the last one; returns the newest checkpoint.</summary>
+    public async Task<StoredCheckpoint?> CheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            if (_range.Size == _checkpointedSize || _range.Size == 0)
+            {
+                return await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var root = _range.Root();
+            var note = _signer!.Sign(new Checkpoint(_options.Origin, _range.Size, root).ToNoteText());
+            var checkpoint = new StoredCheckpoint(_range.Size, root, note, _time.GetUtcNow());
+            await _store.SaveCheckpointAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            if (_options.WriteWitness)
+            {
+                AuditKeyFiles.WriteWitness(_keyDirectory, note);
+            }
+
+            _checkpointedSize = _range.Size;
+            Log.CheckpointSigned(_logger, checkpoint.Size);
+            return checkpoint;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>The newest signed checkpoint, or null before the first.</summary>
+    public async Task<StoredCheckpoint?> GetLatestCheckpointAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The RFC 9162 inclusion proof of leaf <paramref name="index"/> in the tree of <paramref name="size"/> leaves.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Unless 0 ≤ index &lt; size ≤ <see cref="Size"/>.</exception>
+    public async Task<IReadOnlyList<byte[]>> GetInclusionProofAsync(long index, long size, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        CheckSize(size);
+        return await ResolveAsync(MerkleProofPlan.InclusionRanges(index, size), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The RFC 9162 consistency proof between tree sizes <paramref name="from"/> and <paramref name="to"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Unless 0 ≤ from ≤ to ≤ <see cref="Size"/>.</exception>
+    public async Task<IReadOnlyList<byte[]>> GetConsistencyProofAsync(long from, long to, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        CheckSize(to);
+        return await ResolveAsync(MerkleProofPlan.ConsistencyRanges(from, to), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The root hash of the tree of the first <paramref name="size"/> leaves.</summary>
+    public async Task<byte[]> GetRootAsync(long size, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        CheckSize(size);
+        if (size == 0)
+        {
+            return MerkleHash.EmptyRoot();
+        }
+
+        var proof = await ResolveAsync([(0, size)], cancellationToken).ConfigureAwait(false);
+        return proof[0];
+    }
+
+    /// <summary>Leaves [<paramref name="start"/>, <paramref name="end"/>), in order.</summary>
+    public async Task<IReadOnlyList<StoredLeaf>> GetEntriesAsync(long start, long end, CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<StoredLeaf>();
+        await foreach (var leaf in _store.ReadLeavesAsync(start, end, cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(leaf);
+        }
+
+        return list;
+    }
+
+    /// <summary>The last integrated event, for journal recovery (integration is in journal order), or null.</summary>
+    public async Task<AuditEvent?> GetLastEventAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        if (Size == 0)
+        {
+            return null;
+        }
+
+        var entries = await GetEntriesAsync(Size - 1, Size, cancellationToken).ConfigureAwait(false);
+        return entries.Count == 0 ? null : AuditEventSerializer.Deserialize(entries[0].Data);
+    }
+
+    /// <summary>Replaces the signing key; earlier checkpoints stay verifiable with the retained public keys.</summary>
+    public async Task<NoteVerifierKey> RotateKeyAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            var next = AuditSigner.Rotate(_keyDirectory, _options.Origin);
+            await _store.SaveKeyAsync(new StoredKey(next.VerifierKey.Text, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            _signer?.Dispose();
+            _signer = next;
+            Log.KeyRotated(_logger, next.VerifierKey.KeyId);
+            return next.VerifierKey;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _signer?.Dispose();
+        _lock.Dispose();
+    }
+
+    private void CheckSize(long size)
+    {
+        if (size < 0 || size > _range.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), $"Tree size {size} is beyond the log size {_range.Size}.");
+        }
+    }
+
+    private async Task<byte[][]> ResolveAsync(List<(long Start, long End)> ranges, CancellationToken cancellationToken)
+    {
+        var ids = MerkleProofPlan.NodesFor(ranges, out var counts);
+        var hashes = await _store.GetNodeHashesAsync(ids, cancellationToken).ConfigureAwait(false);
+        return MerkleProofPlan.Assemble(hashes, counts);
+    }
+
+    private async Task InitializeLockedAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _store.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        _signer ??= AuditSigner.LoadOrCreate(_keyDirectory, _options.Origin);
+        await _store.SaveKeyAsync(new StoredKey(_signer.VerifierKey.Text, _time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var size = await _store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
+        var frontier = CompactRange.FrontierIds(size);
+        var hashes = await _store.GetNodeHashesAsync(frontier, cancellationToken).ConfigureAwait(false);
+        _range = CompactRange.FromFrontier(size, hashes);
+        var latest = await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
+        _checkpointedSize = latest?.Size ?? -1;
+        _initialized = true;
+        Log.Opened(_logger, size, _signer.VerifierKey.KeyId);
+    }
+}

@@ -1,0 +1,39 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Audit.Http;
+using Charter.Audit.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Audit;
+
+/// <summary>Registers the audit log, its SQLite store, the checkpointer and a deny-all authorizer.</summary>
+public static class AuditServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="AuditLog"/> (singleton), <see cref="CheckpointerService"/> and defaults for <see cref="IAuditStore"/> and <see cref="IAuditAuthorizer"/>.</summary>
+    /// <remarks>Options bind from <see cref="AuditOptions.SectionName"/>; replace the store or authorizer by registering yours first.</remarks>
+    public static IServiceCollection AddCharterAudit(this IServiceCollection services, Action<AuditOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.SectionName);
+        if (configure is not null)
+        {
+            builder.Configure(configure);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value);
+        services.TryAddSingleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<AuditOptions>().DatabasePath));
+        services.TryAddSingleton<IAuditAuthorizer, DenyAllAuditAuthorizer>();
+        services.TryAddSingleton(sp => new AuditLog(
+            sp.GetRequiredService<IAuditStore>(),
+            sp.GetRequiredService<AuditOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditLog>>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CheckpointerService>());
+        return services;
+    }
+}

@@ -1,7 +1,0 @@
-// Copyright (c) Charter contributors. Licensed under the MIT License.
-
-namespace Charter.Detection;
-
-internal static class AssemblyMarker
-{
-}

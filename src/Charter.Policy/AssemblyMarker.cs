@@ -1,7 +1,0 @@
-// Copyright (c) Charter contributors. Licensed under the MIT License.
-
-namespace Charter.Policy;
-
-internal static class AssemblyMarker
-{
-}

@@ -1,0 +1,181 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Redis;
+
+/// <summary>The Lua scripts behind <see cref="RedisLimitStore"/>: each call checks and charges atomically on the server.</summary>
+/// <remarks>
+/// Keys per subject (key, then team): 1 window hash (fields r&lt;bucket&gt; = requests, t&lt;bucket&gt; = tokens),
+/// 2 concurrency sorted set (member = lease, score = expiry ms), 3 day spend (nano-USD), 4 month spend.
+/// Redis runs a script alone, so check-then-charge has no read-modify-write race between instances.
+/// Numbers are Lua doubles: exact up to 2^53 (9 million dollars in nano-dollars per counter).
+/// </remarks>
+internal static class RedisLimitScripts
+{
+    /// <summary>
+    /// ARGV: now_ms, bucket_ms, buckets, lease_member, lease_expiry_ms, estimate, day_wait_ms, month_wait_ms, then per
+    /// subject rpm, tpm, max_concurrent, day_budget, month_budget.
+    /// Returns: status (0 ok, else LimitKind), scope, retry_ms, bucket, key_conc, team_conc,
+    /// then per subject used_requests, used_tokens, reset_requests_ms, reset_tokens_ms (-1 = not scanned).
+    /// </summary>
+    public const string Acquire = """
+        local now = tonumber(ARGV[1])
+        local bms = tonumber(ARGV[2])
+        local n = tonumber(ARGV[3])
+        local member = ARGV[4]
+        local leaseExp = tonumber(ARGV[5])
+        local est = tonumber(ARGV[6])
+        local dayWait = tonumber(ARGV[7])
+        local monthWait = tonumber(ARGV[8])
+        local cur = math.floor(now / bms)
+        local oldest = cur - n + 1
+        local subjects = #KEYS / 4
+        local out = {0, 0, 0, cur, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1}
+
+        local function scan(h)
+          local flat = redis.call('HGETALL', h)
+          local req, tok = {}, {}
+          local ureq, utok, nr, nt = 0, 0, -1, -1
+          local stale = {}
+          for i = 1, #flat, 2 do
+            local f = flat[i]
+            local b = tonumber(string.sub(f, 2))
+            local v = tonumber(flat[i + 1])
+            if b == nil or b < oldest then
+              stale[#stale + 1] = f
+            elseif string.sub(f, 1, 1) == 'r' then
+              req[b] = v
+              ureq = ureq + v
+              if v > 0 and b > nr then nr = b end
+            else
+              tok[b] = v
+              utok = utok + v
+              if v > 0 and b > nt then nt = b end
+            end
+          end
+          if #stale > 0 then redis.call('HDEL', h, unpack(stale)) end
+          return req, tok, ureq, utok, nr, nt
+        end
+
+        local function freeing(values, used, need, limit)
+          local freed = 0
+          for b = oldest, cur do
+            local v = values[b]
+            if v then freed = freed + v end
+            if used - freed + need <= limit then return (b + n) * bms - now end
+          end
+          return n * bms
+        end
+
+        local function reset(newest)
+          if newest < 0 then return 0 end
+          return (newest + n) * bms - now
+        end
+
+        local conc = {}
+        for s = 0, subjects - 1 do
+          local k = s * 4
+          local a = 9 + s * 5
+          local rpm = tonumber(ARGV[a])
+          local tpm = tonumber(ARGV[a + 1])
+          local mc = tonumber(ARGV[a + 2])
+          local dayB = tonumber(ARGV[a + 3])
+          local monthB = tonumber(ARGV[a + 4])
+          local req, tok, ureq, utok, nr, nt = scan(KEYS[k + 1])
+          local o = 7 + s * 4
+          out[o] = ureq
+          out[o + 1] = utok
+          out[o + 2] = reset(nr)
+          out[o + 3] = reset(nt)
+          out[2] = s
+          if monthB > 0 and tonumber(redis.call('GET', KEYS[k + 4]) or '0') >= monthB then
+            out[1] = 5
+            out[3] = monthWait
+            return out
+          end
+          if dayB > 0 and tonumber(redis.call('GET', KEYS[k + 3]) or '0') >= dayB then
+            out[1] = 4
+            out[3] = dayWait
+            return out
+          end
+          if mc > 0 then
+            redis.call('ZREMRANGEBYSCORE', KEYS[k + 2], '-inf', now)
+            if redis.call('ZCARD', KEYS[k + 2]) >= mc then
+              out[1] = 3
+              out[3] = 1000
+              return out
+            end
+          end
+          if rpm > 0 and ureq + 1 > rpm then
+            out[1] = 1
+            out[3] = freeing(req, ureq, 1, rpm)
+            return out
+          end
+          local need = est
+          if tpm > 0 and need > tpm then need = tpm end
+          if tpm > 0 and utok + need > tpm then
+            out[1] = 2
+            out[3] = freeing(tok, utok, need, tpm)
+            return out
+          end
+          conc[s] = mc
+        end
+
+        out[2] = 0
+        local ttl = (n + 1) * bms
+        local window = (cur + n) * bms - now
+        for s = 0, subjects - 1 do
+          local k = s * 4
+          local h = KEYS[k + 1]
+          redis.call('HINCRBY', h, 'r' .. cur, 1)
+          if est > 0 then redis.call('HINCRBY', h, 't' .. cur, est) end
+          redis.call('PEXPIRE', h, ttl)
+          if conc[s] > 0 then
+            redis.call('ZADD', KEYS[k + 2], leaseExp, member)
+            redis.call('PEXPIRE', KEYS[k + 2], leaseExp - now + 1000)
+            out[5 + s] = 1
+          end
+          local o = 7 + s * 4
+          out[o] = out[o] + 1
+          out[o + 1] = out[o + 1] + est
+          out[o + 2] = window
+          if est > 0 then out[o + 3] = window end
+        end
+        return out
+        """;
+
+    /// <summary>
+    /// ARGV: now_ms, bucket_ms, buckets, lease_member, charged_bucket, token_delta, cost_nano, day_ttl_s, month_ttl_s,
+    /// key_conc, team_conc. Moves the estimate to the real figure, releases concurrency, adds the spend.
+    /// </summary>
+    public const string Complete = """
+        local now = tonumber(ARGV[1])
+        local bms = tonumber(ARGV[2])
+        local n = tonumber(ARGV[3])
+        local member = ARGV[4]
+        local charged = tonumber(ARGV[5])
+        local delta = tonumber(ARGV[6])
+        local cost = tonumber(ARGV[7])
+        local cur = math.floor(now / bms)
+        for s = 0, #KEYS / 4 - 1 do
+          local k = s * 4
+          local h = KEYS[k + 1]
+          if delta ~= 0 then
+            if charged > cur - n and redis.call('HEXISTS', h, 't' .. charged) == 1 then
+              local v = redis.call('HINCRBY', h, 't' .. charged, delta)
+              if v < 0 then redis.call('HSET', h, 't' .. charged, 0) end
+            elseif delta > 0 then
+              redis.call('HINCRBY', h, 't' .. cur, delta)
+              redis.call('PEXPIRE', h, (n + 1) * bms)
+            end
+          end
+          if ARGV[10 + s] == '1' then redis.call('ZREM', KEYS[k + 2], member) end
+          if cost > 0 then
+            redis.call('INCRBY', KEYS[k + 3], ARGV[7])
+            redis.call('EXPIRE', KEYS[k + 3], ARGV[8])
+            redis.call('INCRBY', KEYS[k + 4], ARGV[7])
+            redis.call('EXPIRE', KEYS[k + 4], ARGV[9])
+          end
+        end
+        return 1
+        """;
+}

@@ -1,0 +1,122 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json;
+using Charter.Audit;
+using Charter.Records;
+
+namespace Charter.AuditTrail;
+
+/// <summary>Turns journal events into audit events (the leaves of the Merkle log).</summary>
+/// <remarks>A request's decision and its completion are two leaves: the decision is what was known before
+/// anything left; the completion adds status and usage. Their ids are the request id and <c>id:completed</c>.</remarks>
+public static class AuditEventMapper
+{
+    /// <summary>The audit event id of a journal event.</summary>
+    public static string AuditId(JournalEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.Kind == "completion" ? e.Id + ":completed" : e.Id;
+    }
+
+    /// <summary>Maps one event.</summary>
+    public static AuditEvent Map(JournalEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e.Kind)
+        {
+            case "request":
+                return new AuditEvent
+                {
+                    Kind = AuditEventKinds.Request,
+                    Ts = e.Ts,
+                    Id = e.Id,
+                    RequestId = e.Id,
+                    Key = e.Key,
+                    Team = e.Team,
+                    Purpose = e.Purpose,
+                    Provider = e.Provider,
+                    Account = e.Account,
+                    Model = e.Model,
+                    Decision = e.Decision,
+                    Rule = e.Rule,
+                    Code = e.Code,
+                    PolicyVersion = e.PolicyVersion,
+                    MessagesSha256 = e.MessagesSha256,
+                    Status = e.Status,
+                    EvalRun = e.EvalRun,
+                    Reason = e.Reason,
+                };
+            case "completion":
+                return new AuditEvent
+                {
+                    Kind = AuditEventKinds.RequestCompleted,
+                    Ts = e.Ts,
+                    Id = AuditId(e),
+                    RequestId = e.Id,
+                    Key = e.Key,
+                    Team = e.Team,
+                    Provider = e.Provider,
+                    Account = e.Account,
+                    Model = e.Model,
+                    Status = e.Status,
+                    Code = e.Code,
+                    Usage = e.PromptTokens is null && e.CompletionTokens is null ? null
+                        : new AuditUsage(e.PromptTokens ?? 0, e.CompletionTokens ?? 0, e.Estimated),
+                };
+            default:
+                var (from, to, name, measures, deadline) = ParseDetail(e.Detail);
+                return new AuditEvent
+                {
+                    Kind = e.Kind switch
+                    {
+                        "transition" => AuditEventKinds.Transition,
+                        "policy.load" => AuditEventKinds.PolicyLoad,
+                        _ => AuditEventKinds.Admin,
+                    },
+                    Ts = e.Ts,
+                    Id = e.Id,
+                    EntityType = e.EntityType,
+                    EntityId = e.EntityId,
+                    Actor = e.Actor,
+                    Reason = e.Reason,
+                    PolicyVersion = e.PolicyVersion,
+                    FromState = from,
+                    ToState = to,
+                    Event = name,
+                    Measures = measures,
+                    Deadline = deadline,
+                    Detail = name is null ? e.Detail : null,
+                    Key = e.Key,
+                    Team = e.Team,
+                };
+        }
+    }
+
+    private static (string? From, string? To, string? Event, IReadOnlyList<string>? Measures, DateTimeOffset? Deadline) ParseDetail(string? detail)
+    {
+        if (string.IsNullOrEmpty(detail) || detail[0] != '{')
+        {
+            return default;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(detail);
+            var r = doc.RootElement;
+            List<string>? measures = null;
+            if (r.TryGetProperty("measures", out var m) && m.ValueKind == JsonValueKind.Array)
+            {
+                measures = [.. m.EnumerateArray().Select(x => x.ValueKind == JsonValueKind.String ? x.GetString()! : x.GetRawText())];
+            }
+
+            DateTimeOffset? deadline = r.TryGetProperty("deadline", out var d) && d.ValueKind == JsonValueKind.String && d.TryGetDateTimeOffset(out var dt) ? dt : null;
+            return (Str(r, "from"), Str(r, "to"), Str(r, "event"), measures, deadline);
+        }
+        catch (JsonException)
+        {
+            return default;
+        }
+    }
+
+    private static string? Str(JsonElement r, string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite: builds, starts PostgreSQL and Redis on private loopback ports (installing them from
+# Debian's packages when missing), runs every test project, stops the servers, prints one summary line.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+if [ -x eng/services.sh ]; then
+  eng/services.sh start >&2
+  eval "$(eng/services.sh env)"
+  trap 'eng/services.sh stop >&2 || true' EXIT
+fi
+dotnet build Charter.slnx -c Release -nologo -v q -clp:ErrorsOnly
+log=$(mktemp)
+set +e
+dotnet test --solution Charter.slnx -c Release --no-build --no-progress 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+total=$(grep -E '^\s+total: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then
+  exit 1
+fi

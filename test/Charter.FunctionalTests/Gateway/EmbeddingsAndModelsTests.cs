@@ -1,0 +1,52 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.FunctionalTests.Infrastructure;
+using Charter.Tests.Common;
+using OpenAI.Embeddings;
+
+namespace Charter.FunctionalTests.Gateway;
+
+public sealed class EmbeddingsAndModelsTests
+{
+    [Fact]
+    public async Task GenerateEmbedding_Dimensions_ReturnsVectorOfRequestedSize()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        OpenAIEmbedding embedding = await Sdk.Embeddings(gw, key).GenerateEmbeddingAsync("hello world", new EmbeddingGenerationOptions { Dimensions = 256 });
+        OpenAIEmbeddingCollection batch = await Sdk.Embeddings(gw, key).GenerateEmbeddingsAsync(["a", "b", "c"]);
+
+        Assert.Equal(256, embedding.ToFloats().Length);
+        Assert.Equal(3, batch.Count);
+        Assert.Equal(2, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task GetModels_KeyWithAllowList_ListsOnlyAllowedModels()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (open, _) = await gw.CreateKeyAsync();
+        var (restricted, _) = await gw.CreateKeyAsync(models: ["gpt-4o-mini"]);
+
+        var all = (await Sdk.Models(gw, open).GetModelsAsync()).Value.Select(m => m.Id).ToList();
+        var some = (await Sdk.Models(gw, restricted).GetModelsAsync()).Value.Select(m => m.Id).ToList();
+
+        Assert.Contains("gpt-4o", all);
+        Assert.Contains("gpt-4o-mini", all);
+        Assert.Equal(["gpt-4o-mini"], some);
+    }
+
+    [Fact]
+    public async Task CompleteChat_ModelOutsideKeyAllowList_403()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (restricted, _) = await gw.CreateKeyAsync(models: ["gpt-4o-mini"]);
+
+        var ex = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() =>
+            Sdk.Chat(gw, restricted, "gpt-4o").CompleteChatAsync([new OpenAI.Chat.UserChatMessage("hi")]));
+
+        Assert.Equal(403, ex.Status);
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+}

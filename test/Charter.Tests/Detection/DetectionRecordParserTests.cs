@@ -1,0 +1,100 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.IO.Compression;
+using System.Text;
+using Charter.Detection;
+
+namespace Charter.Tests.Detection;
+
+public sealed class DetectionRecordParserTests
+{
+    private const string Line = """
+        {"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"openai","model":"gpt-4o","purpose":"evaluation","endpoint":"chat.completions","request_id":"req-1","eval_run":"run-9","request":{"model":"gpt-4o","messages":[{"content":"be terse","role":"system"},{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"4"},{"role":"user","content":[{"type":"text","text":"And \u00e9 3+3?"}]}],"max_completion_tokens":77,"n":3,"temperature":0.5,"top_p":0.9,"seed":42,"logprobs":true,"top_logprobs":5,"logit_bias":{"1":5,"2":-5},"stream":true,"user":"u-1","tools":[{"x":[1,2,{"y":null}]}]},"usage":{"prompt_tokens":21,"completion_tokens":1982},"status":200}
+        """;
+
+    [Fact]
+    public void TryParse_FullRecord_ReadsEveryField()
+    {
+        var parser = new DetectionRecordParser();
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(Line), out var r));
+        Assert.NotNull(r);
+        Assert.Equal(DateTimeOffset.Parse("2026-10-05T00:00:06.009Z", System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds(), r.TimestampMs);
+        Assert.Equal(("k1", "t1", "openai", "gpt-4o", "evaluation"), (r.Key, r.Team, r.Provider, r.Model, r.Purpose));
+        Assert.Equal("What is 2+2?\nAnd é 3+3?", r.PromptText);
+        Assert.True(r.HasSystemPrompt);
+        Assert.True(r.HasEndUser);
+        Assert.Equal(77, r.MaxTokens);
+        Assert.Equal(3, r.N);
+        Assert.Equal(0.5f, r.Temperature);
+        Assert.Equal(0.9f, r.TopP);
+        Assert.Equal(42L, r.Seed);
+        Assert.True(r.Logprobs);
+        Assert.Equal(5, r.TopLogprobs);
+        Assert.Equal(2, r.LogitBiasCount);
+        Assert.True(r.Stream);
+        Assert.Equal((21, 1982, 200), (r.PromptTokens, r.CompletionTokens, r.Status));
+        Assert.Equal("req-1", r.RequestId);
+        Assert.Equal("run-9", r.EvalRunId);
+    }
+
+    [Fact]
+    public void TryParse_MinimalRecord_UsesDefaults()
+    {
+        var parser = new DetectionRecordParser();
+        Assert.True(parser.TryParse("""{"ts":"2026-10-05T00:00:00Z","key":"k","team":"t","request":{"messages":[{"role":"user","content":"hi"}]}}"""u8, out var r));
+        Assert.Equal(1, r!.N);
+        Assert.True(float.IsNaN(r.Temperature));
+        Assert.Null(r.Seed);
+        Assert.Equal(0, r.MaxTokens);
+        Assert.Equal("hi", r.PromptText);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not json")]
+    [InlineData("""{"key":"k","team":"t"}""")]
+    [InlineData("""{"ts":"yesterday","key":"k"}""")]
+    [InlineData("""{"ts":"2026-10-05T00:00:00Z","key":"k","request":{"messages":[""")]
+    public void TryParse_MalformedLine_ReturnsFalse(string line)
+    {
+        Assert.False(new DetectionRecordParser().TryParse(Encoding.UTF8.GetBytes(line), out var r));
+        Assert.Null(r);
+    }
+
+    [Theory]
+    [InlineData("2026-10-05T00:00:06.009Z")]
+    [InlineData("2026-10-05T00:00:06Z")]
+    [InlineData("2024-02-29T23:59:59.1234567Z")]
+    [InlineData("2026-10-05T02:00:06.5+02:00")]
+    [InlineData("1999-12-31T23:59:59.999-05:30")]
+    public void TryParseTimestamp_IsoForms_MatchDateTimeOffset(string text)
+    {
+        Assert.True(DetectionRecordParser.TryParseTimestamp(Encoding.UTF8.GetBytes(text), out long ms));
+        long expected = DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds();
+        Assert.Equal(expected, ms);
+    }
+
+    [Fact]
+    public void ReadFile_GzipWithBlankAndBadLines_YieldsGoodRecordsAndCountsBadOnes()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"detect-{Guid.NewGuid():N}.jsonl.gz");
+        try
+        {
+            using (var gz = new GZipStream(File.Create(path), CompressionLevel.Fastest))
+            using (var w = new StreamWriter(gz))
+            {
+                w.Write(Line.Replace("\r", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal) + "\n\nbroken\n");
+                w.Write("""{"ts":"2026-10-05T00:00:07Z","key":"k2","team":"t","request":{}}""");
+            }
+
+            var bad = new List<int>();
+            var records = DetectionRecordParser.ReadFile(path, bad.Add).ToList();
+            Assert.Equal(["k1", "k2"], records.Select(r => r.Key));
+            Assert.Equal([3], bad);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}

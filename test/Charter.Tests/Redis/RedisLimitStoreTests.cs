@@ -1,0 +1,210 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Net;
+using System.Net.Sockets;
+using Charter.Accounting;
+using Charter.Redis;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using StackExchange.Redis;
+
+namespace Charter.Tests.Redis;
+
+public sealed class RedisLimitStoreTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
+{
+    private readonly LimitsOptions _options = new() { RedisKeyPrefix = $"charter-test:{Guid.NewGuid():N}:", RedisTimeoutMs = 5000 };
+
+    // Whole seconds, so the window and reset figures are exact.
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    private CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TryAcquireAsync_TwoInstancesUnderConcurrency_AdmitExactlyTheLimit()
+    {
+        var a = Store(redis.First);
+        var b = Store(redis.Second);
+        var limits = new LimitSet { RequestsPerMinute = 37 };
+        var team = new LimitSet { RequestsPerMinute = 1000 };
+        var admitted = 0;
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(worker => Task.Run(async () =>
+        {
+            var store = worker % 2 == 0 ? a : b;
+            for (var i = 0; i < 25; i++)
+            {
+                var decision = await store.TryAcquireAsync(new AdmissionRequest("key", limits, "team", team, 10), Ct);
+                if (decision.Allowed)
+                {
+                    Interlocked.Increment(ref admitted);
+                }
+                else
+                {
+                    Assert.Equal(LimitKind.RequestsPerMinute, decision.Limit);
+                }
+            }
+        })));
+
+        Assert.Equal(37, admitted);
+        var last = await a.TryAcquireAsync(new AdmissionRequest("key", limits, "team", team, 10), Ct);
+        Assert.Equal(60, last.RetryAfterSeconds);
+        Assert.Equal(0, last.Headers.RemainingRequests);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_Admitted_ReportsHeaderValues()
+    {
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 10, TokensPerMinute = 1000 };
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 100), Ct);
+        _clock.Advance(TimeSpan.FromSeconds(15));
+
+        var decision = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 300), Ct);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(new RateLimitHeaders(10, 8, TimeSpan.FromSeconds(60), 1000, 600, TimeSpan.FromSeconds(60)), decision.Headers);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_ReconcilesTokensVisibleToTheOtherInstance()
+    {
+        var a = Store(redis.First);
+        var b = Store(redis.Second);
+        var limits = new LimitSet { TokensPerMinute = 1000 };
+        var lease = (await a.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 900), Ct)).Lease;
+        Assert.Equal(LimitKind.TokensPerMinute, (await b.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 500), Ct)).Limit);
+
+        Assert.True(await a.CompleteAsync(lease, actualTokens: 200, costNanoUsd: 0, Ct));
+        var after = await b.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 500), Ct);
+
+        Assert.True(after.Allowed);
+        Assert.Equal(300, after.Headers.RemainingTokens);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ConcurrencyAcrossInstances_ReleasedOnComplete()
+    {
+        var a = Store(redis.First);
+        var b = Store(redis.Second);
+        var team = new LimitSet { MaxConcurrentRequests = 2 };
+        var first = await a.TryAcquireAsync(new AdmissionRequest("k1", LimitSet.Unlimited, "t", team, 0), Ct);
+        var second = await b.TryAcquireAsync(new AdmissionRequest("k2", LimitSet.Unlimited, "t", team, 0), Ct);
+
+        var third = await b.TryAcquireAsync(new AdmissionRequest("k3", LimitSet.Unlimited, "t", team, 0), Ct);
+        await a.CompleteAsync(first.Lease, 0, 0, Ct);
+        var fourth = await b.TryAcquireAsync(new AdmissionRequest("k3", LimitSet.Unlimited, "t", team, 0), Ct);
+
+        Assert.True(first.Allowed && second.Allowed);
+        Assert.Equal(LimitKind.ConcurrentRequests, third.Limit);
+        Assert.Equal(LimitScope.Team, third.Scope);
+        Assert.True(fourth.Allowed);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_ConcurrencyLeaseOfDeadInstance_ExpiresAfterLeaseTimeout()
+    {
+        _options.ConcurrencyLeaseSeconds = 30;
+        var store = Store(redis.First);
+        var limits = new LimitSet { MaxConcurrentRequests = 1 };
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct);
+        Assert.Equal(LimitKind.ConcurrentRequests, (await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct)).Limit);
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.True((await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct)).Allowed);
+    }
+
+    [Fact]
+    public async Task CompleteAsync_SpendReachesDailyBudget_OtherInstanceRefusesWithBudget()
+    {
+        var a = Store(redis.First);
+        var b = Store(redis.Second);
+        var limits = new LimitSet { DailyBudgetUsd = 0.015m };
+        var prices = new PriceTable(Options.Create(new PricingOptions { Models = new() { ["m"] = new ModelPrice { InputPerMillion = 2.5m, OutputPerMillion = 10m } } }));
+        var expected = 0L;
+        for (var i = 0; i < 3; i++)
+        {
+            var decision = await a.TryAcquireAsync(new AdmissionRequest("key", limits, "team", LimitSet.Unlimited, 10), Ct);
+            Assert.True(decision.Allowed);
+            var cost = prices.CostNanoUsd("m", new TokenUsage(1000, 250));
+            expected += cost;
+            await a.CompleteAsync(decision.Lease, 1250, cost, Ct);
+        }
+
+        var refused = await b.TryAcquireAsync(new AdmissionRequest("key", limits, "team", LimitSet.Unlimited, 10), Ct);
+        var keySpend = await b.GetSpendAsync(LimitScope.Key, "key");
+        var teamSpend = await b.GetSpendAsync(LimitScope.Team, "team");
+
+        Assert.Equal(LimitKind.DailyBudget, refused.Limit);
+        Assert.True(refused.IsBudget);
+        Assert.Equal(15_000_000, expected);
+        Assert.Equal((expected, expected), keySpend);
+        Assert.Equal((expected, expected), teamSpend);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_KeysWritten_AllCarryExpiry()
+    {
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 5, MaxConcurrentRequests = 5, DailyBudgetUsd = 1 };
+        var decision = await store.TryAcquireAsync(new AdmissionRequest("key", limits, "team", limits, 5), Ct);
+        await store.CompleteAsync(decision.Lease, 5, 1000, Ct);
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, "team", limits, 5), Ct);
+
+        var server = redis.First.GetServer(redis.First.GetEndPoints()[0]);
+        var keys = server.Keys(pattern: _options.RedisKeyPrefix + "*").ToList();
+
+        Assert.Equal(8, keys.Count);
+        foreach (var key in keys)
+        {
+            Assert.NotNull(await redis.First.GetDatabase().KeyTimeToLiveAsync(key));
+        }
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_RedisUnreachable_ReportsUnavailableAndPolicyDecides()
+    {
+        using var dead = RedisConnectionFactory.Connect($"127.0.0.1:{FreePort()}", timeoutMs: 300);
+        var store = Store(dead);
+        var limits = new LimitSet { RequestsPerMinute = 1 };
+        var request = new AdmissionRequest("key", limits, null, null, 1);
+
+        var raw = await store.TryAcquireAsync(request, Ct);
+        var closed = await Limiter(store, new LimitsOptions()).AcquireAsync(request, Ct);
+        var openLimiter = Limiter(store, new LimitsOptions { OnRedisFailure = "fail_open_local" });
+        var open = await openLimiter.AcquireAsync(request, Ct);
+        var openSecond = await openLimiter.AcquireAsync(request, Ct);
+        var budget = await openLimiter.AcquireAsync(new AdmissionRequest("key2", new LimitSet { MonthlyBudgetUsd = 5 }, null, null, 1), Ct);
+
+        Assert.Equal(LimitKind.Unavailable, raw.Limit);
+        Assert.Equal(LimitKind.Unavailable, closed.Limit);
+        Assert.True(open.Allowed);
+        Assert.True(open.Lease.IsLocal);
+        Assert.Equal(LimitKind.RequestsPerMinute, openSecond.Limit);
+        Assert.Equal(LimitKind.Unavailable, budget.Limit);
+        Assert.False(await store.CompleteAsync(new LimitLease(request, 0, 1, false, false, local: false), 1, 1, Ct));
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private RateLimiter Limiter(ILimitStore primary, LimitsOptions options) =>
+        new(primary, new LocalLimitStore(Options.Create(options), _clock), new StaticMonitor(options), NullLogger<RateLimiter>.Instance);
+
+    private RedisLimitStore Store(IConnectionMultiplexer connection) =>
+        new(connection, Options.Create(_options), _clock, NullLogger<RedisLimitStore>.Instance);
+
+    private sealed class StaticMonitor(LimitsOptions value) : IOptionsMonitor<LimitsOptions>
+    {
+        public LimitsOptions CurrentValue => value;
+
+        public LimitsOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<LimitsOptions, string?> listener) => null;
+    }
+}
