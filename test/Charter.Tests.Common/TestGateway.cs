@@ -111,7 +111,34 @@ public sealed class TestGateway : IAsyncDisposable
     }
 
     /// <summary>Waits until every journal event is in the database.</summary>
-    public Task WaitForRecordsAsync() => App.Services.GetRequiredService<EventPipeline>().WaitIdleAsync(TimeSpan.FromSeconds(10));
+    /// <remarks>A stream's completion is journaled just after its last event reaches the client, so by default this also
+    /// waits (up to 5 s) until no record is still in flight.</remarks>
+    public async Task WaitForRecordsAsync(bool requireComplete = true)
+    {
+        var pipeline = App.Services.GetRequiredService<EventPipeline>();
+        var store = App.Services.GetRequiredService<Charter.Storage.IGatewayStore>();
+        for (var i = 0; i < 250; i++)
+        {
+            await pipeline.WaitIdleAsync(TimeSpan.FromSeconds(10));
+            if (!requireComplete)
+            {
+                return;
+            }
+
+            var inFlight = false;
+            await foreach (var r in store.ReadRequestsAsync(null, null))
+            {
+                inFlight |= r.Status is null;
+            }
+
+            if (!inFlight)
+            {
+                return;
+            }
+
+            await Task.Delay(20);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

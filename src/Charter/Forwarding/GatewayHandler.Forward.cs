@@ -135,8 +135,24 @@ public sealed partial class GatewayHandler
             lastResponse = null;
             using (response)
             {
+                ReadOnlyMemory<byte> buffered = default;
+                if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+                {
+                    // A whole answer is read before the client sees a byte, so a connection dropped mid-body is retried.
+                    try
+                    {
+                        buffered = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !aborted.IsCancellationRequested)
+                    {
+                        lastError = ex is OperationCanceledException ? CharterError.UpstreamTimeout : CharterError.UpstreamError;
+                        account.Breaker.Failure(_time.GetTimestamp());
+                        continue;
+                    }
+                }
+
                 account.Breaker.Success();
-                await RelayAsync(context, state, target, response, parsed, body, injectUsage).ConfigureAwait(false);
+                await RelayAsync(context, state, target, response, buffered, parsed, body, injectUsage).ConfigureAwait(false);
             }
 
             return;
@@ -162,7 +178,7 @@ public sealed partial class GatewayHandler
         await CompleteAsync(state, first, info.Status, lastError, default, null, parsed, body).ConfigureAwait(false);
     }
 
-    private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool injectUsage)
+    private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool injectUsage)
     {
         var http = context.Response;
         var status = (int)response.StatusCode;
@@ -195,20 +211,19 @@ public sealed partial class GatewayHandler
             return;
         }
 
-        var content = await ReadAllAsync(response, aborted).ConfigureAwait(false);
         UsageReader.TryRead(content.Span, out var u);
+
+        // The completion is journaled before the client gets the body: whoever sees the answer finds its record.
+        await CompleteAsync(state, target, status, CharterError.None, u, null, parsed, body).ConfigureAwait(false);
         http.ContentLength = content.Length;
-        var error = CharterError.None;
         try
         {
             await http.Body.WriteAsync(content, aborted).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
-            error = CharterError.ClientDisconnected;
+            // The upstream answered and was billed; the client left before reading it. The record keeps the upstream status.
         }
-
-        await CompleteAsync(state, target, error == CharterError.None ? status : 499, error, u, error == CharterError.None ? null : "client_disconnected", parsed, body).ConfigureAwait(false);
     }
 
     private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool estimated = false)

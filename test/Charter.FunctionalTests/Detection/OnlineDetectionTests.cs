@@ -111,7 +111,10 @@ public sealed class OnlineDetectionTests
         req.Headers.Authorization = new("Bearer", key);
         req.Headers.Add("Charter-Purpose", record.GetProperty("purpose").GetString());
         using var resp = await gw.Http.SendAsync(req);
-        Assert.True(resp.IsSuccessStatusCode, await resp.Content.ReadAsStringAsync());
+        var text = await resp.Content.ReadAsStringAsync();
+
+        // Once detection has acted (review or suspension), the harvesting key is refused: that is the point.
+        Assert.True(resp.IsSuccessStatusCode || text.Contains("charter_key_suspended", StringComparison.Ordinal), text);
     }
 
     private static List<JsonElement> ReadRecords(string key, int count)

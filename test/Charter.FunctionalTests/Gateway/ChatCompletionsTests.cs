@@ -61,7 +61,7 @@ public sealed class ChatCompletionsTests
             if (update.ContentUpdate.Count > 0 && chunks++ == 0)
             {
                 // The request is recorded (journaled before forwarding) but not completed: the upstream is still generating.
-                await gw.WaitForRecordsAsync();
+                await gw.WaitForRecordsAsync(requireComplete: false);
                 await foreach (var r in store.ReadRequestsAsync(null, null))
                 {
                     statusAtFirstToken = r.Status;
@@ -158,7 +158,7 @@ public sealed class ChatCompletionsTests
         for (var i = 0; i < 100 && record?.Status is null; i++)
         {
             await Task.Delay(100);
-            await gw.WaitForRecordsAsync();
+            await gw.WaitForRecordsAsync(requireComplete: false);
             await foreach (var r in store.ReadRequestsAsync(null, null))
             {
                 record = r;
