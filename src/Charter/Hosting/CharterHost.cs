@@ -157,6 +157,7 @@ public static partial class CharterHost
         app.MapAdminApi();
         app.MapAuditApi();
         app.MapLifecycleApi();
+        app.MapEvalRunsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 
