@@ -25,6 +25,7 @@ public static class GatewayComposition
             services.AddSingleton<Charter.Detection.IFindingStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite
                 ? new Charter.Storage.Sqlite.SqliteFindingStore(sqlite)
                 : new Charter.Detection.InMemoryFindingStore());
+            services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite ? new Charter.Storage.Sqlite.SqliteEvalRunQuery(sqlite) : new Charter.Admin.RecordScanEvalRunQuery(sp.GetRequiredService<IGatewayStore>()));
             configure?.Invoke(services);
         };
         return CharterHost.Build(

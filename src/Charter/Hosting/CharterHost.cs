@@ -161,6 +161,7 @@ public static partial class CharterHost
         app.MapAdminApi();
         app.MapAuditApi();
         app.MapLifecycleApi();
+        app.MapEvalRunsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 
