@@ -6,9 +6,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 if [ -x eng/services.sh ]; then
+  # Stop afterwards only what this run started (a developer's own servers stay up).
+  already_up=0
+  eng/services.sh status >/dev/null 2>&1 && already_up=1
   eng/services.sh start >&2
   eval "$(eng/services.sh env)"
-  trap 'eng/services.sh stop >&2 || true' EXIT
+  [ "$already_up" = 1 ] || trap 'eng/services.sh stop >&2 || true' EXIT
 fi
 dotnet build Charter.slnx -c Release -nologo -v q -clp:ErrorsOnly
 log=$(mktemp)
