@@ -24,6 +24,15 @@ public static class AuditServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        // A PostgreSQL database has no directory to put the signing keys next to: default to ./audit-keys.
+        builder.PostConfigure(o =>
+        {
+            if (o.KeyDirectory is null && PostgresConnectionStrings.IsPostgres(o.DatabasePath))
+            {
+                o.KeyDirectory = Path.GetFullPath("audit-keys");
+            }
+        });
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value);
         services.TryAddSingleton<IAuditStore>(sp =>
