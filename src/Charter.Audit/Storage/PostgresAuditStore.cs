@@ -47,9 +47,11 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
         _dataSource = NpgsqlDataSource.Create(PostgresConnectionStrings.ToNpgsql(database));
     }
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        PostgresRetry.RunAsync(_dataSource, EnsureCreatedOnceAsync, cancellationToken);
+
+    private static async Task EnsureCreatedOnceAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
         {
@@ -65,11 +67,8 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<long> GetSizeAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await QuerySizeAsync(connection, null, cancellationToken).ConfigureAwait(false);
-    }
+    public Task<long> GetSizeAsync(CancellationToken cancellationToken = default) =>
+        PostgresRetry.RunAsync(_dataSource, (c, ct) => QuerySizeAsync(c, null, ct), cancellationToken);
 
     public async Task AppendAsync(long startIndex, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken = default)
     {
@@ -83,7 +82,11 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
             }
         }
 
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresRetry.RunAsync(_dataSource, (c, ct) => AppendOnceAsync(c, startIndex, leaves, nodes, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task AppendOnceAsync(NpgsqlConnection connection, long startIndex, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken)
+    {
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
         {
@@ -223,11 +226,16 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
     public async Task SaveKeyAsync(StoredKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("INSERT INTO audit_keys (vkey, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", connection);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = key.VerifierKey });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = key.CreatedAt.ToUniversalTime() });
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresRetry.RunAsync(
+            _dataSource,
+            async (connection, ct) =>
+            {
+                await using var cmd = new NpgsqlCommand("INSERT INTO audit_keys (vkey, created) VALUES ($1, $2) ON CONFLICT DO NOTHING", connection);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = key.VerifierKey });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = key.CreatedAt.ToUniversalTime() });
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<StoredKey>> GetKeysAsync(CancellationToken cancellationToken = default)

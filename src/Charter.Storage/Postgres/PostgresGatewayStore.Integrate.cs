@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Audit.Storage;
 using Charter.Records;
 using Npgsql;
 using NpgsqlTypes;
@@ -35,7 +36,13 @@ public sealed partial class PostgresGatewayStore
     public async Task IntegrateAsync(IReadOnlyList<JournalEvent> events, JournalPosition position, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Safe to repeat: request inserts are idempotent, completion updates and the position write are absolute.
+        await PostgresRetry.RunAsync(DataSource, (c, ct) => IntegrateOnceAsync(c, events, position, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task IntegrateOnceAsync(NpgsqlConnection c, IReadOnlyList<JournalEvent> events, JournalPosition position, CancellationToken cancellationToken)
+    {
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(c, tx);
         foreach (var e in events)
@@ -104,12 +111,17 @@ public sealed partial class PostgresGatewayStore
     /// <inheritdoc/>
     public async Task SetConsumerPositionAsync(string consumer, JournalPosition position, CancellationToken cancellationToken = default)
     {
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(ProgressSql, c);
-        Add(cmd, consumer, NpgsqlDbType.Text);
-        Add(cmd, position.Segment, NpgsqlDbType.Bigint);
-        Add(cmd, position.Offset, NpgsqlDbType.Bigint);
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await PostgresRetry.RunAsync(
+            DataSource,
+            async (c, ct) =>
+            {
+                await using var cmd = new NpgsqlCommand(ProgressSql, c);
+                Add(cmd, consumer, NpgsqlDbType.Text);
+                Add(cmd, position.Segment, NpgsqlDbType.Bigint);
+                Add(cmd, position.Offset, NpgsqlDbType.Bigint);
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     private static void P(NpgsqlParameterCollection parameters, object? value, NpgsqlDbType type) =>

@@ -162,14 +162,18 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     }
 
     /// <inheritdoc/>
-    public async Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
-    {
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(KeyColumns + " WHERE hash = $1", c);
-        Add(cmd, hash, NpgsqlDbType.Bytea);
-        var list = await ReadKeysAsync(cmd, cancellationToken).ConfigureAwait(false);
-        return list.Count > 0 ? list[0] : null;
-    }
+    /// <remarks>Retried once on a dead pooled connection: this is the one read a client request can wait for (key cache miss).</remarks>
+    public Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default) =>
+        PostgresRetry.RunAsync(
+            _dataSource,
+            async (c, ct) =>
+            {
+                await using var cmd = new NpgsqlCommand(KeyColumns + " WHERE hash = $1", c);
+                Add(cmd, hash, NpgsqlDbType.Bytea);
+                var list = await ReadKeysAsync(cmd, ct).ConfigureAwait(false);
+                return list.Count > 0 ? list[0] : null;
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task SetEntityStateAsync(string entityType, string id, string state, string? lifecycleJson, CancellationToken cancellationToken = default)
@@ -291,12 +295,15 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     }
 
     /// <inheritdoc/>
-    public async Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default)
-    {
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT version FROM changes WHERE id = 1", c);
-        return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    public Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default) =>
+        PostgresRetry.RunAsync(
+            _dataSource,
+            async (c, ct) =>
+            {
+                await using var cmd = new NpgsqlCommand("SELECT version FROM changes WHERE id = 1", c);
+                return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+            },
+            cancellationToken);
 
     /// <inheritdoc/>
     public async Task<JournalPosition> GetJournalPositionAsync(CancellationToken cancellationToken = default) =>

@@ -72,4 +72,72 @@ public sealed class PostgresGatewayTests
             Assert.True(r.GetInt32(2) >= 1);
         }
     }
+
+    [Fact]
+    public async Task CompleteChat_PostgresUnreachable_RequestServedAndRecordLandsWhenDatabaseReturns()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var target = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = new TcpProxy(target.Host!, target.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        await using var gw = await TestGateway.StartAsync(settings =>
+        {
+            settings.Database = viaProxy;
+            settings.Overrides["Charter:Audit:KeyDirectory"] = Path.Combine(Path.GetDirectoryName(settings.Overrides["Records:JournalDirectory"]!)!, "audit-keys");
+        });
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = Sdk.Chat(gw, key);
+        await client.CompleteChatAsync([new UserChatMessage("warm the key cache")], new ChatCompletionOptions { MaxOutputTokenCount = 3 });
+        await gw.WaitForRecordsAsync();
+        var audit = gw.App.Services.GetRequiredService<IAuditStore>();
+        await audit.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        await WaitUntilAsync(async () => await audit.GetSizeAsync() >= 1);
+
+        var auditBefore = await audit.GetSizeAsync(TestContext.Current.CancellationToken);
+
+        proxy.Cut();
+        ChatCompletion during = await client.CompleteChatAsync([new UserChatMessage("while the database is down")], new ChatCompletionOptions { MaxOutputTokenCount = 5 });
+        Assert.Equal(5, during.Usage.OutputTokenCount);
+        Assert.Equal(1, await CountRequestsDirectAsync(database.ConnectionString));
+
+        proxy.Restore();
+        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
+        await WaitUntilAsync(async () => await CountRequestsDirectAsync(database.ConnectionString) >= 2 && await audit.GetSizeAsync() >= auditBefore + 2);
+
+        Assert.Equal(2, await store.CountRequestsAsync(cancellationToken: TestContext.Current.CancellationToken));
+        var records = new List<Charter.Records.RequestRecord>();
+        await foreach (var r in store.ReadRequestsAsync(null, null, TestContext.Current.CancellationToken))
+        {
+            records.Add(r);
+        }
+
+        Assert.All(records, r => Assert.Equal((keyId, 200), (r.Key, r.Status!.Value)));
+        Assert.Contains(records, r => r.CompletionTokens == 5);
+        var leaves = new List<string>();
+        await foreach (var leaf in audit.ReadLeavesAsync(0, long.MaxValue, TestContext.Current.CancellationToken))
+        {
+            leaves.Add(System.Text.Encoding.UTF8.GetString(leaf.Data));
+        }
+
+        var dump = string.Join("\n", leaves);
+        var perRecord = records.Select(r => leaves.Count(l => l.Contains(r.Id, StringComparison.Ordinal))).ToList();
+        Assert.True(perRecord.All(n => n >= 1 && n == perRecord[0]), $"each request should have the same audit leaves exactly once:\n{dump}");
+    }
+
+    /// <summary>Polls (bounded, 30 s) until <paramref name="condition"/> holds; the assertions after it say what was expected.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300 && !await condition(); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<long> CountRequestsDirectAsync(string connectionString)
+    {
+        await using var c = new NpgsqlConnection(connectionString);
+        await c.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM requests", c);
+        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
 }
