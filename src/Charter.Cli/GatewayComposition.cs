@@ -15,6 +15,18 @@ public static class GatewayComposition
     public static WebApplication Build(CharterHostSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        var configure = settings.ConfigureServices;
+        settings.ConfigureServices = services =>
+        {
+            // Lifecycles live in the gateway database (atomic save + history); a test may still replace it.
+            services.AddSingleton<Charter.Policy.Lifecycle.ILifecycleStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore s
+                ? new Charter.Storage.Sqlite.SqliteLifecycleStore(s) : new Charter.Policy.Lifecycle.InMemoryLifecycleStore());
+            // Findings live in the SQLite file beside the records (PostgreSQL keeps them in memory for now).
+            services.AddSingleton<Charter.Detection.IFindingStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite
+                ? new Charter.Storage.Sqlite.SqliteFindingStore(sqlite)
+                : new Charter.Detection.InMemoryFindingStore());
+            configure?.Invoke(services);
+        };
         return CharterHost.Build(
             settings,
             sp => StoreFactory.Create(sp.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value.Database,

@@ -139,10 +139,15 @@ internal sealed class SubjectState
 
         entry.ModelMask |= (ushort)(1 << modelBit);
 
+        bool evaluation = string.Equals(r.Purpose, "evaluation", StringComparison.OrdinalIgnoreCase);
+        bool pendingEval = evaluation && t.Generative && string.IsNullOrEmpty(r.EvalRunId);
         if (t.Generative)
         {
             c[Counter.Generative] += 1;
-            if (!existed)
+
+            // A new evaluation question is expected to come back on other models: its novelty is judged when it
+            // is resolved (below), not now.
+            if (!existed && !pendingEval)
             {
                 c[Counter.GenerativeNew] += 1;
             }
@@ -211,10 +216,10 @@ internal sealed class SubjectState
 
         // Evaluation: generative evaluation prompts must come back on another model (a question set compared
         // across models) unless the request names an evaluation run.
-        if (string.Equals(r.Purpose, "evaluation", StringComparison.OrdinalIgnoreCase))
+        if (evaluation)
         {
             _evalSeq++;
-            if (t.Generative && string.IsNullOrEmpty(r.EvalRunId))
+            if (pendingEval)
             {
                 c[Counter.EvalGenerative] += 1;
                 if (!existed)
@@ -230,6 +235,7 @@ internal sealed class SubjectState
                 if (!_prompts.TryGetValue(hash, out var e) || BitOperations.PopCount((uint)e.ModelMask) < 2)
                 {
                     c[Counter.EvalUnrepeated] += 1;
+                    c[Counter.GenerativeNew] += 1;
                 }
             }
         }
@@ -303,7 +309,7 @@ internal sealed class SubjectState
 
         // 4. Coverage sweep: generative prompts that keep being new.
         // Every prompt is new at first, so the signal ramps up with the requests seen (full at CoverageWarmup).
-        s[(int)DetectionSignal.CoverageSweep] = c[Counter.GenerativeNew] / n * Math.Min(1, Requests / (double)_options.CoverageWarmup);
+        s[(int)DetectionSignal.CoverageSweep] = Clamp(c[Counter.GenerativeNew] / n / 0.7) * Math.Min(1, Requests / (double)_options.CoverageWarmup);
 
         // 5-8. Direct indicators.
         s[(int)DetectionSignal.ReasoningElicitation] = Clamp(c[Counter.Reasoning] / n / 0.5);

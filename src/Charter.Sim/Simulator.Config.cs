@@ -73,13 +73,14 @@ public sealed partial class Simulator
         w.WriteNumber("max_completion_tokens"u8, o.MaxCompletionTokens);
         w.WriteNumber("seed"u8, o.Seed);
         w.WriteBoolean("azure_content_filter_annotations"u8, o.AzureContentFilterAnnotations);
+        w.WriteNumber("max_recorded_request_ids"u8, o.MaxRecordedRequestIds);
         w.WriteEndObject();
     }
 
     private static readonly string[] s_numberFields =
     [
         "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate", "streamerrorrate",
-        "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed",
+        "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed", "maxrecordedrequestids",
     ];
 
     private static string Normalize(string name) => name.Replace("_", string.Empty, StringComparison.Ordinal).ToLowerInvariant();
@@ -154,6 +155,9 @@ public sealed partial class Simulator
                 break;
             case "seed":
                 o.Seed = (long)number;
+                break;
+            case "maxrecordedrequestids":
+                o.MaxRecordedRequestIds = (int)Math.Clamp(number, -1, int.MaxValue);
                 break;
             default:
                 return SimError.InvalidValue(name, "unknown simulator option.");

@@ -22,6 +22,8 @@ public sealed partial class Simulator
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
     private volatile SimConfig _config;
     private long _requestCount;
+    private long _distinctIds;
+    private long _unrecordedIds;
     private long _sequence;
 
     /// <summary>Creates a simulator; <paramref name="options"/> is copied.</summary>
@@ -54,10 +56,15 @@ public sealed partial class Simulator
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
     public int TimesSeen(string requestId) => _seen.TryGetValue(requestId, out var n) ? n : 0;
 
+    /// <summary>Request ids received but not remembered because <see cref="SimulatorOptions.MaxRecordedRequestIds"/> was reached.</summary>
+    public long UnrecordedRequestIds => Interlocked.Read(ref _unrecordedIds);
+
     /// <summary>Forgets the requests seen and restores the options given at construction.</summary>
     public void Reset()
     {
         _seen.Clear();
+        Interlocked.Exchange(ref _distinctIds, 0);
+        Interlocked.Exchange(ref _unrecordedIds, 0);
         Interlocked.Exchange(ref _requestCount, 0);
         _config = new SimConfig(_initial);
     }
@@ -81,13 +88,13 @@ public sealed partial class Simulator
     internal SimResponse Handle(in SimRequest request, in ReadOnlySequence<byte> body)
     {
         Interlocked.Increment(ref _requestCount);
+        var config = _config;
         if (request.CharterRequestId is { Length: > 0 } id)
         {
-            _seen.AddOrUpdate(id, 1, static (_, n) => n + 1);
+            Record(id, config.Options.MaxRecordedRequestIds);
         }
 
         var sequence = (ulong)Interlocked.Increment(ref _sequence);
-        var config = _config;
         var requestId = RequestId(sequence, config.Seed);
 
         if (request.Flavor == SimFlavor.AzureClassic && string.IsNullOrEmpty(request.ApiVersion))
@@ -133,11 +140,12 @@ public sealed partial class Simulator
             : Chat(request, body, config, requestId, sequence, drop, options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate);
     }
 
-    /// <summary>Writes <c>{"count":N,"request_ids":[…]}</c>.</summary>
+    /// <summary>Writes <c>{"count":N,"unrecorded":M,"request_ids":[…]}</c>.</summary>
     internal void WriteSeen(Utf8JsonWriter w)
     {
         w.WriteStartObject();
         w.WriteNumber("count"u8, RequestCount);
+        w.WriteNumber("unrecorded"u8, UnrecordedRequestIds);
         w.WriteStartArray("request_ids"u8);
         foreach (var pair in _seen)
         {
@@ -146,6 +154,21 @@ public sealed partial class Simulator
 
         w.WriteEndArray();
         w.WriteEndObject();
+    }
+
+    private void Record(string id, int max)
+    {
+        // ConcurrentDictionary.Count takes every lock, so the distinct count is kept separately (may overshoot by a few under races).
+        if (Interlocked.Read(ref _distinctIds) >= max && !_seen.ContainsKey(id))
+        {
+            Interlocked.Increment(ref _unrecordedIds);
+            return;
+        }
+
+        if (_seen.AddOrUpdate(id, 1, static (_, n) => n + 1) == 1)
+        {
+            Interlocked.Increment(ref _distinctIds);
+        }
     }
 
     private static string RequestId(ulong sequence, ulong seed) =>

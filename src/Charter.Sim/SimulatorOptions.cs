@@ -54,6 +54,9 @@ public sealed class SimulatorOptions
     /// <summary>Adds Azure content-filter annotations (<c>prompt_filter_results</c>) on Azure routes. Default true.</summary>
     public bool AzureContentFilterAnnotations { get; set; } = true;
 
+    /// <summary>Most distinct request ids remembered (memory bound for long load runs; 0 disables). Default 1,000,000.</summary>
+    public int MaxRecordedRequestIds { get; set; } = 1_000_000;
+
     /// <summary>Returns a deep copy.</summary>
     public SimulatorOptions Clone() => new()
     {
@@ -71,6 +74,7 @@ public sealed class SimulatorOptions
         MaxCompletionTokens = MaxCompletionTokens,
         Seed = Seed,
         AzureContentFilterAnnotations = AzureContentFilterAnnotations,
+        MaxRecordedRequestIds = MaxRecordedRequestIds,
     };
 
     /// <summary>Checks every field and returns all problems found (empty when valid).</summary>
@@ -95,6 +99,11 @@ public sealed class SimulatorOptions
         foreach (var pair in Accuracy)
         {
             CheckRate(errors, $"Accuracy[{pair.Key}]", pair.Value);
+        }
+
+        if (MaxRecordedRequestIds < 0)
+        {
+            errors.Add("MaxRecordedRequestIds must be >= 0.");
         }
 
         if (RetryAfterSeconds < 0)

@@ -138,7 +138,19 @@ public sealed class TestGateway : IAsyncDisposable
 
     private static IEnumerable<(string, string?)> SimToConfig(SimulatorOptions o)
     {
-        yield return ("Sim:TimeToFirstTokenMs", o.TimeToFirstTokenMs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        yield return ("Sim:TokensPerSecond", o.TokensPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        yield return ("Sim:TimeToFirstTokenMs", o.TimeToFirstTokenMs.ToString(c));
+        yield return ("Sim:TokensPerSecond", o.TokensPerSecond.ToString(c));
+        yield return ("Sim:MinCompletionTokens", o.MinCompletionTokens.ToString(c));
+        yield return ("Sim:MaxCompletionTokens", o.MaxCompletionTokens.ToString(c));
+        yield return ("Sim:ErrorRate", o.ErrorRate.ToString(c));
+        yield return ("Sim:RateLimitRate", o.RateLimitRate.ToString(c));
+        yield return ("Sim:DropRate", o.DropRate.ToString(c));
+        yield return ("Sim:SuspendedAccount", o.SuspendedAccount.ToString(c));
+        yield return ("Sim:DefaultAccuracy", o.DefaultAccuracy.ToString(c));
+        foreach (var (model, accuracy) in o.Accuracy)
+        {
+            yield return ($"Sim:Accuracy:{model}", accuracy.ToString(c));
+        }
     }
 }

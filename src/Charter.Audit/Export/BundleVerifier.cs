@@ -228,7 +228,7 @@ public static class BundleVerifier
                 proof.Add(Convert.FromBase64String(h));
             }
 
-            if (earlier.Size != c.From || checkpoint.Size != c.To
+            if (earlier.Origin != checkpoint.Origin || earlier.Size != c.From || checkpoint.Size != c.To
                 || !MerkleVerifier.VerifyConsistency(earlier.Size, checkpoint.Size, earlier.Root, checkpoint.Root, proof))
             {
                 problems.Add($"{c.Checkpoint}: consistency proof to checkpoint.txt fails");

@@ -58,9 +58,16 @@ public static class AuditVerifier
         var stored = await store.GetCheckpointsAsync(cancellationToken).ConfigureAwait(false);
         var targets = new List<(long Size, byte[] Root, string Label)>();
         long lastSize = 0;
+        string? origin = null;
         for (var i = 0; i < stored.Count; i++)
         {
             var problem = CheckNote(stored[i].Note, trusted, out var cp);
+            origin ??= cp?.Origin;
+            if (problem is null && cp!.Origin != origin)
+            {
+                problem = $"its origin '{cp.Origin}' differs from the log's '{origin}'";
+            }
+
             if (problem is null && (cp!.Size != stored[i].Size || !cp.Root.AsSpan().SequenceEqual(stored[i].Root)))
             {
                 problem = "its signed body differs from the stored size/root";
@@ -83,6 +90,11 @@ public static class AuditVerifier
         if (witnessNote is not null)
         {
             var problem = CheckNote(witnessNote, trusted, out var witness);
+            if (problem is null && origin is not null && witness!.Origin != origin)
+            {
+                problem = $"its origin '{witness.Origin}' differs from the log's '{origin}'";
+            }
+
             if (problem is not null)
             {
                 return AuditVerifyResult.Failure(lastSize, $"witness checkpoint: {problem}", 0, stored.Count, warnings);

@@ -19,7 +19,7 @@ internal static class DetectCommands
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON" };
         var backtest = new Command("backtest", "Replay a request log through the detector in timestamp order") { log, labels, json };
         backtest.SetAction((ParseResult pr) => Backtest(pr.GetValue(log)!, pr.GetValue(labels), pr.GetValue(json), Console.Out, Console.Error));
-        return new Command("detect", "Output harvesting / distillation detection") { backtest };
+        return new Command("detect", "Output harvesting / distillation detection") { backtest, FindingsCommand.Create() };
     }
 
     internal static int Backtest(string logPath, string? labelsPath, bool json, TextWriter stdout, TextWriter stderr)
@@ -80,6 +80,11 @@ internal static class DetectCommands
         }
 
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
+        if (Console.IsOutputRedirected || !ReferenceEquals(stdout, Console.Out))
+        {
+            console.Profile.Width = 160;
+        }
+
         var table = new Table().Border(TableBorder.Rounded);
         table.AddColumns("key", "team", "verdict", "risk", "requests", "until flagged", "first flagged", "top signals");
         foreach (var k in report.Keys)

@@ -27,11 +27,12 @@ internal static class SimCommands
         var suspended = new Option<bool>("--suspended") { Description = "Answer every request with 403 account_deactivated" };
         var accuracy = new Option<string?>("--accuracy") { Description = "Multiple-choice accuracy per model, e.g. gpt-4o=0.85,gpt-4o-mini=0.7" };
         var defaultAccuracy = new Option<double>("--default-accuracy") { Description = "Accuracy of unlisted models", DefaultValueFactory = _ => 0.8 };
+        var maxIds = new Option<int>("--max-recorded-ids") { Description = "Most distinct X-Charter-Request-Id values remembered (0 = none)", DefaultValueFactory = _ => 1_000_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the generated text, vectors and fault draws" };
 
         var command = new Command("sim", "Run the simulated OpenAI-compatible provider (deterministic text, latency, faults)")
         {
-            urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed,
+            urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed, maxIds,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -48,6 +49,7 @@ internal static class SimCommands
                 SuspendedAccount = pr.GetValue(suspended),
                 DefaultAccuracy = pr.GetValue(defaultAccuracy),
                 Seed = pr.GetValue(seed),
+                MaxRecordedRequestIds = pr.GetValue(maxIds),
             };
 
             var errors = new List<string>();

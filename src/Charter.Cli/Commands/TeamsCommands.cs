@@ -59,6 +59,8 @@ internal static class TeamsCommands
             AnsiConsole.Write(table);
             return 0;
         });
-        return new Command("teams", "Manage teams") { create, list };
+        var teams = new Command("teams", "Manage teams") { create, list };
+        LifecycleCommands.AddTo(teams, Charter.Policy.Lifecycle.EntityKind.Team, db);
+        return teams;
     }
 }

@@ -9,7 +9,7 @@ internal static class Fmt
 {
     public static string Pct(double v) => double.IsNaN(v) ? "—" : (v * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static string Ms(double v) => double.IsNaN(v) ? "—" : v < 10 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0", CultureInfo.InvariantCulture);
+    public static string Ms(double v) => double.IsNaN(v) ? "—" : v == 0 ? "0" : v < 10 ? v.ToString("0.0", CultureInfo.InvariantCulture) : v.ToString("0", CultureInfo.InvariantCulture);
 
     public static string Num(double v, string format = "0.##") => double.IsNaN(v) ? "—" : v.ToString(format, CultureInfo.InvariantCulture);
 
@@ -17,7 +17,7 @@ internal static class Fmt
     {
         null => "—",
         0 => "$0",
-        < 0.01 => "$" + v.Value.ToString("0.00000", CultureInfo.InvariantCulture),
+        < 0.01 => "$" + v.Value.ToString("0." + new string('0', Math.Clamp(2 - (int)Math.Floor(Math.Log10(v.Value)), 3, 12)), CultureInfo.InvariantCulture),
         < 10 => "$" + v.Value.ToString("0.0000", CultureInfo.InvariantCulture),
         _ => "$" + v.Value.ToString("0.00", CultureInfo.InvariantCulture),
     };

@@ -107,13 +107,10 @@ internal static class SvgCharts
         var max = 1.0;
         foreach (var m in models)
         {
-            if (m.Latencies.Count > 0)
-            {
-                max = Math.Max(max, Percentile.OfSorted(m.Latencies, 99));
-            }
+            max = Math.Max(max, LatencyScale(m));
         }
 
-        max = Ticks(0, max * 1.05, 5)[^1];
+        max = Ticks(0, max, 5)[^1];
         double Px(double v) => Left + (Math.Min(v, max) / max * plot);
         var sb = Open(height, "Latency distribution");
         Grid(sb, 0, max, 5, Px, top, top + (models.Count * row), v => Fmt.Ms(v));
@@ -153,13 +150,10 @@ internal static class SvgCharts
         var max = 1.0;
         foreach (var m in models)
         {
-            if (m.Latencies.Count > 0)
-            {
-                max = Math.Max(max, Percentile.OfSorted(m.Latencies, 99));
-            }
+            max = Math.Max(max, LatencyScale(m));
         }
 
-        max = Ticks(0, max * 1.05, 5)[^1];
+        max = Ticks(0, max, 5)[^1];
         var counts = new List<double[]>();
         var peak = 0.0;
         foreach (var m in models)
@@ -211,6 +205,11 @@ internal static class SvgCharts
         return Close(sb);
     }
 
+    /// <summary>Axis end for a model's latencies: p95 × 1.4 (capped by the maximum), so that one slow outlier
+    /// does not squash the boxes; values beyond are drawn at the edge.</summary>
+    private static double LatencyScale(ModelStatistics m)
+        => m.Latencies.Count == 0 ? 1 : Math.Min(m.Latencies[^1], m.LatencyP95 * 1.4);
+
     /// <summary>"Nice" tick values from min to max (1, 2, 2.5, 5 × 10^k steps), always including the end tick.</summary>
     public static double[] Ticks(double min, double max, int count)
     {
@@ -221,7 +220,7 @@ internal static class SvgCharts
 
         var raw = (max - min) / count;
         var mag = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        var step = mag * (raw / mag switch { <= 1 => 1, <= 2 => 2, <= 2.5 => 2.5, <= 5 => 5, _ => 10 });
+        var step = mag * ((raw / mag) switch { <= 1 => 1, <= 2 => 2, <= 2.5 => 2.5, <= 5 => 5, _ => 10 });
         var start = Math.Floor(min / step) * step;
         var list = new List<double>();
         for (var v = start; v < max + (step * 0.999); v += step)

@@ -40,4 +40,8 @@ public sealed record EvalRunInfo
 
     /// <summary>HTTP requests sent upstream during the run (0 when fully cached).</summary>
     public long UpstreamRequests { get; init; }
+
+    /// <summary>CPU time of this process during the run, in milliseconds (the harness's own cost when the
+    /// gateway runs elsewhere).</summary>
+    public double CpuMs { get; init; }
 }

@@ -55,6 +55,7 @@ public sealed class EvalRunner
         }
 
         var startTs = _time.GetTimestamp();
+        var startCpu = Environment.CpuUsage.TotalTime;
         var runId = options.RunId ?? NewRunId(_time.GetUtcNow());
         var caseCount = options.Limit is { } limit ? Math.Min(limit, suite.Cases.Count) : suite.Cases.Count;
         var repeat = Math.Max(1, options.Repeat);
@@ -128,6 +129,7 @@ public sealed class EvalRunner
             WallMs = _time.GetElapsedTime(startTs).TotalMilliseconds,
             PolicyVersion = state.PolicyVersion,
             UpstreamRequests = _client.RequestsSent - requestsBefore,
+            CpuMs = (Environment.CpuUsage.TotalTime - startCpu).TotalMilliseconds,
         };
         _store?.SaveRun(run);
         return new EvalRunOutcome(run, results);

@@ -24,7 +24,8 @@ public static class EvalSchema
             finished_at TEXT,
             status TEXT NOT NULL,
             wall_ms REAL NOT NULL DEFAULT 0,
-            upstream_requests INTEGER NOT NULL DEFAULT 0
+            upstream_requests INTEGER NOT NULL DEFAULT 0,
+            cpu_ms REAL NOT NULL DEFAULT 0
         );
         CREATE TABLE IF NOT EXISTS eval_results (
             run_id TEXT NOT NULL,

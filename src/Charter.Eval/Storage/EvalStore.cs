@@ -12,7 +12,7 @@ namespace Charter.Eval.Storage;
 public sealed class EvalStore : IDisposable
 {
     private const string ResultColumns = "model, case_index, repeat_index, case_id, prompt, expected, output, score, passed, scorer, detail, error, latency_ms, prompt_tokens, completion_tokens, cost, cached, attempts";
-    private const string RunColumns = "run_id, suite_name, suite_path, suite_hash, gateway_url, policy_version, models, repeat, case_count, concurrency, parameters, started_at, finished_at, status, wall_ms, upstream_requests";
+    private const string RunColumns = "run_id, suite_name, suite_path, suite_hash, gateway_url, policy_version, models, repeat, case_count, concurrency, parameters, started_at, finished_at, status, wall_ms, upstream_requests, cpu_ms";
     private readonly SqliteConnection _connection;
 
     private EvalStore(SqliteConnection connection)
@@ -41,7 +41,7 @@ public sealed class EvalStore : IDisposable
     {
         ArgumentNullException.ThrowIfNull(run);
         using var cmd = _connection.CreateCommand();
-        cmd.CommandText = $"INSERT OR REPLACE INTO eval_runs ({RunColumns}) VALUES ($id,$name,$path,$hash,$gw,$pv,$models,$repeat,$cases,$conc,$params,$start,$end,$status,$wall,$up)";
+        cmd.CommandText = $"INSERT OR REPLACE INTO eval_runs ({RunColumns}) VALUES ($id,$name,$path,$hash,$gw,$pv,$models,$repeat,$cases,$conc,$params,$start,$end,$status,$wall,$up,$cpu)";
         cmd.Parameters.AddWithValue("$id", run.RunId);
         cmd.Parameters.AddWithValue("$name", run.SuiteName);
         cmd.Parameters.AddWithValue("$path", run.SuitePath);
@@ -58,6 +58,7 @@ public sealed class EvalStore : IDisposable
         cmd.Parameters.AddWithValue("$status", run.Status);
         cmd.Parameters.AddWithValue("$wall", run.WallMs);
         cmd.Parameters.AddWithValue("$up", run.UpstreamRequests);
+        cmd.Parameters.AddWithValue("$cpu", run.CpuMs);
         cmd.ExecuteNonQuery();
     }
 
@@ -270,6 +271,7 @@ public sealed class EvalStore : IDisposable
         Status = reader.GetString(13),
         WallMs = reader.GetDouble(14),
         UpstreamRequests = reader.GetInt64(15),
+        CpuMs = reader.GetDouble(16),
     };
 
     /// <inheritdoc />

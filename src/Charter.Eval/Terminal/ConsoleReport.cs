@@ -18,32 +18,25 @@ public static class ConsoleReport
         ArgumentNullException.ThrowIfNull(stats);
         var repeats = run.Repeat > 1;
         var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(run.SuiteName)}[/]  run [aqua]{run.RunId}[/]");
-        table.AddColumn("#");
         table.AddColumn("Model");
-        table.AddColumn(new TableColumn("Accuracy").RightAligned());
-        table.AddColumn(new TableColumn("95% CI").RightAligned());
+        table.AddColumn(new TableColumn("Accuracy [[95% CI]]").RightAligned());
         if (repeats)
         {
-            table.AddColumn(new TableColumn("Repeats mean ± sd").RightAligned());
+            table.AddColumn(new TableColumn("Repeats ± sd").RightAligned());
         }
 
         table.AddColumn(new TableColumn("n").RightAligned());
-        table.AddColumn(new TableColumn("Errors").RightAligned());
-        table.AddColumn(new TableColumn("p50 ms").RightAligned());
-        table.AddColumn(new TableColumn("p95 ms").RightAligned());
-        table.AddColumn(new TableColumn("Tokens/case").RightAligned());
+        table.AddColumn(new TableColumn("Err").RightAligned());
+        table.AddColumn(new TableColumn("p50/p95 ms").RightAligned());
+        table.AddColumn(new TableColumn("Tok/case").RightAligned());
         table.AddColumn(new TableColumn("Cost").RightAligned());
-        table.AddColumn(new TableColumn("Cost/correct").RightAligned());
-        var rank = 0;
+        table.AddColumn(new TableColumn("$/correct").RightAligned());
         foreach (var m in stats.Models)
         {
-            rank++;
             var cells = new List<string>
             {
-                rank.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 Markup.Escape(m.Model),
-                $"[bold]{Fmt.Pct(m.Accuracy)}[/]",
-                $"{Fmt.Pct(m.Interval.Lower)} – {Fmt.Pct(m.Interval.Upper)}",
+                $"[bold]{Fmt.Pct(m.Accuracy)}[/] [grey][[{Fmt.Pct(m.Interval.Lower)}–{Fmt.Pct(m.Interval.Upper)}]][/]",
             };
             if (repeats)
             {
@@ -52,9 +45,8 @@ public static class ConsoleReport
 
             cells.Add(Fmt.Int(m.Samples));
             cells.Add(m.Errors > 0 ? $"[red]{m.Errors}[/]" : "0");
-            cells.Add(Fmt.Ms(m.LatencyP50));
-            cells.Add(Fmt.Ms(m.LatencyP95));
-            cells.Add(Fmt.Num(m.TokensPerCase, "0.0"));
+            cells.Add($"{Fmt.Ms(m.LatencyP50)}/{Fmt.Ms(m.LatencyP95)}");
+            cells.Add(Fmt.Num(m.TokensPerCase, "0"));
             cells.Add(Fmt.Cost(m.TotalCost));
             cells.Add(Fmt.Cost(m.CostPerCorrect));
             table.AddRow([.. cells]);
@@ -67,15 +59,15 @@ public static class ConsoleReport
             pairs.AddColumn("A");
             pairs.AddColumn("B");
             pairs.AddColumn(new TableColumn("Cases").RightAligned());
-            pairs.AddColumn(new TableColumn("Only A right").RightAligned());
-            pairs.AddColumn(new TableColumn("Only B right").RightAligned());
-            pairs.AddColumn(new TableColumn("p (exact)").RightAligned());
-            pairs.AddColumn(new TableColumn("p (χ², cc)").RightAligned());
+            pairs.AddColumn(new TableColumn("Only A").RightAligned());
+            pairs.AddColumn(new TableColumn("Only B").RightAligned());
+            pairs.AddColumn(new TableColumn("p exact").RightAligned());
+            pairs.AddColumn(new TableColumn("p χ²").RightAligned());
             pairs.AddColumn("Verdict");
             foreach (var p in stats.Pairs)
             {
                 var verdict = !p.Significant
-                    ? "[grey]no significant difference[/]"
+                    ? "[grey]not significant[/]"
                     : $"[green]{Markup.Escape(p.OnlyA > p.OnlyB ? p.ModelA : p.ModelB)} better[/]";
                 pairs.AddRow(Markup.Escape(p.ModelA), Markup.Escape(p.ModelB), Fmt.Int(p.Cases), Fmt.Int(p.OnlyA), Fmt.Int(p.OnlyB), Fmt.P(p.ExactPValue), Fmt.P(p.ChiSquarePValue), verdict);
             }
@@ -84,7 +76,7 @@ public static class ConsoleReport
         }
 
         var cachedNote = run.UpstreamRequests == 0 ? " [yellow](all from cache)[/]" : string.Empty;
-        console.MarkupLine($"[grey]{Fmt.Int(run.CaseCount)} cases × {run.Models.Count} models × {run.Repeat} · {Fmt.Num(run.WallMs / 1000, "0.00")} s · {Fmt.Int(run.UpstreamRequests)} upstream requests{cachedNote} · suite {run.SuiteHash[..Math.Min(12, run.SuiteHash.Length)]}{(run.PolicyVersion is null ? string.Empty : " · policy " + Markup.Escape(run.PolicyVersion))}[/]");
+        console.MarkupLine($"[grey]{Fmt.Int(run.CaseCount)} cases × {run.Models.Count} models × {run.Repeat} · {Fmt.Num(run.WallMs / 1000, "0.00")} s · {Fmt.Int(run.UpstreamRequests)} upstream requests{cachedNote} · harness CPU {Fmt.Num(run.CpuMs / Math.Max(1, run.CaseCount * run.Models.Count * run.Repeat), "0.00")} ms/case · suite {run.SuiteHash[..Math.Min(12, run.SuiteHash.Length)]}{(run.PolicyVersion is null ? string.Empty : " · policy " + Markup.Escape(run.PolicyVersion))}[/]");
     }
 
     /// <summary>Prints the list of runs.</summary>

@@ -32,7 +32,7 @@ public sealed partial class SqliteGatewayStore
         update.Transaction = tx;
         update.CommandText = """
             UPDATE requests SET status = $status, error_code = $code, prompt_tokens = $pt, completion_tokens = $ct, estimated = $est,
-                latency_ms = $latency, provider = COALESCE($provider, provider), account = COALESCE($account, account), cost_micros = $cost
+                latency_ms = $latency, provider = COALESCE($provider, provider), account = COALESCE($account, account), cost_nanos = $cost
             WHERE id = $id
             """;
         var u = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
@@ -76,7 +76,7 @@ public sealed partial class SqliteGatewayStore
                 Set(u, "$latency", e.LatencyMs);
                 Set(u, "$provider", e.Provider);
                 Set(u, "$account", e.Account);
-                Set(u, "$cost", e.CostMicros);
+                Set(u, "$cost", e.CostNanos);
                 await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }

@@ -310,7 +310,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         await using var cmd = c.CreateCommand();
         cmd.CommandText = """
             SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_micros
+                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
             FROM requests WHERE ts >= $from AND ts <= $to ORDER BY ts, id
             """;
         cmd.Parameters.AddWithValue("$from", from is { } f ? Ts(f) : "0000");
@@ -340,7 +340,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
                 Rule = S(r, 17),
                 EvalRun = S(r, 18),
                 PolicyVersion = S(r, 19),
-                CostMicros = r.IsDBNull(20) ? null : r.GetInt64(20),
+                CostNanos = r.IsDBNull(20) ? null : r.GetInt64(20),
             };
         }
     }

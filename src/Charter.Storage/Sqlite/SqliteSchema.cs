@@ -23,7 +23,7 @@ internal static class SqliteSchema
         CREATE TABLE requests(id TEXT PRIMARY KEY, ts TEXT NOT NULL, key_id TEXT, team_id TEXT, provider TEXT, account TEXT,
             model TEXT, purpose TEXT, endpoint TEXT, request TEXT, prompt_tokens INTEGER, completion_tokens INTEGER,
             estimated INTEGER NOT NULL DEFAULT 0, status INTEGER, error_code TEXT, latency_ms REAL, decision TEXT, rule TEXT,
-            eval_run TEXT, policy_version TEXT, messages_sha256 TEXT, cost_micros INTEGER);
+            eval_run TEXT, policy_version TEXT, messages_sha256 TEXT, cost_nanos INTEGER);
         CREATE INDEX requests_ts ON requests(ts);
         CREATE INDEX requests_key ON requests(key_id, ts);
         CREATE TABLE journal_progress(consumer TEXT PRIMARY KEY, segment INTEGER NOT NULL, "offset" INTEGER NOT NULL);

@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Detection;
 using Charter.Errors;
 using Charter.Storage;
 using Microsoft.AspNetCore.Builder;
@@ -27,6 +28,7 @@ public static class AdminApi
         group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key (terminal).");
         group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key.");
         group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithSummary("Recent request records (no prompt text).");
+        group.MapGet("/findings", ListFindingsAsync).WithName("ListFindings").WithSummary("Harvesting findings, newest first, with signals and sample request ids.");
         return group;
     }
 
@@ -95,6 +97,12 @@ public static class AdminApi
         var r = await admin.CreateAdminKeyAsync(body.Role, body.Name, http.RequestAborted).ConfigureAwait(false);
         return r.Ok ? TypedResults.Created($"/admin/v1/admin-keys/{r.Value.Key.Id}", new AdminKeyDto(r.Value.Key.Id, r.Value.Key.Role, r.Value.Key.Name, r.Value.Secret))
             : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Ok<ListDto<FindingRecord>>> ListFindingsAsync(IFindingStore findings, int? limit, CancellationToken ct)
+    {
+        var list = await findings.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ListDto<FindingRecord>(list));
     }
 
     private static async Task<Ok<ListDto<RequestDto>>> ListRequestsAsync(IGatewayStore store, int? limit, CancellationToken ct)

@@ -19,6 +19,8 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(ListDto<HistoryDto>))]
 [JsonSerializable(typeof(RequestDto))]
 [JsonSerializable(typeof(ListDto<RequestDto>))]
+[JsonSerializable(typeof(Charter.Detection.FindingRecord))]
+[JsonSerializable(typeof(ListDto<Charter.Detection.FindingRecord>))]
 [JsonSerializable(typeof(ProblemDetails))]
 public sealed partial class AdminJsonContext : JsonSerializerContext
 {

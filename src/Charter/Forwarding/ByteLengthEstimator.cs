@@ -6,11 +6,11 @@ namespace Charter.Forwarding;
 public sealed class ByteLengthEstimator : IUsageEstimator
 {
     /// <inheritdoc/>
-    public int EstimatePrompt(ReadOnlySpan<byte> messagesJson) => Math.Max(1, messagesJson.Length / 4);
+    public int EstimatePrompt(ReadOnlySpan<byte> body) => Math.Max(1, body.Length / 4);
 
     /// <inheritdoc/>
     public int CountCompletion(ReadOnlySpan<byte> text) => text.IsEmpty ? 0 : Math.Max(1, text.Length / 4);
 
     /// <inheritdoc/>
-    public long CostMicros(string model, int promptTokens, int cachedTokens, int completionTokens) => 0;
+    public long CostNanos(string model, int promptTokens, int cachedTokens, int completionTokens) => 0;
 }

@@ -183,7 +183,7 @@ public sealed partial class GatewayHandler
             string? estimatedCode = null;
             if (!usage.Present)
             {
-                usage.PromptTokens = _estimator.EstimatePrompt(body.Span.Slice(parsed.MessagesStart, parsed.MessagesLength));
+                usage.PromptTokens = _estimator.EstimatePrompt(body.Span);
                 usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
                 usage.Present = true;
                 estimatedCode = "estimated";
@@ -218,7 +218,7 @@ public sealed partial class GatewayHandler
         var latency = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
         state.PromptTokens = usage.PromptTokens;
         state.CompletionTokens = usage.CompletionTokens;
-        state.CostMicros = usage.Present ? _estimator.CostMicros(state.Model!, usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens) : 0;
+        state.CostNanos = usage.Present ? _estimator.CostNanos(state.Model!, usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens) : 0;
         var e = new JournalEvent
         {
             Kind = "completion",
@@ -236,7 +236,7 @@ public sealed partial class GatewayHandler
             CachedTokens = usage.CachedTokens > 0 ? usage.CachedTokens : null,
             Estimated = estimated,
             LatencyMs = latency,
-            CostMicros = state.CostMicros > 0 ? state.CostMicros : null,
+            CostNanos = state.CostNanos > 0 ? state.CostNanos : null,
         };
         return _journal.AppendAsync(e);
     }

@@ -172,10 +172,10 @@ public sealed partial class GatewayHandler
             }
 
             // 4b limits and budgets
-            var limit = _limiter.TryAdmit(key, state.Purpose, parsed.Model!, in parsed, context.Response.Headers);
-            if (limit.Denied)
+            var admission = await _limiter.AdmitAsync(key, parsed, body, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
+            if (admission.Decision.Denied)
             {
-                await DenyAsync(context, state, limit).ConfigureAwait(false);
+                await DenyAsync(context, state, admission.Decision).ConfigureAwait(false);
                 return;
             }
 
@@ -187,7 +187,7 @@ public sealed partial class GatewayHandler
             }
             finally
             {
-                _limiter.Complete(key, state.PromptTokens, state.CompletionTokens, state.CostMicros);
+                await _limiter.CompleteAsync(admission, state.PromptTokens, state.CompletionTokens, state.CostNanos).ConfigureAwait(false);
             }
         }
         finally

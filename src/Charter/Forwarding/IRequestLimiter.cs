@@ -9,8 +9,8 @@ namespace Charter.Forwarding;
 public interface IRequestLimiter
 {
     /// <summary>Admits or refuses a request (429 with headers); writes <c>x-ratelimit-*</c> headers when admitted.</summary>
-    GateDecision TryAdmit(ApiKeyRecord key, string purpose, string model, in ParsedRequest request, IHeaderDictionary responseHeaders);
+    ValueTask<LimitAdmission> AdmitAsync(ApiKeyRecord key, ParsedRequest request, ReadOnlyMemory<byte> body, IHeaderDictionary responseHeaders, CancellationToken cancellationToken);
 
-    /// <summary>Releases concurrency and reconciles tokens and spend with the real usage.</summary>
-    void Complete(ApiKeyRecord key, int promptTokens, int completionTokens, long costMicros);
+    /// <summary>Releases concurrency and reconciles tokens and spend with the real usage; called once per admission.</summary>
+    ValueTask CompleteAsync(LimitAdmission admission, int promptTokens, int completionTokens, long costNanos);
 }

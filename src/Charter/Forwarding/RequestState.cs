@@ -35,5 +35,5 @@ internal sealed class RequestState(string id, DateTimeOffset ts, long started, s
 
     public int CompletionTokens { get; set; }
 
-    public long CostMicros { get; set; }
+    public long CostNanos { get; set; }
 }

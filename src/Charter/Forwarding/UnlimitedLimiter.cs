@@ -9,10 +9,9 @@ namespace Charter.Forwarding;
 public sealed class UnlimitedLimiter : IRequestLimiter
 {
     /// <inheritdoc/>
-    public GateDecision TryAdmit(ApiKeyRecord key, string purpose, string model, in ParsedRequest request, IHeaderDictionary responseHeaders) => GateDecision.Allow;
+    public ValueTask<LimitAdmission> AdmitAsync(ApiKeyRecord key, ParsedRequest request, ReadOnlyMemory<byte> body, IHeaderDictionary responseHeaders, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(default(LimitAdmission));
 
     /// <inheritdoc/>
-    public void Complete(ApiKeyRecord key, int promptTokens, int completionTokens, long costMicros)
-    {
-    }
+    public ValueTask CompleteAsync(LimitAdmission admission, int promptTokens, int completionTokens, long costNanos) => ValueTask.CompletedTask;
 }

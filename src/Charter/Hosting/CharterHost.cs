@@ -1,12 +1,15 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Accounting;
 using Charter.Admin;
 using Charter.Audit;
 using Charter.Audit.Http;
 using Charter.AuditTrail;
 using Charter.Configuration;
+using Charter.Detection;
 using Charter.Forwarding;
 using Charter.Keys;
+using Charter.Policy;
 using Charter.Providers;
 using Charter.Records;
 using Charter.Routing;
@@ -99,8 +102,9 @@ public static partial class CharterHost
         services.TryAddSingleton(sp => new Simulator(simOptions, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new RouteTable(providers, UpstreamFactory.Create(providers.Accounts, () => new SimulatorHttpHandler(sp.GetRequiredService<Simulator>()))));
         services.TryAddSingleton<IRequestAuthorizer, BasicRequestAuthorizer>();
-        services.TryAddSingleton<IUsageEstimator, ByteLengthEstimator>();
-        services.TryAddSingleton<IRequestLimiter, UnlimitedLimiter>();
+        services.AddCharterAccounting();
+        services.TryAddSingleton<IUsageEstimator, TokenizerUsageEstimator>();
+        services.TryAddSingleton<IRequestLimiter, GatewayLimiter>();
         services.TryAddSingleton<GatewayHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
@@ -111,12 +115,23 @@ public static partial class CharterHost
             await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
         services.AddCharterAudit(o => o.DatabasePath = storage.Database);
         services.AddSingleton<IEventSink, AuditSink>();
+
+        // Detection: the same engine as the offline backtest, fed by the pipeline.
+        var detectionActions = config.GetSection("Detection:Actions").Get<DetectionActionOptions>() ?? new DetectionActionOptions();
+        var enforcement = config.GetSection("Detection").Get<DetectionEnforcement>() ?? new DetectionEnforcement();
+        services.AddSingleton(enforcement);
+        services.TryAddSingleton(_ => new DetectionEngine(new DetectionOptions { Actions = detectionActions }));
+        services.AddSingleton<IFindingActionHandler, FindingLifecycleActions>();
+        services.TryAddSingleton<IFindingStore, InMemoryFindingStore>();
+        services.TryAddSingleton<DetectionSink>();
+        services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<DetectionSink>());
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default);
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi("admin");
+        services.AddCharterPolicy(settings, config);
         settings.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -145,6 +160,7 @@ public static partial class CharterHost
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
         app.MapAuditApi();
+        app.MapLifecycleApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
 

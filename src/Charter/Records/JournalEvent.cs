@@ -83,7 +83,7 @@ public sealed class JournalEvent
     public double? LatencyMs { get; set; }
 
     /// <summary>Cost in micro-dollars, when a price is known.</summary>
-    public long? CostMicros { get; set; }
+    public long? CostNanos { get; set; }
 
     /// <summary>Who did it (admin key id, <c>detection</c>, …) for non-request events.</summary>
     public string? Actor { get; init; }

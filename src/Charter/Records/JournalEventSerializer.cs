@@ -49,9 +49,9 @@ public static class JournalEventSerializer
             w.WriteNumber("latency_ms"u8, Math.Round(latency, 3));
         }
 
-        if (e.CostMicros is { } cost)
+        if (e.CostNanos is { } cost)
         {
-            w.WriteNumber("cost_micros"u8, cost);
+            w.WriteNumber("cost_nanos"u8, cost);
         }
 
         Opt(w, "actor"u8, e.Actor);
@@ -98,7 +98,7 @@ public static class JournalEventSerializer
             CachedTokens = Int(r, "cached_tokens"),
             Estimated = r.TryGetProperty("estimated", out var est) && est.ValueKind == JsonValueKind.True,
             LatencyMs = r.TryGetProperty("latency_ms", out var l) ? l.GetDouble() : null,
-            CostMicros = r.TryGetProperty("cost_micros", out var c) ? c.GetInt64() : null,
+            CostNanos = r.TryGetProperty("cost_nanos", out var c) ? c.GetInt64() : null,
             Actor = Str(r, "actor"),
             EntityType = Str(r, "entity_type"),
             EntityId = Str(r, "entity_id"),

@@ -66,5 +66,5 @@ public sealed record RequestRecord
     public string? PolicyVersion { get; init; }
 
     /// <summary>Cost in micro-dollars.</summary>
-    public long? CostMicros { get; init; }
+    public long? CostNanos { get; init; }
 }

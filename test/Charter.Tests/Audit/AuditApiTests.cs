@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Charter.Tests.Audit;
 
@@ -24,6 +25,7 @@ public sealed class AuditApiTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IAuditAuthorizer>(new DelegateAuditAuthorizer(ctx => ValueTask.FromResult(
             ctx.Request.Headers.Authorization.ToString() switch
             {

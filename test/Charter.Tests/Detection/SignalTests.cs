@@ -248,6 +248,8 @@ public sealed class SignalTests
         var engine = Run(single.Concat(suite).OrderBy(r => r.TimestampMs));
         Assert.True(Signal(engine, "single", DetectionSignal.PurposeMismatch) > 0.8);
         Assert.True(Signal(engine, "suite", DetectionSignal.PurposeMismatch) < 0.1);
+        Assert.True(Signal(engine, "suite", DetectionSignal.CoverageSweep) < 0.2);
+        Assert.True(Signal(engine, "single", DetectionSignal.CoverageSweep) > 0.5);
     }
 
     [Fact]

@@ -35,8 +35,12 @@ public sealed class EvalCommandsTests : IDisposable
         Assert.Equal(0, doc.RootElement.GetProperty("run").GetProperty("upstream_requests").GetInt64());
 
         // Same cached answers in both runs: no regression.
-        var runs = System.Text.Json.JsonDocument.Parse(await CaptureAsync(["eval", "list", "--db", db, "--json"]));
-        var ids = runs.RootElement.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("run_id").GetString()!).ToList();
+        List<string> ids;
+        using (var store = Charter.Eval.Storage.EvalStore.Open(db))
+        {
+            ids = store.ListRuns().Select(r => r.RunId).ToList();
+        }
+
         Assert.Equal(2, ids.Count);
         Assert.Equal(0, await CliApp.RunAsync(["eval", "compare", ids[1], ids[0], "--db", db, "--json"]));
     }
@@ -53,22 +57,5 @@ public sealed class EvalCommandsTests : IDisposable
     public async Task Report_UnknownRun_Fails()
     {
         Assert.Equal(1, await CliApp.RunAsync(["eval", "report", "nope", "--db", Path.Combine(_dir, "c.db")]));
-    }
-
-    private static async Task<string> CaptureAsync(string[] args)
-    {
-        var previous = Console.Out;
-        var writer = new StringWriter();
-        Console.SetOut(writer);
-        try
-        {
-            await CliApp.RunAsync(args);
-        }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-
-        return writer.ToString();
     }
 }

@@ -67,6 +67,27 @@ public sealed class ReportTests
         Assert.Contains("McNemar", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0, 0.00023)]
+    [InlineData(0, 1)]
+    [InlineData(0.2, 0.8)]
+    [InlineData(0, 12345)]
+    public void Ticks_AreFewAndCoverTheRange(double min, double max)
+    {
+        var ticks = SvgCharts.Ticks(min, max, 5);
+        Assert.InRange(ticks.Length, 3, 8);
+        Assert.True(ticks[0] <= min);
+        Assert.True(ticks[^1] >= max - 1e-12);
+    }
+
+    [Fact]
+    public void Html_SmallRun_StaysSmall()
+    {
+        var (run, results) = SampleRun("r1", (m, i) => i % 3 != 0);
+        var html = HtmlReportWriter.Render(run, StatisticsCalculator.Compute(run.Models, results), results);
+        Assert.InRange(html.Length, 5_000, 200_000);
+    }
+
     [Fact]
     public void Compare_FindsRegressionsAndImprovements()
     {

@@ -31,6 +31,21 @@ public sealed class SimulatorRequestLogTests
     }
 
     [Fact]
+    public async Task RequestIds_BeyondMax_CountedAsUnrecordedKnownIdsStillCounted()
+    {
+        using var client = new SimTestClient(new Charter.Sim.SimulatorOptions { MaxRecordedRequestIds = 2 });
+        foreach (var id in new[] { "a", "b", "c", "a" })
+        {
+            await client.PostAsync("/v1/chat/completions", SimTestClient.Chat("Hello"), r => r.Headers.Add("X-Charter-Request-Id", id));
+        }
+
+        Assert.Equal(["a", "b"], client.Simulator.SeenRequestIds.Order(StringComparer.Ordinal));
+        Assert.Equal(1, client.Simulator.UnrecordedRequestIds);
+        Assert.Equal(2, client.Simulator.TimesSeen("a"));
+        Assert.Equal(4, client.Simulator.RequestCount);
+    }
+
+    [Fact]
     public async Task RequestIds_RecordedEvenWhenFaulted()
     {
         using var client = new SimTestClient(new Charter.Sim.SimulatorOptions { ErrorRate = 1 });

@@ -1,0 +1,150 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Text.Json;
+using Charter.Records;
+using Microsoft.Extensions.Logging;
+
+namespace Charter.Detection;
+
+/// <summary>The online detection worker: consumes request records as the pipeline integrates them, off the request path.</summary>
+/// <remarks>
+/// A request's decision and completion arrive as two journal events; the record is observed once both are in (or at
+/// once for a denial). Each record is rendered in the v1 log form and parsed by the same
+/// <see cref="Charter.Detection.DetectionRecordParser"/> the offline backtest uses, so online and offline verdicts
+/// come from the same code. The engine is single-threaded; the pipeline calls this sink from one loop.
+/// </remarks>
+public sealed partial class DetectionSink : IEventSink
+{
+    private const int MaxPending = 100_000;
+    private readonly DetectionEngine _engine;
+    private readonly DetectionRecordParser _parser = new();
+    private readonly Dictionary<string, JournalEvent> _pending = new(StringComparer.Ordinal);
+    private readonly Queue<string> _order = new();
+    private readonly IFindingStore _store;
+    private readonly IEnumerable<IFindingActionHandler> _actions;
+    private readonly ILogger<DetectionSink> _logger;
+    private readonly ArrayBufferWriter<byte> _line = new(4096);
+
+    /// <summary>Creates the sink.</summary>
+    public DetectionSink(DetectionEngine engine, IFindingStore store, IEnumerable<IFindingActionHandler> actions, ILogger<DetectionSink> logger)
+    {
+        _engine = engine;
+        _store = store;
+        _actions = actions;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "detection";
+
+    /// <summary>The engine (for snapshots).</summary>
+    public DetectionEngine Engine => _engine;
+
+    /// <inheritdoc/>
+    public Task<JournalPosition?> GetPositionAsync(CancellationToken cancellationToken) => Task.FromResult<JournalPosition?>(null);
+
+    /// <inheritdoc/>
+    public async Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        foreach (var e in batch)
+        {
+            if (e.Kind == "request")
+            {
+                if (e.Decision == "deny" || e.Status is not null)
+                {
+                    Observe(e, null);
+                }
+                else if (_pending.TryAdd(e.Id, e))
+                {
+                    _order.Enqueue(e.Id);
+                    while (_order.Count > MaxPending && _order.TryDequeue(out var old))
+                    {
+                        _pending.Remove(old);
+                    }
+                }
+            }
+            else if (e.Kind == "completion" && _pending.Remove(e.Id, out var request))
+            {
+                Observe(request, e);
+            }
+        }
+
+        var findings = _engine.TakeFindings();
+        if (findings.Count == 0)
+        {
+            return;
+        }
+
+        var records = findings.Select(ToRecord).ToList();
+        await _store.AddAsync(records, cancellationToken).ConfigureAwait(false);
+        foreach (var f in records)
+        {
+            Log.Finding(_logger, f.SubjectKind, f.SubjectId, f.Risk, f.Action);
+            foreach (var handler in _actions)
+            {
+                await handler.ApplyAsync(f, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void Observe(JournalEvent request, JournalEvent? completion)
+    {
+        _line.ResetWrittenCount();
+        using (var w = new Utf8JsonWriter(_line))
+        {
+            w.WriteStartObject();
+            w.WriteString("ts"u8, request.Ts.UtcDateTime);
+            w.WriteString("id"u8, request.Id);
+            w.WriteString("key"u8, request.Key ?? "");
+            w.WriteString("team"u8, request.Team ?? "");
+            w.WriteString("provider"u8, completion?.Provider ?? request.Provider ?? "");
+            w.WriteString("model"u8, request.Model ?? "");
+            w.WriteString("purpose"u8, request.Purpose ?? "");
+            w.WriteString("endpoint"u8, request.Endpoint ?? "");
+            if (request.EvalRun is not null)
+            {
+                w.WriteString("eval_run"u8, request.EvalRun);
+            }
+
+            w.WriteNumber("status"u8, completion?.Status ?? request.Status ?? 0);
+            w.WriteStartObject("usage"u8);
+            w.WriteNumber("prompt_tokens"u8, completion?.PromptTokens ?? 0);
+            w.WriteNumber("completion_tokens"u8, completion?.CompletionTokens ?? 0);
+            w.WriteEndObject();
+            if (!request.Body.IsEmpty)
+            {
+                w.WritePropertyName("request"u8);
+                w.WriteRawValue(request.Body.Span, skipInputValidation: true);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (_parser.TryParse(_line.WrittenSpan, out var record) && record is not null)
+        {
+            _engine.Observe(record);
+        }
+    }
+
+    private static FindingRecord ToRecord(DetectionFinding f) => new(
+        "fnd_" + Guid.NewGuid().ToString("N")[..16],
+        f.Subject.ToString().ToLowerInvariant(),
+        f.Id,
+        f.Team,
+        Math.Round(f.Risk, 4),
+        f.CrossedAt,
+        f.RequestsObserved,
+        f.Signals,
+        f.TopSignals,
+        f.SampleRequestIds,
+        f.RecommendedAction.ToString().ToLowerInvariant(),
+        f.Measure);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Detection finding: {Kind} {Id} risk {Risk} → {Action}.")]
+        public static partial void Finding(ILogger logger, string kind, string id, double risk, string action);
+    }
+}
