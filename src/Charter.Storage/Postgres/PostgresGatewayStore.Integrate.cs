@@ -21,7 +21,7 @@ public sealed partial class PostgresGatewayStore
 
     private const string UpdateSql = """
         UPDATE requests SET status = $2, error_code = $3, prompt_tokens = $4, completion_tokens = $5, estimated = $6,
-            latency_ms = $7, provider = COALESCE($8, provider), account = COALESCE($9, account), cost_micros = $10
+            latency_ms = $7, provider = COALESCE($8, provider), account = COALESCE($9, account), cost_nanos = $10
         WHERE id = $1
         """;
 
@@ -84,7 +84,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.LatencyMs, NpgsqlDbType.Double);
                 P(p, e.Provider, NpgsqlDbType.Text);
                 P(p, e.Account, NpgsqlDbType.Text);
-                P(p, e.CostMicros, NpgsqlDbType.Bigint);
+                P(p, e.CostNanos, NpgsqlDbType.Bigint);
                 batch.BatchCommands.Add(cmd);
             }
         }

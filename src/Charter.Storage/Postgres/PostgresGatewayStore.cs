@@ -329,7 +329,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var cmd = new NpgsqlCommand(
             """
             SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_micros
+                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
             FROM requests WHERE ($1::timestamptz IS NULL OR ts >= $1) AND ($2::timestamptz IS NULL OR ts <= $2) ORDER BY ts, id COLLATE "C"
             """, c);
         Add(cmd, from is { } f ? Ts(f) : null, NpgsqlDbType.TimestampTz);
@@ -359,7 +359,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
                 Rule = S(r, 17),
                 EvalRun = S(r, 18),
                 PolicyVersion = S(r, 19),
-                CostMicros = r.IsDBNull(20) ? null : r.GetInt64(20),
+                CostNanos = r.IsDBNull(20) ? null : r.GetInt64(20),
             };
         }
     }

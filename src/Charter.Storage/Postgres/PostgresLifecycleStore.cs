@@ -1,6 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using System.Text.Json;
+using Charter.Policy;
 using Charter.Policy.Lifecycle;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,7 +11,7 @@ namespace Charter.Storage.Postgres;
 /// <c>teams</c> and <c>accounts</c>, and the <c>lifecycle_history</c> table (the same layout as the SQLite lifecycle store).</summary>
 /// <remarks>A save takes a transaction-scoped advisory lock on the entity, checks the stored version, writes the row and the
 /// history entry and bumps the change version, all in one transaction, so two gateway instances never both win.</remarks>
-public sealed class PostgresLifecycleStore : ILifecycleStore
+public sealed class PostgresLifecycleStore : ILifecycleCatalog
 {
     private static readonly EntityKind[] s_kinds = [EntityKind.Key, EntityKind.Team, EntityKind.Account];
     private readonly PostgresGatewayStore _store;
@@ -52,13 +52,13 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
         await using (var cmd = new NpgsqlCommand(
             lifecycle.Kind == EntityKind.Account
                 ? "INSERT INTO accounts(id, state, lifecycle) VALUES ($1, $2, $3) ON CONFLICT(id) DO UPDATE SET state = excluded.state, lifecycle = excluded.lifecycle"
-                : $"UPDATE {Table(lifecycle.Kind)} SET state = $2, lifecycle = $3 WHERE id = $1",
+                : $"UPDATE {LifecycleJson.Table(lifecycle.Kind)} SET state = $2, lifecycle = $3 WHERE id = $1",
             c,
             tx))
         {
             PostgresGatewayStore.Add(cmd, lifecycle.Id, NpgsqlDbType.Text);
             PostgresGatewayStore.Add(cmd, lifecycle.State.ToWireName(), NpgsqlDbType.Text);
-            PostgresGatewayStore.Add(cmd, JsonSerializer.Serialize(lifecycle, PostgresLifecycleJsonContext.Default.EntityLifecycle), NpgsqlDbType.Text);
+            PostgresGatewayStore.Add(cmd, LifecycleJson.Serialize(lifecycle), NpgsqlDbType.Text);
             if (await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
                 // The key or team does not exist: nothing to save.
@@ -80,7 +80,7 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
             PostgresGatewayStore.Add(cmd, transition.To.ToWireName(), NpgsqlDbType.Text);
             PostgresGatewayStore.Add(cmd, transition.Actor, NpgsqlDbType.Text);
             PostgresGatewayStore.Add(cmd, transition.Reason, NpgsqlDbType.Text);
-            PostgresGatewayStore.Add(cmd, JsonSerializer.Serialize(transition, PostgresLifecycleJsonContext.Default.LifecycleTransition), NpgsqlDbType.Text);
+            PostgresGatewayStore.Add(cmd, LifecycleJson.Serialize(transition), NpgsqlDbType.Text);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -100,7 +100,7 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!r.IsDBNull(0) && DeserializeTransition(r.GetString(0)) is { } t)
+            if (!r.IsDBNull(0) && LifecycleJson.DeserializeTransition(r.GetString(0)) is { } t)
             {
                 list.Add(t);
             }
@@ -124,54 +124,13 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
         return result;
     }
 
-    /// <summary>Every entity with a stored lifecycle (for a gateway's in-memory cache).</summary>
+    /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<EntityLifecycle>> ListAllAsync(CancellationToken cancellationToken = default) =>
         await ListAsync("WHERE lifecycle IS NOT NULL", cancellationToken).ConfigureAwait(false);
 
-    private static string Table(EntityKind kind) => kind switch
-    {
-        EntityKind.Key => "api_keys",
-        EntityKind.Team => "teams",
-        _ => "accounts",
-    };
-
-    private static EntityLifecycle? DeserializeLifecycle(string? json)
-    {
-        if (string.IsNullOrEmpty(json))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(json, PostgresLifecycleJsonContext.Default.EntityLifecycle);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static LifecycleTransition? DeserializeTransition(string json)
-    {
-        if (!json.Contains("\"entity_id\"", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(json, PostgresLifecycleJsonContext.Default.LifecycleTransition);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
     private static async Task<EntityLifecycle?> ReadAsync(NpgsqlConnection c, NpgsqlTransaction? tx, EntityKind kind, string id, CancellationToken cancellationToken)
     {
-        await using var cmd = new NpgsqlCommand($"SELECT state, lifecycle FROM {Table(kind)} WHERE id = $1", c, tx);
+        await using var cmd = new NpgsqlCommand($"SELECT state, lifecycle FROM {LifecycleJson.Table(kind)} WHERE id = $1", c, tx);
         PostgresGatewayStore.Add(cmd, id, NpgsqlDbType.Text);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -179,7 +138,7 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
             return null;
         }
 
-        if (!r.IsDBNull(1) && DeserializeLifecycle(r.GetString(1)) is { } lc)
+        if (!r.IsDBNull(1) && LifecycleJson.DeserializeLifecycle(r.GetString(1)) is { } lc)
         {
             return lc;
         }
@@ -197,11 +156,11 @@ public sealed class PostgresLifecycleStore : ILifecycleStore
         await using var c = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         foreach (var kind in s_kinds)
         {
-            await using var cmd = new NpgsqlCommand($"SELECT lifecycle FROM {Table(kind)} {where}", c);
+            await using var cmd = new NpgsqlCommand($"SELECT lifecycle FROM {LifecycleJson.Table(kind)} {where}", c);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                if (DeserializeLifecycle(r.GetString(0)) is { } lc)
+                if (LifecycleJson.DeserializeLifecycle(r.GetString(0)) is { } lc)
                 {
                     result.Add(lc);
                 }

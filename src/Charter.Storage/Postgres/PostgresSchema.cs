@@ -26,7 +26,7 @@ internal static class PostgresSchema
         CREATE TABLE requests(id text PRIMARY KEY, ts timestamptz NOT NULL, key_id text, team_id text, provider text, account text,
             model text, purpose text, endpoint text, request text, prompt_tokens integer, completion_tokens integer,
             estimated boolean NOT NULL DEFAULT false, status integer, error_code text, latency_ms double precision, decision text, rule text,
-            eval_run text, policy_version text, messages_sha256 text, cost_micros bigint);
+            eval_run text, policy_version text, messages_sha256 text, cost_nanos bigint);
         CREATE INDEX requests_ts ON requests(ts);
         CREATE INDEX requests_key ON requests(key_id, ts);
         CREATE TABLE journal_progress(consumer text PRIMARY KEY, segment bigint NOT NULL, "offset" bigint NOT NULL);
@@ -35,6 +35,11 @@ internal static class PostgresSchema
         CREATE INDEX IF NOT EXISTS lifecycle_suspended_keys ON api_keys(state) WHERE state = 'suspended';
         CREATE INDEX IF NOT EXISTS lifecycle_suspended_teams ON teams(state) WHERE state = 'suspended';
         CREATE INDEX IF NOT EXISTS lifecycle_suspended_accounts ON accounts(state) WHERE state = 'suspended';
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS detect_findings(id text PRIMARY KEY, subject_kind text NOT NULL, subject_id text NOT NULL,
+            team text, risk double precision NOT NULL, crossed_at timestamptz NOT NULL, json text NOT NULL);
+        CREATE INDEX IF NOT EXISTS detect_findings_subject ON detect_findings(subject_kind, subject_id);
         """,
     ];
 }

@@ -199,7 +199,7 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         var r = Assert.Single(records);
         Assert.Equal(T0, r.Ts);
         Assert.Equal(("k1", "t1", "openai", "acct-2", "gpt-4o", "evaluation", "chat.completions"), (r.Key, r.Team, r.Provider, r.Account, r.Model, r.Purpose, r.Endpoint));
-        Assert.Equal((21, 1982, true, 200, (string?)null, 12.5, 1234L), (r.PromptTokens, r.CompletionTokens, r.Estimated, r.Status, r.ErrorCode, r.LatencyMs, r.CostMicros));
+        Assert.Equal((21, 1982, true, 200, (string?)null, 12.5, 1234L), (r.PromptTokens, r.CompletionTokens, r.Estimated, r.Status, r.ErrorCode, r.LatencyMs, r.CostNanos));
         Assert.Equal(("allow", (string?)"rule-1", (string?)"run-9", (string?)"pv-1"), (r.Decision, r.Rule, r.EvalRun, r.PolicyVersion));
         Assert.NotNull(r.RequestJson);
         Assert.DoesNotContain("top secret prompt", r.RequestJson, StringComparison.Ordinal);
@@ -419,6 +419,6 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         LatencyMs = 12.5,
         Provider = "openai",
         Account = "acct-2",
-        CostMicros = 1234,
+        CostNanos = 1234,
     };
 }
