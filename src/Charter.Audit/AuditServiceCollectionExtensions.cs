@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 
 namespace Charter.Audit;
 
-/// <summary>Registers the audit log, its SQLite store, the checkpointer and a deny-all authorizer.</summary>
+/// <summary>Registers the audit log, its store (SQLite, or PostgreSQL when the database setting is a PostgreSQL URL or connection string), the checkpointer and a deny-all authorizer.</summary>
 public static class AuditServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="AuditLog"/> (singleton), <see cref="CheckpointerService"/> and defaults for <see cref="IAuditStore"/> and <see cref="IAuditAuthorizer"/>.</summary>
@@ -24,9 +24,22 @@ public static class AuditServiceCollectionExtensions
             builder.Configure(configure);
         }
 
+        // A PostgreSQL database has no directory to put the signing keys next to: default to ./audit-keys.
+        builder.PostConfigure(o =>
+        {
+            if (o.KeyDirectory is null && PostgresConnectionStrings.IsPostgres(o.DatabasePath))
+            {
+                o.KeyDirectory = Path.GetFullPath("audit-keys");
+            }
+        });
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AuditOptions>>().Value);
-        services.TryAddSingleton<IAuditStore>(sp => new SqliteAuditStore(sp.GetRequiredService<AuditOptions>().DatabasePath));
+        services.TryAddSingleton<IAuditStore>(sp =>
+        {
+            var database = sp.GetRequiredService<AuditOptions>().DatabasePath;
+            return PostgresConnectionStrings.IsPostgres(database) ? new PostgresAuditStore(database) : new SqliteAuditStore(database);
+        });
         services.TryAddSingleton<IAuditAuthorizer, DenyAllAuditAuthorizer>();
         services.TryAddSingleton(sp => new AuditLog(
             sp.GetRequiredService<IAuditStore>(),

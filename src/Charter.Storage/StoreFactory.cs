@@ -1,5 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Audit.Storage;
+using Charter.Storage.Postgres;
 using Charter.Storage.Sqlite;
 
 namespace Charter.Storage;
@@ -7,21 +9,15 @@ namespace Charter.Storage;
 /// <summary>Chooses the store implementation from the database setting.</summary>
 public static class StoreFactory
 {
-    /// <summary>True when <paramref name="database"/> names a PostgreSQL server rather than a SQLite file.</summary>
-    public static bool IsPostgres(string database) =>
-        database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-        || database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)
-        || database.Contains("Host=", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when <paramref name="database"/> names a PostgreSQL server (<c>postgres://…</c> URL or an Npgsql
+    /// <c>Host=…</c> connection string) rather than a SQLite file.</summary>
+    public static bool IsPostgres(string database) => PostgresConnectionStrings.IsPostgres(database);
 
-    /// <summary>Creates the store for <paramref name="database"/>.</summary>
+    /// <summary>Creates the store for <paramref name="database"/>: <see cref="PostgresGatewayStore"/> for PostgreSQL, otherwise
+    /// <see cref="SqliteGatewayStore"/> over the file.</summary>
     public static IGatewayStore Create(string database, bool retainContent)
     {
         ArgumentNullException.ThrowIfNull(database);
-        if (IsPostgres(database))
-        {
-            throw new NotSupportedException("PostgreSQL storage is not available in this build yet; use a SQLite file.");
-        }
-
-        return new SqliteGatewayStore(database, retainContent);
+        return IsPostgres(database) ? new PostgresGatewayStore(database, retainContent) : new SqliteGatewayStore(database, retainContent);
     }
 }

@@ -1,0 +1,45 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+namespace Charter.Storage.Postgres;
+
+/// <summary>The gateway schema on PostgreSQL, applied in numbered steps at start-up (the same tables and columns as SQLite).</summary>
+internal static class PostgresSchema
+{
+    /// <summary>Advisory lock key held (transaction-scoped) while migrating ("charter-migrate").</summary>
+    public const long MigrationLockKey = 0x4348_4152_5445_5201;
+
+    public static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE teams(id text PRIMARY KEY, name text NOT NULL UNIQUE, created_at timestamptz NOT NULL,
+            state text NOT NULL DEFAULT 'active', lifecycle text);
+        CREATE TABLE api_keys(id text PRIMARY KEY, team_id text NOT NULL REFERENCES teams(id), hash bytea NOT NULL UNIQUE,
+            prefix text NOT NULL, name text, purposes text NOT NULL, default_purpose text NOT NULL, jurisdiction text,
+            models text, created_at timestamptz NOT NULL, state text NOT NULL DEFAULT 'active', lifecycle text);
+        CREATE TABLE accounts(id text PRIMARY KEY, state text NOT NULL DEFAULT 'active', lifecycle text);
+        CREATE TABLE admin_keys(id text PRIMARY KEY, hash bytea NOT NULL UNIQUE, role text NOT NULL, name text, created_at timestamptz NOT NULL);
+        CREATE TABLE lifecycle_history(seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, entity_type text NOT NULL, entity_id text NOT NULL,
+            at timestamptz NOT NULL, event text NOT NULL, from_state text, to_state text, actor text NOT NULL, reason text, detail text);
+        CREATE INDEX lifecycle_history_entity ON lifecycle_history(entity_type, entity_id);
+        CREATE TABLE changes(id integer PRIMARY KEY CHECK (id = 1), version bigint NOT NULL);
+        INSERT INTO changes(id, version) VALUES (1, 0);
+        CREATE TABLE requests(id text PRIMARY KEY, ts timestamptz NOT NULL, key_id text, team_id text, provider text, account text,
+            model text, purpose text, endpoint text, request text, prompt_tokens integer, completion_tokens integer,
+            estimated boolean NOT NULL DEFAULT false, status integer, error_code text, latency_ms double precision, decision text, rule text,
+            eval_run text, policy_version text, messages_sha256 text, cost_nanos bigint);
+        CREATE INDEX requests_ts ON requests(ts);
+        CREATE INDEX requests_key ON requests(key_id, ts);
+        CREATE TABLE journal_progress(consumer text PRIMARY KEY, segment bigint NOT NULL, "offset" bigint NOT NULL);
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS lifecycle_suspended_keys ON api_keys(state) WHERE state = 'suspended';
+        CREATE INDEX IF NOT EXISTS lifecycle_suspended_teams ON teams(state) WHERE state = 'suspended';
+        CREATE INDEX IF NOT EXISTS lifecycle_suspended_accounts ON accounts(state) WHERE state = 'suspended';
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS detect_findings(id text PRIMARY KEY, subject_kind text NOT NULL, subject_id text NOT NULL,
+            team text, risk double precision NOT NULL, crossed_at timestamptz NOT NULL, json text NOT NULL);
+        CREATE INDEX IF NOT EXISTS detect_findings_subject ON detect_findings(subject_kind, subject_id);
+        """,
+    ];
+}

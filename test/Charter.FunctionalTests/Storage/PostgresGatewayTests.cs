@@ -1,0 +1,143 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Audit.Storage;
+using Charter.FunctionalTests.Infrastructure;
+using Charter.Storage;
+using Charter.Storage.Postgres;
+using Charter.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using OpenAI.Chat;
+
+namespace Charter.FunctionalTests.Storage;
+
+/// <summary>A whole gateway on PostgreSQL (<c>--db postgres://…</c>): a chat request through the OpenAI SDK lands in the database.</summary>
+public sealed class PostgresGatewayTests
+{
+    [Fact]
+    public async Task CompleteChat_GatewayOnPostgres_RecordAndAuditLeafLandInPostgres()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var gw = await TestGateway.StartAsync(settings =>
+        {
+            settings.Database = database.Url;
+            settings.Overrides["Charter:Audit:KeyDirectory"] = Path.Combine(Path.GetDirectoryName(settings.Overrides["Records:JournalDirectory"]!)!, "audit-keys");
+        });
+        string keyId;
+        ChatCompletion completion;
+        try
+        {
+            Assert.IsType<PostgresGatewayStore>(gw.App.Services.GetRequiredService<IGatewayStore>());
+            Assert.IsType<PostgresAuditStore>(gw.App.Services.GetRequiredService<IAuditStore>());
+            (var key, keyId) = await gw.CreateKeyAsync();
+
+            completion = await Sdk.Chat(gw, key).CompleteChatAsync([new UserChatMessage("Say hello from PostgreSQL.")], new ChatCompletionOptions { MaxOutputTokenCount = 7 });
+            await gw.WaitForRecordsAsync();
+
+            // The audit sink integrates behind the records; wait (bounded) until the leaf is there.
+            var audit = gw.App.Services.GetRequiredService<IAuditStore>();
+            for (var i = 0; i < 200 && await audit.GetSizeAsync() == 0; i++)
+            {
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+        finally
+        {
+            await gw.DisposeAsync();
+        }
+
+        // Read back with a plain connection, after the gateway is gone: the data is in PostgreSQL, not in memory.
+        await using var c = new NpgsqlConnection(database.ConnectionString);
+        await c.OpenAsync(TestContext.Current.CancellationToken);
+        await using (var cmd = new NpgsqlCommand("SELECT key_id, status, prompt_tokens, completion_tokens, purpose, request, ts FROM requests", c))
+        await using (var r = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            Assert.True(await r.ReadAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(keyId, r.GetString(0));
+            Assert.Equal(200, r.GetInt32(1));
+            Assert.Equal(completion.Usage.InputTokenCount, r.GetInt32(2));
+            Assert.Equal(7, r.GetInt32(3));
+            Assert.Equal("testing", r.GetString(4));
+            Assert.DoesNotContain("Say hello", r.GetString(5), StringComparison.Ordinal);
+            Assert.Equal(TimeSpan.Zero, r.GetFieldValue<DateTimeOffset>(6).Offset);
+            Assert.False(await r.ReadAsync(TestContext.Current.CancellationToken));
+        }
+
+        await using (var cmd = new NpgsqlCommand("SELECT (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM audit_leaves), (SELECT MAX(version) FROM schema_version)", c))
+        await using (var r = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken))
+        {
+            Assert.True(await r.ReadAsync(TestContext.Current.CancellationToken));
+            Assert.Equal(1, r.GetInt64(0));
+            Assert.True(r.GetInt64(1) >= 1, "expected the request's audit leaf in audit_leaves");
+            Assert.True(r.GetInt32(2) >= 1);
+        }
+    }
+
+    [Fact]
+    public async Task CompleteChat_PostgresUnreachable_RequestServedAndRecordLandsWhenDatabaseReturns()
+    {
+        await using var database = await PostgresTestDatabase.CreateAsync();
+        var target = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = new TcpProxy(target.Host!, target.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port, Timeout = 3 }.ConnectionString;
+        await using var gw = await TestGateway.StartAsync(settings =>
+        {
+            settings.Database = viaProxy;
+            settings.Overrides["Charter:Audit:KeyDirectory"] = Path.Combine(Path.GetDirectoryName(settings.Overrides["Records:JournalDirectory"]!)!, "audit-keys");
+        });
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = Sdk.Chat(gw, key);
+        await client.CompleteChatAsync([new UserChatMessage("warm the key cache")], new ChatCompletionOptions { MaxOutputTokenCount = 3 });
+        await gw.WaitForRecordsAsync();
+        var audit = gw.App.Services.GetRequiredService<IAuditStore>();
+        await audit.EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        await WaitUntilAsync(async () => await audit.GetSizeAsync() >= 1);
+
+        var auditBefore = await audit.GetSizeAsync(TestContext.Current.CancellationToken);
+
+        proxy.Cut();
+        ChatCompletion during = await client.CompleteChatAsync([new UserChatMessage("while the database is down")], new ChatCompletionOptions { MaxOutputTokenCount = 5 });
+        Assert.Equal(5, during.Usage.OutputTokenCount);
+        Assert.Equal(1, await CountRequestsDirectAsync(database.ConnectionString));
+
+        proxy.Restore();
+        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
+        await WaitUntilAsync(async () => await CountRequestsDirectAsync(database.ConnectionString) >= 2 && await audit.GetSizeAsync() >= auditBefore + 2);
+
+        Assert.Equal(2, await store.CountRequestsAsync(cancellationToken: TestContext.Current.CancellationToken));
+        var records = new List<Charter.Records.RequestRecord>();
+        await foreach (var r in store.ReadRequestsAsync(null, null, TestContext.Current.CancellationToken))
+        {
+            records.Add(r);
+        }
+
+        Assert.All(records, r => Assert.Equal((keyId, 200), (r.Key, r.Status!.Value)));
+        Assert.Contains(records, r => r.CompletionTokens == 5);
+        var leaves = new List<string>();
+        await foreach (var leaf in audit.ReadLeavesAsync(0, long.MaxValue, TestContext.Current.CancellationToken))
+        {
+            leaves.Add(System.Text.Encoding.UTF8.GetString(leaf.Data));
+        }
+
+        var dump = string.Join("\n", leaves);
+        var perRecord = records.Select(r => leaves.Count(l => l.Contains(r.Id, StringComparison.Ordinal))).ToList();
+        Assert.True(perRecord.All(n => n >= 1 && n == perRecord[0]), $"each request should have the same audit leaves exactly once:\n{dump}");
+    }
+
+    /// <summary>Polls (bounded, 30 s) until <paramref name="condition"/> holds; the assertions after it say what was expected.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300 && !await condition(); i++)
+        {
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private static async Task<long> CountRequestsDirectAsync(string connectionString)
+    {
+        await using var c = new NpgsqlConnection(connectionString);
+        await c.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new NpgsqlCommand("SELECT COUNT(*) FROM requests", c);
+        return (long)(await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
+}

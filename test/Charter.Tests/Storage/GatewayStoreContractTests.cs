@@ -1,0 +1,424 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Security.Cryptography;
+using System.Text;
+using Charter.Keys;
+using Charter.Records;
+using Charter.Storage;
+
+namespace Charter.Tests.Storage;
+
+/// <summary>The behaviour every <see cref="IGatewayStore"/> must have; run once per back-end by the subclasses.</summary>
+public abstract class GatewayStoreContractTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 10, 5, 0, 0, 6, 9, TimeSpan.Zero);
+    private IGatewayStore? _store;
+
+    protected IGatewayStore Store => _store ?? throw new InvalidOperationException("not initialized");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _store = await CreateStoreAsync(retainContent: false);
+        await _store.MigrateAsync(Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeStoresAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Creates a store over this test's own, empty database (repeated calls reach the same database).</summary>
+    protected abstract Task<IGatewayStore> CreateStoreAsync(bool retainContent);
+
+    /// <summary>Releases every store created and deletes the database.</summary>
+    protected abstract ValueTask DisposeStoresAsync();
+
+    [Fact]
+    public async Task MigrateAsync_RunTwice_IsIdempotent()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+
+        await Store.MigrateAsync(Ct);
+        var again = await CreateStoreAsync(retainContent: false);
+        await again.MigrateAsync(Ct);
+
+        Assert.Single(await again.ListTeamsAsync(Ct));
+    }
+
+    [Fact]
+    public async Task CreateTeamAsync_DuplicateName_ReturnsFalseAndKeepsFirst()
+    {
+        Assert.True(await Store.CreateTeamAsync(Team("t1", "alpha"), Ct));
+
+        Assert.False(await Store.CreateTeamAsync(Team("t2", "alpha"), Ct));
+        Assert.False(await Store.CreateTeamAsync(Team("t1", "beta"), Ct));
+
+        var teams = await Store.ListTeamsAsync(Ct);
+        Assert.Equal(new[] { "t1" }, teams.Select(t => t.Id));
+        Assert.Equal(Team("t1", "alpha"), teams[0]);
+    }
+
+    [Fact]
+    public async Task FindTeamAsync_ByIdOrName_FindsTeamAndUnknownIsNull()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+
+        Assert.Equal("t1", (await Store.FindTeamAsync("t1", Ct))?.Id);
+        Assert.Equal("t1", (await Store.FindTeamAsync("alpha", Ct))?.Id);
+        Assert.Null(await Store.FindTeamAsync("nope", Ct));
+    }
+
+    [Fact]
+    public async Task ListTeamsAsync_OrdersByCreatedAtThenName()
+    {
+        await Store.CreateTeamAsync(Team("t3", "zeta", T0.AddSeconds(1)), Ct);
+        await Store.CreateTeamAsync(Team("t2", "beta", T0), Ct);
+        await Store.CreateTeamAsync(Team("t1", "Alpha", T0), Ct);
+
+        var teams = await Store.ListTeamsAsync(Ct);
+
+        Assert.Equal(new[] { "Alpha", "beta", "zeta" }, teams.Select(t => t.Name));
+    }
+
+    [Fact]
+    public async Task CreateKeyAsync_RoundTripsEveryField_ByIdHashAndList()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        var full = Key("k1", "t1", "one") with { Jurisdiction = "EU", Models = ["gpt-4o", "gpt-4o-mini"], Name = "ci" };
+        var bare = Key("k2", "t1", "two", T0.AddMinutes(1));
+
+        await Store.CreateKeyAsync(full, Ct);
+        await Store.CreateKeyAsync(bare, Ct);
+
+        AssertKey(full, await Store.GetKeyAsync("k1", Ct));
+        AssertKey(bare, await Store.FindKeyByHashAsync(Hash("two"), Ct));
+        var list = await Store.ListKeysAsync(Ct);
+        Assert.Equal(new[] { "k1", "k2" }, list.Select(k => k.Id));
+        AssertKey(full, list[0]);
+        Assert.Null(await Store.GetKeyAsync("k3", Ct));
+        Assert.Null(await Store.FindKeyByHashAsync(Hash("three"), Ct));
+    }
+
+    [Fact]
+    public async Task CreateKeyAsync_DuplicateHash_Throws()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        await Store.CreateKeyAsync(Key("k1", "t1", "same"), Ct);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Store.CreateKeyAsync(Key("k2", "t1", "same"), Ct));
+
+        Assert.Single(await Store.ListKeysAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ChangeVersion_BumpsOnTeamKeyAndStateChanges_NotOnDuplicateTeamOrHistory()
+    {
+        var v0 = await Store.GetChangeVersionAsync(Ct);
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        var v1 = await Store.GetChangeVersionAsync(Ct);
+        await Store.CreateTeamAsync(Team("t2", "alpha"), Ct);
+        var v2 = await Store.GetChangeVersionAsync(Ct);
+        await Store.CreateKeyAsync(Key("k1", "t1", "one"), Ct);
+        var v3 = await Store.GetChangeVersionAsync(Ct);
+        await Store.SetEntityStateAsync("key", "k1", "suspended", "{\"state\":\"suspended\"}", Ct);
+        var v4 = await Store.GetChangeVersionAsync(Ct);
+        await Store.AppendHistoryAsync(History("key", "k1", "suspend", T0), Ct);
+        await Store.CreateAdminKeyAsync(new AdminKeyRecord { Id = "a1", Hash = Hash("admin"), Role = "admin", CreatedAt = T0 }, Ct);
+        var v5 = await Store.GetChangeVersionAsync(Ct);
+
+        Assert.Equal(0, v0);
+        Assert.True(v1 > v0);
+        Assert.Equal(v1, v2);
+        Assert.True(v3 > v2);
+        Assert.True(v4 > v3);
+        Assert.Equal(v4, v5);
+    }
+
+    [Fact]
+    public async Task SetEntityStateAsync_KeyTeamAndAccount_StoresStateAndLifecycle()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        await Store.CreateKeyAsync(Key("k1", "t1", "one"), Ct);
+
+        await Store.SetEntityStateAsync("key", "k1", "suspended", "{\"k\":1}", Ct);
+        await Store.SetEntityStateAsync("team", "t1", "under_review", "{\"t\":1}", Ct);
+        await Store.SetEntityStateAsync("account", "acct-1", "banned", "{\"a\":1}", Ct);
+        await Store.SetEntityStateAsync("account", "acct-1", "active", null, Ct);
+
+        Assert.Equal("suspended", (await Store.GetKeyAsync("k1", Ct))?.State);
+        Assert.Equal("{\"k\":1}", await Store.GetEntityLifecycleAsync("key", "k1", Ct));
+        Assert.Equal("under_review", (await Store.FindTeamAsync("t1", Ct))?.State);
+        Assert.Equal("{\"t\":1}", await Store.GetEntityLifecycleAsync("team", "t1", Ct));
+        Assert.Null(await Store.GetEntityLifecycleAsync("account", "acct-1", Ct));
+        Assert.Null(await Store.GetEntityLifecycleAsync("key", "missing", Ct));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.SetEntityStateAsync("user", "u", "active", null, Ct));
+    }
+
+    [Fact]
+    public async Task GetHistoryAsync_ReturnsOneEntityOldestFirst_WithAllFields()
+    {
+        var first = History("key", "k1", "review", T0.AddMinutes(5)) with { From = "active", To = "under_review", Reason = "spike", Detail = "{\"x\":1}" };
+        var second = History("key", "k1", "suspend", T0) with { From = "under_review", To = "suspended" };
+        await Store.AppendHistoryAsync(first, Ct);
+        await Store.AppendHistoryAsync(History("team", "k1", "review", T0), Ct);
+        await Store.AppendHistoryAsync(second, Ct);
+
+        var history = await Store.GetHistoryAsync("key", "k1", Ct);
+
+        Assert.Equal(new[] { first, second }, history);
+        Assert.Empty(await Store.GetHistoryAsync("key", "k2", Ct));
+    }
+
+    [Fact]
+    public async Task AdminKeys_CreateAndFindByHash_DuplicateIgnored()
+    {
+        var key = new AdminKeyRecord { Id = "a1", Hash = Hash("admin"), Role = "auditor", Name = "ops", CreatedAt = T0 };
+        await Store.CreateAdminKeyAsync(key, Ct);
+        await Store.CreateAdminKeyAsync(key with { Role = "admin" }, Ct);
+
+        var found = await Store.FindAdminKeyByHashAsync(Hash("admin"), Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(("a1", "auditor", "ops", T0), (found.Id, found.Role, found.Name, found.CreatedAt));
+        Assert.Equal(key.Hash, found.Hash);
+        Assert.Null(await Store.FindAdminKeyByHashAsync(Hash("other"), Ct));
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_RequestThenCompletion_FillsRecordAndRedactsMessages()
+    {
+        var request = RequestEvent("r1", T0);
+        var completion = CompletionEvent("r1");
+
+        await Store.IntegrateAsync([request, completion], new JournalPosition(1, 100), Ct);
+
+        var records = await ReadAllAsync(Store);
+        var r = Assert.Single(records);
+        Assert.Equal(T0, r.Ts);
+        Assert.Equal(("k1", "t1", "openai", "acct-2", "gpt-4o", "evaluation", "chat.completions"), (r.Key, r.Team, r.Provider, r.Account, r.Model, r.Purpose, r.Endpoint));
+        Assert.Equal((21, 1982, true, 200, (string?)null, 12.5, 1234L), (r.PromptTokens, r.CompletionTokens, r.Estimated, r.Status, r.ErrorCode, r.LatencyMs, r.CostNanos));
+        Assert.Equal(("allow", (string?)"rule-1", (string?)"run-9", (string?)"pv-1"), (r.Decision, r.Rule, r.EvalRun, r.PolicyVersion));
+        Assert.NotNull(r.RequestJson);
+        Assert.DoesNotContain("top secret prompt", r.RequestJson, StringComparison.Ordinal);
+        Assert.Contains("\"sha256:abc123\"", r.RequestJson, StringComparison.Ordinal);
+        Assert.Contains("\"max_tokens\":5", r.RequestJson, StringComparison.Ordinal);
+        Assert.Equal(new JournalPosition(1, 100), await Store.GetJournalPositionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_RetainContent_KeepsMessages()
+    {
+        var retaining = await CreateStoreAsync(retainContent: true);
+
+        await retaining.IntegrateAsync([RequestEvent("r1", T0)], new JournalPosition(0, 10), Ct);
+
+        var r = Assert.Single(await ReadAllAsync(retaining));
+        Assert.Contains("top secret prompt", r.RequestJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_DeniedRequest_KeepsStatusCodeAndNoLatencyWithoutStatus()
+    {
+        var denied = new JournalEvent
+        {
+            Kind = "request", Id = "d1", Ts = T0, Key = "k1", Decision = "deny", Rule = "no-distill", Status = 403, Code = "charter_policy_denied", LatencyMs = 1.5,
+        };
+        var pending = new JournalEvent { Kind = "request", Id = "p1", Ts = T0.AddSeconds(1), LatencyMs = 9 };
+
+        await Store.IntegrateAsync([denied, pending], new JournalPosition(0, 1), Ct);
+
+        var records = await ReadAllAsync(Store);
+        Assert.Equal(2, records.Count);
+        Assert.Equal((403, "charter_policy_denied", 1.5, "deny", "no-distill"), (records[0].Status!.Value, records[0].ErrorCode!, records[0].LatencyMs!.Value, records[0].Decision!, records[0].Rule!));
+        Assert.Null(records[0].RequestJson);
+        Assert.Null(records[1].LatencyMs);
+        Assert.Null(records[1].Status);
+        Assert.False(records[1].Estimated);
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_SameEventsTwice_IsIdempotent()
+    {
+        var events = new[] { RequestEvent("r1", T0), CompletionEvent("r1"), RequestEvent("r2", T0.AddSeconds(1)) };
+        await Store.IntegrateAsync(events, new JournalPosition(1, 100), Ct);
+
+        var replay = new[] { RequestEvent("r1", T0, model: "changed"), CompletionEvent("r1"), RequestEvent("r2", T0.AddSeconds(1)) };
+        await Store.IntegrateAsync(replay, new JournalPosition(1, 100), Ct);
+
+        Assert.Equal(2, await Store.CountRequestsAsync(cancellationToken: Ct));
+        Assert.Equal(1, await Store.CountRequestsAsync("r1", Ct));
+        Assert.Equal(0, await Store.CountRequestsAsync("r3", Ct));
+        var records = await ReadAllAsync(Store);
+        Assert.Equal("gpt-4o", records[0].Model);
+        Assert.Equal(1982, records[0].CompletionTokens);
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_Cancelled_LeavesRecordsAndPositionUnchanged()
+    {
+        await Store.IntegrateAsync([RequestEvent("r1", T0)], new JournalPosition(1, 10), Ct);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Store.IntegrateAsync([RequestEvent("r2", T0)], new JournalPosition(1, 20), cancelled.Token));
+
+        Assert.Equal(new JournalPosition(1, 10), await Store.GetJournalPositionAsync(Ct));
+        Assert.Equal(1, await Store.CountRequestsAsync(cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_CompletionWithoutProvider_KeepsProviderFromRequest()
+    {
+        var completion = CompletionEvent("r1");
+        completion.Provider = null;
+        completion.Account = null;
+
+        await Store.IntegrateAsync([RequestEvent("r1", T0), completion], new JournalPosition(0, 5), Ct);
+
+        var r = Assert.Single(await ReadAllAsync(Store));
+        Assert.Equal(("openai", "acct-1"), (r.Provider, r.Account));
+    }
+
+    [Fact]
+    public async Task JournalPosition_EmptyStore_IsDefaultAndMovesWithEachBatch()
+    {
+        Assert.Equal(default, await Store.GetJournalPositionAsync(Ct));
+
+        await Store.IntegrateAsync([], new JournalPosition(3, 7), Ct);
+        await Store.IntegrateAsync([RequestEvent("r1", T0)], new JournalPosition(4, 0), Ct);
+
+        Assert.Equal(new JournalPosition(4, 0), await Store.GetJournalPositionAsync(Ct));
+        Assert.Equal(new JournalPosition(4, 0), await Store.GetConsumerPositionAsync("records", Ct));
+    }
+
+    [Fact]
+    public async Task ConsumerPositions_SetAndOverwrite_IndependentPerConsumer()
+    {
+        Assert.Null(await Store.GetConsumerPositionAsync("audit", Ct));
+
+        await Store.SetConsumerPositionAsync("audit", new JournalPosition(1, 2), Ct);
+        await Store.SetConsumerPositionAsync("detect", new JournalPosition(5, 6), Ct);
+        await Store.SetConsumerPositionAsync("audit", new JournalPosition(3, 4), Ct);
+
+        Assert.Equal(new JournalPosition(3, 4), await Store.GetConsumerPositionAsync("audit", Ct));
+        Assert.Equal(new JournalPosition(5, 6), await Store.GetConsumerPositionAsync("detect", Ct));
+        Assert.Equal(default, await Store.GetJournalPositionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task ReadRequestsAsync_FiltersInclusiveRangeAndOrdersByTimeThenId()
+    {
+        await Store.IntegrateAsync(
+            [RequestEvent("r4", T0.AddMinutes(3)), RequestEvent("r2", T0.AddMinutes(1)), RequestEvent("r1", T0), RequestEvent("r3b", T0.AddMinutes(2)), RequestEvent("r3a", T0.AddMinutes(2))],
+            new JournalPosition(0, 1),
+            Ct);
+
+        var all = await ReadAllAsync(Store);
+        var window = new List<string>();
+        await foreach (var r in Store.ReadRequestsAsync(T0.AddMinutes(1), T0.AddMinutes(2), Ct))
+        {
+            window.Add(r.Id);
+        }
+
+        var open = new List<string>();
+        await foreach (var r in Store.ReadRequestsAsync(T0.AddMinutes(2), null, Ct))
+        {
+            open.Add(r.Id);
+        }
+
+        Assert.Equal(new[] { "r1", "r2", "r3a", "r3b", "r4" }, all.Select(r => r.Id));
+        Assert.Equal(new[] { "r2", "r3a", "r3b" }, window);
+        Assert.Equal(new[] { "r3a", "r3b", "r4" }, open);
+    }
+
+    [Fact]
+    public async Task Timestamps_SubMillisecondInput_ReadBackAsUtcMilliseconds()
+    {
+        var local = new DateTimeOffset(2026, 10, 5, 2, 0, 6, 9, TimeSpan.FromHours(2)).AddTicks(4321);
+        await Store.CreateTeamAsync(Team("t1", "alpha", local), Ct);
+        await Store.IntegrateAsync([RequestEvent("r1", local)], new JournalPosition(0, 1), Ct);
+
+        var team = await Store.FindTeamAsync("t1", Ct);
+        var record = Assert.Single(await ReadAllAsync(Store));
+
+        Assert.Equal(T0, team!.CreatedAt);
+        Assert.Equal(TimeSpan.Zero, team.CreatedAt.Offset);
+        Assert.Equal(T0, record.Ts);
+        Assert.Equal(TimeSpan.Zero, record.Ts.Offset);
+    }
+
+    protected static async Task<List<RequestRecord>> ReadAllAsync(IGatewayStore store)
+    {
+        var list = new List<RequestRecord>();
+        await foreach (var r in store.ReadRequestsAsync(null, null, Ct))
+        {
+            list.Add(r);
+        }
+
+        return list;
+    }
+
+    private static TeamRecord Team(string id, string name, DateTimeOffset? at = null) => new() { Id = id, Name = name, CreatedAt = at ?? T0 };
+
+    private static byte[] Hash(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
+
+    private static ApiKeyRecord Key(string id, string team, string secret, DateTimeOffset? at = null) => new()
+    {
+        Id = id,
+        TeamId = team,
+        Hash = Hash(secret),
+        Prefix = "ck-" + secret[..2],
+        Purposes = ["evaluation", "testing"],
+        DefaultPurpose = "evaluation",
+        CreatedAt = at ?? T0,
+    };
+
+    private static void AssertKey(ApiKeyRecord expected, ApiKeyRecord? actual)
+    {
+        Assert.NotNull(actual);
+        Assert.Equal(expected.Hash, actual.Hash);
+        Assert.Equal(expected.Purposes, actual.Purposes);
+        Assert.Equal(expected.Models, actual.Models);
+        Assert.Equal(expected with { Hash = actual.Hash, Purposes = actual.Purposes, Models = actual.Models }, actual);
+    }
+
+    private static HistoryEntry History(string type, string id, string ev, DateTimeOffset at) => new() { EntityType = type, EntityId = id, Event = ev, At = at, Actor = "admin:ops" };
+
+    private static JournalEvent RequestEvent(string id, DateTimeOffset ts, string model = "gpt-4o") => new()
+    {
+        Kind = "request",
+        Id = id,
+        Ts = ts,
+        Key = "k1",
+        Team = "t1",
+        Provider = "openai",
+        Account = "acct-1",
+        Model = model,
+        Purpose = "evaluation",
+        Endpoint = "chat.completions",
+        Decision = "allow",
+        Rule = "rule-1",
+        EvalRun = "run-9",
+        PolicyVersion = "pv-1",
+        MessagesSha256 = "abc123",
+        Body = Encoding.UTF8.GetBytes("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"top secret prompt\"}],\"max_tokens\":5}"),
+    };
+
+    private static JournalEvent CompletionEvent(string id) => new()
+    {
+        Kind = "completion",
+        Id = id,
+        Ts = T0,
+        Status = 200,
+        PromptTokens = 21,
+        CompletionTokens = 1982,
+        Estimated = true,
+        LatencyMs = 12.5,
+        Provider = "openai",
+        Account = "acct-2",
+        CostNanos = 1234,
+    };
+}
