@@ -4,6 +4,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Json.Schema;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -19,11 +20,12 @@ namespace Charter.FunctionalTests.Conformance;
 /// 2020-12 ignores but the spec still uses (e.g. a stream chunk's <c>finish_reason</c>), becomes a type array with
 /// <c>"null"</c> (and <c>null</c> in an <c>enum</c>). Without that a real OpenAI chunk would fail validation.
 /// </remarks>
-internal sealed class OpenApiSpec
+internal sealed partial class OpenApiSpec
 {
     private const string DocumentUri = "https://spec.charter.test/openai-openapi.json";
     private static readonly Lazy<OpenApiSpec> _shared = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
     private static readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.List };
+    private static readonly Dialect _dialect = Dialect.Draft202012.With([], allowUnknownKeywords: true);
     private static readonly HashSet<string> _annotationKeys = ["discriminator", "example", "examples", "xml", "externalDocs"];
 
     private readonly SchemaRegistry _registry;
@@ -39,8 +41,24 @@ internal sealed class OpenApiSpec
     /// <summary>The spec loaded once per test process.</summary>
     public static OpenApiSpec Shared => _shared.Value;
 
-    /// <summary>Path of the spec relative to the test binary (bin/Debug/net10.0 → /work/shared/spec).</summary>
-    public static string SpecPath => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/spec/openai-openapi.yaml"));
+    /// <summary>The spec: <c>../shared/spec/openai-openapi.yaml</c> next to the repository (six levels above the test
+    /// binary in the main checkout, seven in a worktree under wt/), found by walking up from the binary.</summary>
+    public static string SpecPath
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "spec", "openai-openapi.yaml");
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/spec/openai-openapi.yaml"));
+        }
+    }
 
     /// <summary>Names under <c>components.schemas</c>.</summary>
     public IReadOnlySet<string> SchemaNames { get; }
@@ -94,13 +112,17 @@ internal sealed class OpenApiSpec
 
     private JsonSchema Build(string name) =>
         JsonSchema.FromText(
-            $"{{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"{DocumentUri}#/components/schemas/{name}\"}}",
-            new BuildOptions { SchemaRegistry = _registry });
+            $"{{\"$ref\":\"{DocumentUri}#/components/schemas/{name}\"}}",
+            new BuildOptions { SchemaRegistry = _registry, Dialect = _dialect });
 
     private static OpenApiSpec Load()
     {
+        // YamlDotNet rejects a block scalar whose only line is whitespace deeper than the content indent
+        // (`example: |+` under CreateCompletionRequest.stop, "found extra spaces in first line"); blanking
+        // whitespace-only lines changes nothing but such example/description text, which validation ignores.
+        var text = WhitespaceOnlyLine().Replace(File.ReadAllText(SpecPath), string.Empty);
         var yaml = new YamlStream();
-        using (var reader = File.OpenText(SpecPath))
+        using (var reader = new StringReader(text))
         {
             yaml.Load(reader);
         }
@@ -206,6 +228,9 @@ internal sealed class OpenApiSpec
 
         obj["anyOf"] = new JsonArray(inner, new JsonObject { ["type"] = "null" });
     }
+
+    [GeneratedRegex("^[ \\t]+$", RegexOptions.Multiline)]
+    private static partial Regex WhitespaceOnlyLine();
 
     private static JsonNode? ToJson(YamlNode node)
     {
