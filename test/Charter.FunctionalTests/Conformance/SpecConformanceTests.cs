@@ -267,6 +267,54 @@ public sealed class SpecConformanceTests
         Assert.Equal(1, gw.Simulator.RequestCount);
     }
 
+    [Fact]
+    public async Task Error5xx_UpstreamServerError_MatchesErrorResponse()
+    {
+        await using var gw = await TestGateway.StartAsync(s => s.Overrides["Gateway:Retries"] = "0", sim: o => o.ErrorRate = 1);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody());
+
+        // The upstream's own OpenAI-shaped 500 body is relayed with its status (a body-less or non-JSON 5xx becomes 502).
+        Assert.True(status is 500 or 502, $"status {status}");
+        Assert.Empty(Spec.Validate("ErrorResponse", body));
+    }
+
+    [Fact]
+    public async Task Error504_UpstreamTimeout_MatchesErrorResponse()
+    {
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            s.Overrides["Gateway:UpstreamTimeoutSeconds"] = "1";
+            s.Overrides["Gateway:Retries"] = "0";
+        }, sim: o => o.TimeToFirstTokenMs = 4000);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody());
+
+        AssertError(504, null, status, body);
+    }
+
+    [Fact]
+    public async Task ChatCompletion_StreamFailsMidway_ErrorEventMatchesErrorResponse_EarlierChunksMatchStreamResponse()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o => o.StreamErrorRate = 1);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(extra: ",\"max_tokens\":32,\"stream\":true").Replace("\"max_tokens\":8,", "", StringComparison.Ordinal));
+
+        Assert.Equal(200, status);
+        var events = GatewayWire.DataEvents(body);
+        Assert.DoesNotContain("[DONE]", events);
+        Assert.True(events.Count >= 2, body);
+        foreach (var chunk in events.Take(events.Count - 1))
+        {
+            Assert.Empty(Spec.Validate("CreateChatCompletionStreamResponse", chunk));
+        }
+
+        Assert.Empty(Spec.Validate("ErrorResponse", events[^1]));
+    }
+
     /// <summary>Spec TooManyRequests: Retry-After, when present, is integer seconds ≥ 1.</summary>
     private static void AssertRetryAfter(System.Net.Http.Headers.HttpResponseHeaders headers)
     {
