@@ -55,6 +55,6 @@ internal static class GatewayWire
         return events;
     }
 
-    public static string ChatBody(string model = "gpt-4o-mini", string extra = "") =>
-        $"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":8{extra}}}";
+    public static string ChatBody(string model = "gpt-4o-mini", string extra = "", int maxTokens = 8) =>
+        $"{{\"model\":\"{model}\",\"messages\":[{{\"role\":\"user\",\"content\":\"Say hello.\"}}],\"max_tokens\":{maxTokens}{extra}}}";
 }
