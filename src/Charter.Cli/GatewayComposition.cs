@@ -19,12 +19,20 @@ public static class GatewayComposition
         settings.ConfigureServices = services =>
         {
             // Lifecycles live in the gateway database (atomic save + history); a test may still replace it.
-            services.AddSingleton<Charter.Policy.Lifecycle.ILifecycleStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore s
-                ? new Charter.Storage.Sqlite.SqliteLifecycleStore(s) : new Charter.Policy.Lifecycle.InMemoryLifecycleStore());
-            // Findings live in the SQLite file beside the records (PostgreSQL keeps them in memory for now).
-            services.AddSingleton<Charter.Detection.IFindingStore>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite
-                ? new Charter.Storage.Sqlite.SqliteFindingStore(sqlite)
-                : new Charter.Detection.InMemoryFindingStore());
+            services.AddSingleton<Charter.Policy.Lifecycle.ILifecycleStore>(sp => sp.GetRequiredService<IGatewayStore>() switch
+            {
+                Charter.Storage.Sqlite.SqliteGatewayStore s => new Charter.Storage.Sqlite.SqliteLifecycleStore(s),
+                Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresLifecycleStore(p),
+                _ => new Charter.Policy.Lifecycle.InMemoryLifecycleStore(),
+            });
+
+            // Findings live in the gateway database beside the records.
+            services.AddSingleton<Charter.Detection.IFindingStore>(sp => sp.GetRequiredService<IGatewayStore>() switch
+            {
+                Charter.Storage.Sqlite.SqliteGatewayStore s => new Charter.Storage.Sqlite.SqliteFindingStore(s),
+                Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresFindingStore(p),
+                _ => new Charter.Detection.InMemoryFindingStore(),
+            });
             services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite ? new Charter.Storage.Sqlite.SqliteEvalRunQuery(sqlite) : new Charter.Admin.RecordScanEvalRunQuery(sp.GetRequiredService<IGatewayStore>()));
             configure?.Invoke(services);
         };

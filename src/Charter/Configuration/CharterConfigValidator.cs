@@ -58,6 +58,11 @@ public static class CharterConfigValidator
                 errors.Add($"{where}:BaseUrl '{a.BaseUrl}' must be an absolute http(s) URL.");
             }
 
+            if (a.Kind == "azure-openai" && a.AzureRoute == "deployments" && string.IsNullOrWhiteSpace(a.ApiVersion))
+            {
+                errors.Add($"{where}:ApiVersion is required for the Azure deployments route (e.g. 2024-10-21).");
+            }
+
             if (a.Kind == "azure-openai" && a.AzureRoute is not ("deployments" or "v1"))
             {
                 errors.Add($"{where}:AzureRoute '{a.AzureRoute}' must be 'deployments' or 'v1'.");

@@ -369,7 +369,8 @@ public sealed partial class GatewayHandler
         CopyHeaders(response, http);
         if (body.Length > 0 && body.Span.IndexOf("\"error\""u8) >= 0 && body.Span.TrimStart((byte)' ').StartsWith("{"u8))
         {
-            http.StatusCode = status;
+            // The upstream's own error passes through; an upstream server failure is a bad gateway to the client.
+            http.StatusCode = status >= 500 ? (int)HttpStatusCode.BadGateway : status;
             http.ContentType = "application/json";
             http.ContentLength = body.Length;
             await http.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);

@@ -197,13 +197,20 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
         foreach (var sink in _sinks)
         {
-            try
+            // A sink that fails (its database is down) is retried with this same batch until it succeeds, so the audit
+            // log never skips a batch that the request records already hold; the journal keeps everything meanwhile.
+            for (var attempt = 0; ; attempt++)
             {
-                await sink.ConsumeAsync(_pending, position, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.SinkFailed(_logger, sink.Name, ex);
+                try
+                {
+                    await sink.ConsumeAsync(_pending, position, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    Log.SinkFailed(_logger, sink.Name, ex);
+                    await Task.Delay(Math.Min(5000, 200 * (attempt + 1)), cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

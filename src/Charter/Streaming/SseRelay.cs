@@ -22,6 +22,8 @@ public static class SseRelay
 
     private static ReadOnlySpan<byte> EmptyChoices => "\"choices\":[]"u8;
 
+    private static ReadOnlySpan<byte> PromptFilterResults => "\"prompt_filter_results\""u8;
+
     private static ReadOnlySpan<byte> MidStreamError => "data: {\"error\":{\"message\":\"The upstream connection failed mid-stream.\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"u8;
 
     /// <summary>Relays <paramref name="upstream"/> to <paramref name="client"/> until <c>[DONE]</c>, end of stream, or an error.</summary>
@@ -164,6 +166,12 @@ public static class SseRelay
             {
                 return;
             }
+        }
+        else if (data.IndexOf(EmptyChoices) >= 0 && data.IndexOf(PromptFilterResults) >= 0)
+        {
+            // Azure's leading content-filter annotation chunk (empty id/object/model) is not a valid OpenAI chunk:
+            // strict clients reject it, so it is not relayed.
+            return;
         }
 
         if (completionText is not null)
