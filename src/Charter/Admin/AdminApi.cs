@@ -35,7 +35,7 @@ public static class AdminApi
     /// <summary>The admin caller of this request (set by the auth filter).</summary>
     public static AdminPrincipal Principal(HttpContext context) => (AdminPrincipal)context.Items[PrincipalItem]!;
 
-    private static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         var http = ctx.HttpContext;
         var auth = http.RequestServices.GetRequiredService<AdminAuthenticator>();
