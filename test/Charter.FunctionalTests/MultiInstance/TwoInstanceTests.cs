@@ -12,7 +12,7 @@ using Charter.Tests.Common;
 namespace Charter.FunctionalTests.MultiInstance;
 
 /// <summary>Two gateway processes on one database and one Redis act as one gateway: limits, revocations and spend.</summary>
-public sealed class TwoInstanceTests
+public sealed class TwoInstanceTests(ITestOutputHelper output)
 {
     private const decimal InputPerMillion = 0.15m;
     private const decimal OutputPerMillion = 0.60m;
@@ -68,6 +68,7 @@ public sealed class TwoInstanceTests
                 }
             }
 
+            output.WriteLine($"60 rpm key limit, 100 requests alternating A/B: {admitted} admitted, {limited} limited");
             Assert.Equal(60, admitted);
             Assert.Equal(40, limited);
 
@@ -99,6 +100,7 @@ public sealed class TwoInstanceTests
                 break;
             }
 
+            output.WriteLine($"revocation through A refused by B after {revokedAt.ElapsedMilliseconds} ms (status {(int)last})");
             Assert.True(last is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden,
                 $"instance B still served the key revoked through A after {revokedAt.ElapsedMilliseconds} ms (last status {(int)last})");
 
@@ -129,6 +131,7 @@ public sealed class TwoInstanceTests
             Assert.Equal(completion, total.GetProperty("completion_tokens").GetInt64());
             Assert.Equal(cost, total.GetProperty("cost_usd").GetDecimal());
             Assert.True(cost > 0m);
+            output.WriteLine($"spend: {usages.Count} requests, {prompt}+{completion} tokens, {cost} USD (usage API equal)");
         }
         finally
         {
