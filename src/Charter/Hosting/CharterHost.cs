@@ -119,7 +119,11 @@ public static partial class CharterHost
         services.AddSingleton<IEventSink, AuditSink>();
 
         // Detection: the same engine as the offline backtest, fed by the pipeline.
-        services.TryAddSingleton(_ => new DetectionEngine(new DetectionOptions()));
+        var detectionActions = config.GetSection("Detection:Actions").Get<DetectionActionOptions>() ?? new DetectionActionOptions();
+        var enforcement = config.GetSection("Detection").Get<DetectionEnforcement>() ?? new DetectionEnforcement();
+        services.AddSingleton(enforcement);
+        services.TryAddSingleton(_ => new DetectionEngine(new DetectionOptions { Actions = detectionActions }));
+        services.AddSingleton<IFindingActionHandler, FindingLifecycleActions>();
         services.TryAddSingleton<IFindingStore, InMemoryFindingStore>();
         services.TryAddSingleton<DetectionSink>();
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<DetectionSink>());

@@ -68,6 +68,35 @@ public sealed class OnlineDetectionTests
         Assert.Equal("benign", engine.Get(DetectionSubjectKind.Key, benignId)!.Verdict);
         Assert.Contains(findings, f => f.SubjectKind == "key" && f.SubjectId == harvesterId && f.SampleRequestIds.Count > 0);
         Assert.DoesNotContain(findings, f => f.SubjectId == benignId);
+
+        // The finding's action (risk above the suspend level) suspends the harvesting key with a remediation measure.
+        string? code = null;
+        for (var i = 0; i < 60 && code != "charter_key_suspended"; i++)
+        {
+            await Task.Delay(100);
+            code = await ErrorCodeAsync(gw, harvesterKey, harvester[0]);
+        }
+
+        Assert.Equal("charter_key_suspended", code);
+        Assert.Null(await ErrorCodeAsync(gw, benignKey, benign[0]));
+    }
+
+    private static async Task<string?> ErrorCodeAsync(TestGateway gw, string key, JsonElement record)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+        {
+            Content = new StringContent(record.GetProperty("request").GetRawText(), Encoding.UTF8, "application/json"),
+        };
+        req.Headers.Authorization = new("Bearer", key);
+        req.Headers.Add("Charter-Purpose", record.GetProperty("purpose").GetString());
+        using var resp = await gw.Http.SendAsync(req);
+        if (resp.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+        return doc.RootElement.GetProperty("error").GetProperty("code").GetString();
     }
 
     private static string Describe(SubjectRisk? r) => r is null ? "none"

@@ -1,0 +1,46 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using BenchmarkDotNet.Attributes;
+using Charter.Configuration;
+using Charter.Records;
+
+namespace Charter.Benchmarks.Gateway;
+
+/// <summary>What the write-ahead journal adds to the request path: serialise + one pwrite per event (fsync is grouped off-path).</summary>
+[MemoryDiagnoser]
+public class JournalBenchmarks
+{
+    private Journal _journal = null!;
+    private string _dir = "";
+    private byte[] _body = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _dir = Path.Combine(Path.GetTempPath(), "charter-journal-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        _journal = new Journal(new RecordsOptions { FsyncIntervalMs = 50 }, _dir);
+        _journal.Recover(default);
+        _body = System.Text.Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello in one short sentence, please."}],"max_tokens":32}""");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _journal.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>The decision event written before forwarding (includes the raw body).</summary>
+    [Benchmark]
+    public async ValueTask AppendRequestEvent()
+    {
+        var e = new JournalEvent
+        {
+            Kind = "request", Id = "req_0123456789abcdef01234567", Ts = DateTimeOffset.UtcNow, Key = "key_0123456789abcdef", Team = "team_0123456789abcdef",
+            Provider = "openai", Account = "openai-main", Model = "gpt-4o-mini", Purpose = "testing", Endpoint = "chat.completions", Decision = "allow",
+            PolicyVersion = "0e250e78fdfb873d289e93e1fb34c959d7cb960923a9e19b7169fc283f114150", MessagesSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Body = _body,
+        };
+        await _journal.AppendAsync(e).ConfigureAwait(false);
+        _journal.Reader.TryRead(out _);
+    }
+}
