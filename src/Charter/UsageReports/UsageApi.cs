@@ -30,7 +30,16 @@ public static class UsageApi
             return TypedResults.Problem(error, statusCode: StatusCodes.Status400BadRequest);
         }
 
-        var query = http.RequestServices.GetService<IUsageQuery>();
+        IUsageQuery? query;
+        try
+        {
+            query = http.RequestServices.GetService<IUsageQuery>();
+        }
+        catch (NotSupportedException)
+        {
+            query = null;
+        }
+
         if (query is null)
         {
             return TypedResults.Problem("Usage queries are not available for this database.", statusCode: StatusCodes.Status501NotImplemented);
