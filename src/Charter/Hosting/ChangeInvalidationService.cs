@@ -25,14 +25,36 @@ public sealed partial class ChangeInvalidationService(IChangeNotifier notifier, 
     });
 
     private long _reloads;
+    private IDisposable? _subscription;
 
     /// <summary>Reloads made so far.</summary>
     public long Reloads => Interlocked.Read(ref _reloads);
 
     /// <inheritdoc/>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Subscribe before start returns (ExecuteAsync runs later, on the thread pool): no change is missed after start.
+        _subscription ??= notifier.Subscribe(OnChange);
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public override void Dispose()
+    {
+        Interlocked.Exchange(ref _subscription, null)?.Dispose();
+        base.Dispose();
+    }
+
+    /// <inheritdoc/>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var subscription = notifier.Subscribe(OnChange);
         var lifecycles = services.GetService<LifecycleCache>();
         await foreach (var _ in _pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
