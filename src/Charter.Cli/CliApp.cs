@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(Commands.AuditCommands.Create());
         root.Subcommands.Add(Commands.DetectCommands.Create());
         root.Subcommands.Add(EvalCommands.Create());
+        root.Subcommands.Add(UsageCommands.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -16,6 +16,9 @@ public static class GatewayComposition
     {
         ArgumentNullException.ThrowIfNull(settings);
         var configure = settings.ConfigureServices;
+        var redis = settings.Redis
+            ?? (settings.Overrides.TryGetValue("Redis:Configuration", out var r) ? r : null)
+            ?? Environment.GetEnvironmentVariable("CHARTER__Redis__Configuration");
         settings.ConfigureServices = services =>
         {
             // Lifecycles live in the gateway database (atomic save + history); a test may still replace it.
@@ -34,6 +37,16 @@ public static class GatewayComposition
                 _ => new Charter.Detection.InMemoryFindingStore(),
             });
             services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite ? new Charter.Storage.Sqlite.SqliteEvalRunQuery(sqlite) : new Charter.Admin.RecordScanEvalRunQuery(sp.GetRequiredService<IGatewayStore>()));
+            // Usage reports read the request records (SQLite; PostgreSQL once its store provides one).
+            services.AddSingleton<Charter.UsageReports.IUsageQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore usage
+                ? new Charter.Storage.Sqlite.SqliteUsageQuery(usage)
+                : null!); // the usage endpoint answers 501 where no query exists (PostgreSQL for now)
+            // --redis: limits, budgets and change notifications shared by every instance.
+            if (!string.IsNullOrEmpty(redis))
+            {
+                Charter.Redis.RedisServiceCollectionExtensions.AddCharterRedis(services, redis);
+            }
+
             configure?.Invoke(services);
         };
         return CharterHost.Build(

@@ -21,9 +21,10 @@ internal static class ServeCommand
         var upstreamKey = new Option<string?>("--upstream-key") { Description = "API key for --upstream (or set CHARTER__Gateway__UpstreamKey)" };
         var policies = new Option<string?>("--policies") { Description = "Policy directory (default ./policies when present)" };
         var config = new Option<string?>("--config") { Description = "Configuration file (default ./charter.json when present)" };
+        var redis = new Option<string?>("--redis") { Description = "Redis host:port shared by several instances (limits, budgets, key and lifecycle invalidation)" };
         var cmd = new Command("serve", "Run the gateway (SQLite by default; the simulated provider when no provider is configured)")
         {
-            urls, db, upstream, upstreamKey, policies, config,
+            urls, db, upstream, upstreamKey, policies, config, redis,
         };
         cmd.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -35,6 +36,7 @@ internal static class ServeCommand
                 UpstreamKey = pr.GetValue(upstreamKey),
                 Policies = pr.GetValue(policies),
                 ConfigFile = pr.GetValue(config),
+                Redis = pr.GetValue(redis),
             };
             WebApplication app;
             try

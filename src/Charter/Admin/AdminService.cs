@@ -7,7 +7,7 @@ using Charter.Storage;
 namespace Charter.Admin;
 
 /// <summary>Teams and keys: the operations behind the admin API and the CLI.</summary>
-public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegistry? registry = null, Journal? journal = null)
+public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegistry? registry = null, Journal? journal = null, Charter.Accounting.IChangeNotifier? notifier = null)
 {
     /// <summary>Creates a team.</summary>
     public async Task<AdminResult<TeamRecord>> CreateTeamAsync(string? name, string actor, CancellationToken cancellationToken = default)
@@ -113,6 +113,12 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
         }, cancellationToken).ConfigureAwait(false);
         var revoked = key with { State = "revoked" };
         registry?.Upsert(revoked);
+        if (notifier is not null)
+        {
+            // Other instances drop their cached key at once (Redis pub/sub); without a bus they see it on their next poll.
+            await notifier.PublishAsync(new Charter.Accounting.ChangeNotification(Charter.Accounting.ChangeEntity.Key, id, Charter.Accounting.ChangeKind.Revoked), cancellationToken).ConfigureAwait(false);
+        }
+
         await AuditAsync("transition", actor, "key", id, reason ?? "revoked", key.State, "revoked").ConfigureAwait(false);
         return AdminResult<ApiKeyRecord>.Success(revoked);
     }

@@ -15,6 +15,7 @@ using Charter.Records;
 using Charter.Routing;
 using Charter.Sim;
 using Charter.Storage;
+using Charter.UsageReports;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -108,7 +109,8 @@ public static partial class CharterHost
         services.TryAddSingleton<GatewayHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>()));
+            sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>(), sp.GetRequiredService<IChangeNotifier>()));
+        services.AddHostedService<ChangeInvalidationService>();
         services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
         // Audit: the Merkle log over the same database; admin and auditor keys may read it.
         services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
@@ -159,6 +161,7 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
+        app.MapUsageApi();
         app.MapAuditApi();
         app.MapLifecycleApi();
         app.MapEvalRunsApi();

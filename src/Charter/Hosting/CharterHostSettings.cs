@@ -28,6 +28,9 @@ public sealed class CharterHostSettings
     /// <summary>Bootstrap admin key; default from <c>CHARTER_ADMIN_KEY</c>.</summary>
     public string? AdminKey { get; set; } = Environment.GetEnvironmentVariable("CHARTER_ADMIN_KEY");
 
+    /// <summary>Redis (<c>host:port</c>) shared by several instances: limits, budgets and change notifications; null = in-process.</summary>
+    public string? Redis { get; set; }
+
     /// <summary>Extra configuration values (flags), applied last.</summary>
     public Dictionary<string, string?> Overrides { get; } = new(StringComparer.OrdinalIgnoreCase);
 

@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Accounting;
 using Charter.Keys;
 using Charter.Policy.Lifecycle;
 using Charter.Records;
@@ -15,10 +16,13 @@ public sealed partial class LifecycleCoordinator
     private readonly LifecycleCache _cache;
     private readonly Journal? _journal;
     private readonly ILogger _logger;
+    private readonly IChangeNotifier? _notifier;
 
     /// <summary>Creates the coordinator.</summary>
-    public LifecycleCoordinator(ILifecycleStore store, LifecycleCache cache, Journal? journal, TimeProvider time, LifecycleOptions options, ILogger<LifecycleCoordinator> logger)
+    public LifecycleCoordinator(ILifecycleStore store, LifecycleCache cache, Journal? journal, TimeProvider time, LifecycleOptions options, ILogger<LifecycleCoordinator> logger,
+        IChangeNotifier? notifier = null)
     {
+        _notifier = notifier;
         _service = new LifecycleService(store, time, options);
         _cache = cache;
         _journal = journal;
@@ -57,6 +61,12 @@ public sealed partial class LifecycleCoordinator
     private async ValueTask RecordAsync(EntityLifecycle lifecycle, LifecycleTransition transition)
     {
         _cache.Set(lifecycle);
+        if (_notifier is not null)
+        {
+            // Other instances reload their lifecycle cache at once (Redis pub/sub); without a bus, on their next poll.
+            await _notifier.PublishAsync(new ChangeNotification(ToChangeEntity(transition.Kind), transition.EntityId, ChangeKind.Changed)).ConfigureAwait(false);
+        }
+
         Log.Transition(_logger, transition.Kind.ToWireName(), transition.EntityId, transition.Event.ToWireName(), transition.From.ToWireName(),
             transition.To.ToWireName(), transition.Actor);
         if (_journal is null)
@@ -78,6 +88,13 @@ public sealed partial class LifecycleCoordinator
             Detail = LifecycleJson.Serialize(transition),
         }).ConfigureAwait(false);
     }
+
+    private static ChangeEntity ToChangeEntity(EntityKind kind) => kind switch
+    {
+        EntityKind.Key => ChangeEntity.Key,
+        EntityKind.Team => ChangeEntity.Team,
+        _ => ChangeEntity.ProviderAccount,
+    };
 
     private static partial class Log
     {

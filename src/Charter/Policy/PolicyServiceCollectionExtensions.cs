@@ -31,7 +31,7 @@ public static class PolicyServiceCollectionExtensions
             {
                 DeadlineExpiry = string.Equals(options.DeadlineExpiry, "off", StringComparison.OrdinalIgnoreCase) ? DeadlineExpiryMode.Off : DeadlineExpiryMode.Ban,
             },
-            sp.GetRequiredService<ILogger<LifecycleCoordinator>>()));
+            sp.GetRequiredService<ILogger<LifecycleCoordinator>>(), sp.GetService<Charter.Accounting.IChangeNotifier>()));
         services.AddHostedService<LifecycleRefreshService>();
         services.TryAddSingleton<DeadlineSweepService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeadlineSweepService>());
