@@ -181,18 +181,37 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>Forces an fsync now.</summary>
     public void Flush()
     {
+        // fsync runs outside the lock: appends (pwrite at their own offsets) go on while the disk catches up;
+        // only the waiters of this generation are released afterwards.
         TaskCompletionSource done;
+        SafeFileHandle? handle;
+        long written;
         lock (_lock)
         {
-            if (_handle is null)
-            {
-                return;
-            }
-
-            RandomAccess.FlushToDisk(_handle);
-            _flushed = _written;
+            handle = _handle;
+            written = _written;
             done = _nextFlush;
             _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        if (handle is null)
+        {
+            done.TrySetResult();
+            return;
+        }
+
+        try
+        {
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The segment rolled meanwhile; the roll fsynced it before closing.
+        }
+
+        lock (_lock)
+        {
+            _flushed = Math.Max(_flushed, written);
         }
 
         done.TrySetResult();
