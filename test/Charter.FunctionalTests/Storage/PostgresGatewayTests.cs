@@ -36,7 +36,7 @@ public sealed class PostgresGatewayTests
 
             // The audit sink integrates behind the records; wait (bounded) until the leaf is there.
             var audit = gw.App.Services.GetRequiredService<IAuditStore>();
-            for (var i = 0; i < 200 && await audit.GetSizeAsync() == 0; i++)
+            for (var i = 0; i < 200 && await SizeOrZeroAsync(audit) < 1; i++)
             {
                 await Task.Delay(100, TestContext.Current.CancellationToken);
             }
@@ -63,6 +63,22 @@ public sealed class PostgresGatewayTests
             Assert.False(await r.ReadAsync(TestContext.Current.CancellationToken));
         }
 
+        // The audit leaf is written behind the records (and its tables on first use): poll the database itself, bounded.
+        for (var i = 0; i < 100; i++)
+        {
+            await using var probe = new NpgsqlCommand("SELECT to_regclass('audit_leaves') IS NOT NULL AND EXISTS (SELECT 1 FROM pg_class WHERE relname = 'audit_leaves')", c);
+            if (await probe.ExecuteScalarAsync(TestContext.Current.CancellationToken) is true)
+            {
+                await using var count = new NpgsqlCommand("SELECT COUNT(*) FROM audit_leaves", c);
+                if ((long)(await count.ExecuteScalarAsync(TestContext.Current.CancellationToken))! > 0)
+                {
+                    break;
+                }
+            }
+
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
         await using (var cmd = new NpgsqlCommand("SELECT (SELECT COUNT(*) FROM api_keys), (SELECT COUNT(*) FROM audit_leaves), (SELECT MAX(version) FROM schema_version)", c))
         await using (var r = await cmd.ExecuteReaderAsync(TestContext.Current.CancellationToken))
         {
@@ -70,6 +86,18 @@ public sealed class PostgresGatewayTests
             Assert.Equal(1, r.GetInt64(0));
             Assert.True(r.GetInt64(1) >= 1, "expected the request's audit leaf in audit_leaves");
             Assert.True(r.GetInt32(2) >= 1);
+        }
+    }
+
+    private static async Task<long> SizeOrZeroAsync(IAuditStore audit)
+    {
+        try
+        {
+            return await audit.GetSizeAsync();
+        }
+        catch (PostgresException)
+        {
+            return 0; // the audit tables are created by the first append
         }
     }
 
