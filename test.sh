@@ -9,7 +9,8 @@ if [ -x eng/services.sh ]; then
   # Stop afterwards only what this run started (a developer's own servers stay up).
   already_up=0
   eng/services.sh status >/dev/null 2>&1 && already_up=1
-  eng/services.sh start >&2
+  # A server killed uncleanly (a previous run's machine stop) can need a second start once its leftovers exit.
+  eng/services.sh start >&2 || { sleep 5; eng/services.sh stop >&2 || true; sleep 2; eng/services.sh start >&2; }
   eval "$(eng/services.sh env)"
   [ "$already_up" = 1 ] || trap 'eng/services.sh stop >&2 || true' EXIT
 fi
