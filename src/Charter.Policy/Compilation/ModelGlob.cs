@@ -3,7 +3,7 @@
 namespace Charter.Policy.Compilation;
 
 /// <summary>Allocation-free glob matching for model names: <c>*</c> matches any run of characters, <c>?</c> one character; case-insensitive.</summary>
-internal static class ModelGlob
+public static class ModelGlob
 {
     public static bool IsMatch(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
     {

@@ -93,40 +93,7 @@ public sealed class PriceTable
         return perMillion / Million;
     }
 
-    internal static bool GlobMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        // Iterative wildcard match with single-star backtracking: O(pattern x text) worst case, no allocation.
-        int p = 0, t = 0, star = -1, mark = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && (pattern[p] == '?' || char.ToLowerInvariant(pattern[p]) == char.ToLowerInvariant(text[t])))
-            {
-                p++;
-                t++;
-            }
-            else if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                mark = t;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++mark;
-            }
-            else
-            {
-                return false;
-            }
-        }
-
-        while (p < pattern.Length && pattern[p] == '*')
-        {
-            p++;
-        }
-
-        return p == pattern.Length;
-    }
+    internal static bool GlobMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text) => Charter.Policy.Compilation.ModelGlob.IsMatch(pattern, text);
 
     private static int Literals(string pattern)
     {

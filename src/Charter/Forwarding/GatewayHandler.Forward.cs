@@ -68,10 +68,11 @@ public sealed partial class GatewayHandler
             var target = targets.Span[attempt % targets.Length];
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
-            var (payload, payloadLength) = BuildPayload(body.Span, in parsed, upstreamModel, injectUsage);
+            // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
+            var payload = BuildPayload(body, in parsed, upstreamModel, injectUsage);
             using var request = new HttpRequestMessage(HttpMethod.Post, account.EndpointUri(upstreamModel, chat))
             {
-                Content = new ByteArrayContent(payload, 0, payloadLength),
+                Content = new ReadOnlyMemoryContent(payload),
             };
             request.Content.Headers.ContentType = s_json;
             request.Headers.TryAddWithoutValidation("X-Charter-Request-Id", state.Id);
@@ -288,13 +289,15 @@ public sealed partial class GatewayHandler
         await _journal.AppendAsync(e).ConfigureAwait(false);
     }
 
-    private static (byte[] Payload, int Length) BuildPayload(ReadOnlySpan<byte> body, in ParsedRequest parsed, string upstreamModel, bool injectUsage)
+    private static ReadOnlyMemory<byte> BuildPayload(ReadOnlyMemory<byte> source, in ParsedRequest parsed, string upstreamModel, bool injectUsage)
     {
         var rewriteModel = !string.Equals(upstreamModel, parsed.Model, StringComparison.Ordinal);
         if (!rewriteModel && !injectUsage)
         {
-            return (body.ToArray(), body.Length);
+            return source;
         }
+
+        var body = source.Span;
 
         // Splice instead of re-serialising: replace the model token and/or add include_usage, copying the rest verbatim.
         var model = rewriteModel ? JsonEncodedText.Encode(upstreamModel).EncodedUtf8Bytes : default;
@@ -342,7 +345,7 @@ public sealed partial class GatewayHandler
         }
 
         output.Write(body[pos..]);
-        return (output.WrittenSpan.ToArray(), output.WrittenCount);
+        return output.WrittenMemory;
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadAllAsync(HttpResponseMessage response, CancellationToken cancellationToken)

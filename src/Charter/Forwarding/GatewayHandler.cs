@@ -291,14 +291,13 @@ public sealed partial class GatewayHandler
         return false;
     }
 
-    private static string NewRequestId()
-    {
-        Span<byte> bytes = stackalloc byte[12];
-        Random.Shared.NextBytes(bytes);
-        return string.Create(28, bytes.ToArray(), static (dest, b) =>
+    private static string NewRequestId() =>
+        string.Create(28, (Random.Shared.NextInt64(), Random.Shared.Next()), static (dest, r) =>
         {
             "req_".CopyTo(dest);
-            Convert.TryToHexStringLower(b, dest[4..], out _);
+            Span<byte> bytes = stackalloc byte[12];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes, r.Item1);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(bytes[8..], r.Item2);
+            Convert.TryToHexStringLower(bytes, dest[4..], out _);
         });
-    }
 }

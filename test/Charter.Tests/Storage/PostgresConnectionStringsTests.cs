@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Tests.Common;
 using Charter.Audit.Storage;
 using Charter.Storage;
 using Charter.Storage.Sqlite;

@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Tests.Common;
 using Charter.Keys;
 using Charter.Policy.Lifecycle;
 using Charter.Storage.Postgres;

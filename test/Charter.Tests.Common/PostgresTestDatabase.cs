@@ -2,11 +2,11 @@
 
 using Npgsql;
 
-namespace Charter.Tests.Storage;
+namespace Charter.Tests.Common;
 
 /// <summary>A fresh, uniquely named PostgreSQL database on the server named by <c>CHARTER_TEST_PG</c>, dropped on dispose.</summary>
 /// <remarks>Fails (never skips) when the variable is unset: run <c>eval "$(eng/services.sh env)"</c> first.</remarks>
-internal sealed class PostgresTestDatabase : IAsyncDisposable
+public sealed class PostgresTestDatabase : IAsyncDisposable
 {
     public const string Variable = "CHARTER_TEST_PG";
 
