@@ -31,6 +31,7 @@ public sealed partial class AuditLog : IDisposable
     private CompactRange _range = new();
     private long _checkpointedSize = -1;
     private bool _initialized;
+    private volatile bool _writer;
 
     /// <summary>Creates a log over <paramref name="store"/>; the signing key comes from the options' key directory.</summary>
     public AuditLog(IAuditStore store, AuditOptions options, TimeProvider? timeProvider = null, ILogger<AuditLog>? logger = null)
@@ -42,10 +43,98 @@ public sealed partial class AuditLog : IDisposable
         _time = timeProvider ?? TimeProvider.System;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _keyDirectory = options.ResolveKeyDirectory();
+        _writer = options.ElectSequencer != true;
     }
+
+    /// <summary>
+    /// Whether this process integrates and signs: always when appending directly (SQLite); with an elected sequencer
+    /// (PostgreSQL), only while it holds the lease. Other processes read proofs and entries from the shared store.
+    /// </summary>
+    public bool IsWriter => _writer;
 
     /// <summary>Number of leaves integrated (valid after initialisation).</summary>
     public long Size => _range.Size;
+
+    /// <summary>The current number of leaves: the writer's own count, or the store's for a process that is not the writer.</summary>
+    public async Task<long> GetSizeAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        return _writer ? _range.Size : await _store.GetSizeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Becomes the writer (the sequencer was elected): reloads the frontier the previous writer left.</summary>
+    public async Task TakeOverAsync(CancellationToken cancellationToken = default)
+    {
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _initialized = false;
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            _writer = true;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
+
+    /// <summary>Stops writing (the sequencer lease was lost or given up).</summary>
+    public void StepDown() => _writer = false;
+
+    /// <summary>Moves up to <paramref name="max"/> queued leaves into the tree in one transaction; returns how many.</summary>
+    /// <exception cref="InvalidOperationException">When this process is not the writer.</exception>
+    public async Task<int> SequenceQueuedAsync(IAuditQueueStore queue, int max, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(queue);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_writer)
+            {
+                throw new InvalidOperationException("Only the elected sequencer integrates queued audit events.");
+            }
+
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            var queued = await queue.ReadQueueAsync(max, cancellationToken).ConfigureAwait(false);
+            if (queued.Count == 0)
+            {
+                return 0;
+            }
+
+            var start = _range.Size;
+            var range = _range.Clone();
+            var stored = new StoredLeaf[queued.Count];
+            var ids = new long[queued.Count];
+            var nodes = new List<StoredNode>(queued.Count);
+            Action<NodeId, byte[]> onNode = (id, hash) => nodes.Add(new StoredNode(id, hash));
+            for (var i = 0; i < queued.Count; i++)
+            {
+                var hash = MerkleHash.HashLeaf(queued[i].Data);
+                stored[i] = new StoredLeaf(start + i, queued[i].Data, hash);
+                ids[i] = queued[i].QueueId;
+                range.Append(hash, onNode);
+            }
+
+            try
+            {
+                await queue.AppendQueuedAsync(start, stored, nodes, ids, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuditStoreConflictException)
+            {
+                Log.AppendConflict(_logger, start);
+                _initialized = false;
+                await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+                throw;
+            }
+
+            _range = range;
+            return queued.Count;
+        }
+        finally
+        {
+            _lock.Release();
+        }
+    }
 
     /// <summary>The log origin.</summary>
     public string Origin => _options.Origin;
@@ -149,7 +238,7 @@ public sealed partial class AuditLog : IDisposable
         try
         {
             await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
-            if (_range.Size == _checkpointedSize || _range.Size == 0)
+            if (!_writer || _range.Size == _checkpointedSize || _range.Size == 0)
             {
                 return await _store.GetLatestCheckpointAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -184,8 +273,7 @@ public sealed partial class AuditLog : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">Unless 0 ≤ index &lt; size ≤ <see cref="Size"/>.</exception>
     public async Task<IReadOnlyList<byte[]>> GetInclusionProofAsync(long index, long size, CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        CheckSize(size);
+        await CheckSizeAsync(size, cancellationToken).ConfigureAwait(false);
         return await ResolveAsync(MerkleProofPlan.InclusionRanges(index, size), cancellationToken).ConfigureAwait(false);
     }
 
@@ -193,16 +281,14 @@ public sealed partial class AuditLog : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">Unless 0 ≤ from ≤ to ≤ <see cref="Size"/>.</exception>
     public async Task<IReadOnlyList<byte[]>> GetConsistencyProofAsync(long from, long to, CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        CheckSize(to);
+        await CheckSizeAsync(to, cancellationToken).ConfigureAwait(false);
         return await ResolveAsync(MerkleProofPlan.ConsistencyRanges(from, to), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The root hash of the tree of the first <paramref name="size"/> leaves.</summary>
     public async Task<byte[]> GetRootAsync(long size, CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        CheckSize(size);
+        await CheckSizeAsync(size, cancellationToken).ConfigureAwait(false);
         if (size == 0)
         {
             return MerkleHash.EmptyRoot();
@@ -228,13 +314,13 @@ public sealed partial class AuditLog : IDisposable
     /// <summary>The last integrated event, for journal recovery (integration is in journal order), or null.</summary>
     public async Task<AuditEvent?> GetLastEventAsync(CancellationToken cancellationToken = default)
     {
-        await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        if (Size == 0)
+        var size = await GetSizeAsync(cancellationToken).ConfigureAwait(false);
+        if (size == 0)
         {
             return null;
         }
 
-        var entries = await GetEntriesAsync(Size - 1, Size, cancellationToken).ConfigureAwait(false);
+        var entries = await GetEntriesAsync(size - 1, size, cancellationToken).ConfigureAwait(false);
         return entries.Count == 0 ? null : AuditEventSerializer.Deserialize(entries[0].Data);
     }
 
@@ -264,11 +350,12 @@ public sealed partial class AuditLog : IDisposable
         _lock.Dispose();
     }
 
-    private void CheckSize(long size)
+    private async Task CheckSizeAsync(long size, CancellationToken cancellationToken)
     {
-        if (size < 0 || size > _range.Size)
+        var current = await GetSizeAsync(cancellationToken).ConfigureAwait(false);
+        if (size < 0 || size > current)
         {
-            throw new ArgumentOutOfRangeException(nameof(size), $"Tree size {size} is beyond the log size {_range.Size}.");
+            throw new ArgumentOutOfRangeException(nameof(size), $"Tree size {size} is beyond the log size {current}.");
         }
     }
 

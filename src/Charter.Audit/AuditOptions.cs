@@ -23,6 +23,18 @@ public sealed class AuditOptions
     /// <summary>Whether each checkpoint is also written to <c>witness.checkpoint</c> in the key directory. Default true.</summary>
     public bool WriteWitness { get; set; } = true;
 
+    /// <summary>
+    /// Whether instances sharing the database elect one sequencer that alone integrates and signs (the others queue their
+    /// events). Default: on for PostgreSQL, off for SQLite (where every process appends under the file lock).
+    /// </summary>
+    public bool? ElectSequencer { get; set; }
+
+    /// <summary>How often an instance that is not the sequencer tries to become it. Default 1 second.</summary>
+    public TimeSpan ElectionInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the sequencer looks at the queue when it found it empty. Default 50 ms.</summary>
+    public TimeSpan SequencerPollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>The key directory actually used.</summary>
     public string ResolveKeyDirectory() => KeyDirectory ?? Signing.AuditKeyFiles.DefaultDirectoryFor(DatabasePath);
 }

@@ -13,7 +13,7 @@ namespace Charter.Audit;
 /// <summary>Registers the audit log, its store (SQLite, or PostgreSQL when the database setting is a PostgreSQL URL or connection string), the checkpointer and a deny-all authorizer.</summary>
 public static class AuditServiceCollectionExtensions
 {
-    /// <summary>Adds <see cref="AuditLog"/> (singleton), <see cref="CheckpointerService"/> and defaults for <see cref="IAuditStore"/> and <see cref="IAuditAuthorizer"/>.</summary>
+    /// <summary>Adds <see cref="AuditLog"/> (singleton), <see cref="CheckpointerService"/> (or, on PostgreSQL, <see cref="AuditSequencerService"/>) and defaults for <see cref="IAuditStore"/> and <see cref="IAuditAuthorizer"/>.</summary>
     /// <remarks>Options bind from <see cref="AuditOptions.SectionName"/>; replace the store or authorizer by registering yours first.</remarks>
     public static IServiceCollection AddCharterAudit(this IServiceCollection services, Action<AuditOptions>? configure = null)
     {
@@ -31,6 +31,9 @@ public static class AuditServiceCollectionExtensions
             {
                 o.KeyDirectory = Path.GetFullPath("audit-keys");
             }
+
+            // Several instances on one PostgreSQL database: one elected sequencer integrates and signs.
+            o.ElectSequencer ??= PostgresConnectionStrings.IsPostgres(o.DatabasePath);
         });
 
         services.TryAddSingleton(TimeProvider.System);
@@ -46,7 +49,14 @@ public static class AuditServiceCollectionExtensions
             sp.GetRequiredService<AuditOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<AuditLog>>()));
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CheckpointerService>());
+        // The queue exists where the store has one (PostgreSQL); elsewhere this resolves to null.
+        services.TryAddSingleton<IAuditQueueStore>(sp => (sp.GetRequiredService<IAuditStore>() as IAuditQueueStore)!);
+
+        // Direct mode (SQLite): this process appends and the checkpointer signs. Elected mode (PostgreSQL): every instance
+        // queues, the sequencer (one per database, elected) integrates and signs.
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AuditOptions>().ElectSequencer == true && sp.GetService<IAuditQueueStore>() is { } queue
+            ? new AuditSequencerService(sp.GetRequiredService<AuditLog>(), queue, sp.GetRequiredService<AuditOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuditSequencerService>>())
+            : ActivatorUtilities.CreateInstance<CheckpointerService>(sp));
         return services;
     }
 }

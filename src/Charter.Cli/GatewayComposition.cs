@@ -52,6 +52,7 @@ public static class GatewayComposition
         return CharterHost.Build(
             settings,
             sp => StoreFactory.Create(sp.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value.Database,
-                sp.GetRequiredService<IOptions<Charter.Configuration.RecordsOptions>>().Value.RetainContent));
+                sp.GetRequiredService<IOptions<Charter.Configuration.RecordsOptions>>().Value.RetainContent,
+                sp.GetRequiredService<Charter.Records.Journal>().InstanceId));
     }
 }

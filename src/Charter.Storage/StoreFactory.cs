@@ -15,9 +15,12 @@ public static class StoreFactory
 
     /// <summary>Creates the store for <paramref name="database"/>: <see cref="PostgresGatewayStore"/> for PostgreSQL, otherwise
     /// <see cref="SqliteGatewayStore"/> over the file.</summary>
-    public static IGatewayStore Create(string database, bool retainContent)
+    /// <param name="database">SQLite file, <c>postgres://…</c> URL or Npgsql connection string.</param>
+    /// <param name="retainContent">Keep prompt text in request records.</param>
+    /// <param name="instance">The journal instance id under which journal positions are kept (several instances, one database).</param>
+    public static IGatewayStore Create(string database, bool retainContent, string? instance = null)
     {
         ArgumentNullException.ThrowIfNull(database);
-        return IsPostgres(database) ? new PostgresGatewayStore(database, retainContent) : new SqliteGatewayStore(database, retainContent);
+        return IsPostgres(database) ? new PostgresGatewayStore(database, retainContent, instance) : new SqliteGatewayStore(database, retainContent, instance);
     }
 }

@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Globalization;
+using Charter.Audit.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +28,7 @@ public static class AuditApi
         group.MapGet("/checkpoint", (Delegate)GetCheckpointAsync).WithName("AuditCheckpoint").WithSummary("The newest signed checkpoint (C2SP signed note, text/plain).");
         group.MapGet("/proof/inclusion", (Delegate)GetInclusionAsync).WithName("AuditInclusionProof").WithSummary("RFC 9162 inclusion proof of a leaf in a tree size.");
         group.MapGet("/proof/consistency", (Delegate)GetConsistencyAsync).WithName("AuditConsistencyProof").WithSummary("RFC 9162 consistency proof between two tree sizes.");
+        group.MapGet("/status", (Delegate)GetStatusAsync).WithName("AuditStatus").WithSummary("This instance's part in the log: size, newest checkpoint, whether it is the sequencer.");
         group.MapGet("/entries", (Delegate)GetEntriesAsync).WithName("AuditEntries").WithSummary("Leaves [start, end) with their hashes.");
         return group;
     }
@@ -65,6 +67,23 @@ public static class AuditApi
             : Results.Text(checkpoint.Note, "text/plain; charset=utf-8");
     }
 
+    private static async Task<IResult> GetStatusAsync(HttpContext context)
+    {
+        if (await DenyAsync(context).ConfigureAwait(false) is { } denied)
+        {
+            return denied;
+        }
+
+        var log = context.RequestServices.GetRequiredService<AuditLog>();
+        var queue = context.RequestServices.GetService<IAuditQueueStore>();
+        var elected = context.RequestServices.GetService<AuditOptions>()?.ElectSequencer == true && queue is not null;
+        var size = await log.GetSizeAsync(context.RequestAborted).ConfigureAwait(false);
+        var checkpoint = await log.GetLatestCheckpointAsync(context.RequestAborted).ConfigureAwait(false);
+        long? queued = elected ? await queue!.CountQueuedAsync(context.RequestAborted).ConfigureAwait(false) : null;
+        var body = new AuditStatusResponse(log.Origin, size, checkpoint?.Size, elected ? "elected" : "direct", log.IsWriter, queued);
+        return Results.Json(body, AuditJsonContext.Readable.AuditStatusResponse);
+    }
+
     private static async Task<IResult> GetInclusionAsync(HttpContext context)
     {
         if (await DenyAsync(context).ConfigureAwait(false) is { } denied)
@@ -73,15 +92,15 @@ public static class AuditApi
         }
 
         var log = context.RequestServices.GetRequiredService<AuditLog>();
-        await log.InitializeAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!TryQuery(context, "index", null, out var index) || !TryQuery(context, "size", log.Size, out var size))
+        var logSize = await log.GetSizeAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!TryQuery(context, "index", null, out var index) || !TryQuery(context, "size", logSize, out var size))
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_parameter", "index and size must be non-negative integers.");
         }
 
-        if (size > log.Size || index >= size)
+        if (size > logSize || index >= size)
         {
-            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need index < size <= {log.Size}.");
+            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need index < size <= {logSize}.");
         }
 
         var proof = await log.GetInclusionProofAsync(index, size, context.RequestAborted).ConfigureAwait(false);
@@ -98,15 +117,15 @@ public static class AuditApi
         }
 
         var log = context.RequestServices.GetRequiredService<AuditLog>();
-        await log.InitializeAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!TryQuery(context, "from", null, out var from) || !TryQuery(context, "to", log.Size, out var to))
+        var logSize = await log.GetSizeAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!TryQuery(context, "from", null, out var from) || !TryQuery(context, "to", logSize, out var to))
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_parameter", "from and to must be non-negative integers.");
         }
 
-        if (to > log.Size || from > to)
+        if (to > logSize || from > to)
         {
-            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need from <= to <= {log.Size}.");
+            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need from <= to <= {logSize}.");
         }
 
         var proof = await log.GetConsistencyProofAsync(from, to, context.RequestAborted).ConfigureAwait(false);
@@ -121,15 +140,15 @@ public static class AuditApi
         }
 
         var log = context.RequestServices.GetRequiredService<AuditLog>();
-        await log.InitializeAsync(context.RequestAborted).ConfigureAwait(false);
-        if (!TryQuery(context, "start", null, out var start) || !TryQuery(context, "end", Math.Min(log.Size, start + MaxEntriesPerPage), out var end))
+        var logSize = await log.GetSizeAsync(context.RequestAborted).ConfigureAwait(false);
+        if (!TryQuery(context, "start", null, out var start) || !TryQuery(context, "end", Math.Min(logSize, start + MaxEntriesPerPage), out var end))
         {
             return Error(StatusCodes.Status400BadRequest, "invalid_parameter", "start and end must be non-negative integers.");
         }
 
-        if (start > end || end > log.Size)
+        if (start > end || end > logSize)
         {
-            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need start <= end <= {log.Size}.");
+            return Error(StatusCodes.Status400BadRequest, "out_of_range", $"Need start <= end <= {logSize}.");
         }
 
         end = Math.Min(end, start + MaxEntriesPerPage);

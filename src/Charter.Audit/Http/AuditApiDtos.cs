@@ -17,6 +17,15 @@ public sealed record EntryResponse(long Index, string LeafHash, string Leaf);
 /// <summary>Body of <c>GET /audit/v1/entries</c>.</summary>
 public sealed record EntriesResponse(long Start, long End, IReadOnlyList<EntryResponse> Entries);
 
+/// <summary>Body of <c>GET /audit/v1/status</c>: how this instance takes part in the log.</summary>
+/// <param name="Origin">The log origin.</param>
+/// <param name="Size">Leaves in the tree.</param>
+/// <param name="CheckpointSize">Size of the newest signed checkpoint (null before the first).</param>
+/// <param name="Mode"><c>direct</c> (this process appends, SQLite) or <c>elected</c> (one sequencer per database, PostgreSQL).</param>
+/// <param name="Sequencer">Whether this instance integrates and signs now.</param>
+/// <param name="Queued">Events waiting for the sequencer (elected mode), else null.</param>
+public sealed record AuditStatusResponse(string Origin, long Size, long? CheckpointSize, string Mode, bool Sequencer, long? Queued);
+
 /// <summary>Error body: <c>{"error":{"code":…,"message":…}}</c>.</summary>
 public sealed record AuditErrorResponse(AuditError Error);
 

@@ -13,6 +13,7 @@ namespace Charter.Audit.Http;
 [JsonSerializable(typeof(ConsistencyProofResponse))]
 [JsonSerializable(typeof(EntriesResponse))]
 [JsonSerializable(typeof(AuditErrorResponse))]
+[JsonSerializable(typeof(AuditStatusResponse))]
 internal sealed partial class AuditJsonContext : JsonSerializerContext
 {
     /// <summary>Same contract with only JSON's mandatory escapes, so leaf text stays readable.</summary>

@@ -12,7 +12,7 @@ namespace Charter.Audit.Storage;
 /// An append takes a transaction-scoped advisory lock, so two writers (two gateway instances) never interleave: the second
 /// one sees the new size and gets <see cref="AuditStoreConflictException"/>. Leaves and nodes are written with binary COPY.
 /// </remarks>
-public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposable
+public sealed partial class PostgresAuditStore : IAuditStore, IAuditQueueStore, IDisposable, IAsyncDisposable
 {
     /// <summary>Advisory lock key serialising appends and table creation ("charter-audit").</summary>
     private const long AuditLockKey = 0x4348_4155_4449_5401;
@@ -36,15 +36,24 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
         CREATE TABLE IF NOT EXISTS audit_keys (
             vkey    text PRIMARY KEY,
             created timestamptz NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit_queue (
+            id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            data bytea NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit_producers (
+            producer text PRIMARY KEY,
+            segment  bigint NOT NULL,
+            "offset" bigint NOT NULL);
         """;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly string _connectionString;
 
     /// <summary>Creates a store over the PostgreSQL database named by <paramref name="database"/> (URL or Npgsql connection string).</summary>
     public PostgresAuditStore(string database)
     {
         ArgumentException.ThrowIfNullOrEmpty(database);
-        _dataSource = NpgsqlDataSource.Create(PostgresConnectionStrings.ToNpgsql(database));
+        _connectionString = PostgresConnectionStrings.ToNpgsql(database);
+        _dataSource = NpgsqlDataSource.Create(_connectionString);
     }
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
@@ -88,6 +97,20 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
     private static async Task AppendOnceAsync(NpgsqlConnection connection, long startIndex, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken)
     {
         await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await LockAndCheckSizeAsync(connection, tx, startIndex, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await CopyLeavesAndNodesAsync(connection, leaves, nodes, cancellationToken).ConfigureAwait(false);
+            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            throw new AuditStoreConflictException($"Append at {startIndex} collided with another writer.", e);
+        }
+    }
+
+    private static async Task LockAndCheckSizeAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long startIndex, CancellationToken cancellationToken)
+    {
         await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_xact_lock($1)", connection, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = AuditLockKey });
@@ -99,41 +122,35 @@ public sealed class PostgresAuditStore : IAuditStore, IDisposable, IAsyncDisposa
         {
             throw new AuditStoreConflictException($"Append at {startIndex} but the log has {size} leaves.");
         }
+    }
 
-        try
+    private static async Task CopyLeavesAndNodesAsync(NpgsqlConnection connection, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, CancellationToken cancellationToken)
+    {
+        await using (var writer = await connection.BeginBinaryImportAsync("COPY audit_leaves (idx, data, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
         {
-            await using (var writer = await connection.BeginBinaryImportAsync("COPY audit_leaves (idx, data, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            for (var i = 0; i < leaves.Count; i++)
             {
-                for (var i = 0; i < leaves.Count; i++)
-                {
-                    await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(leaves[i].Index, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(leaves[i].Data, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(leaves[i].Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-                }
-
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(leaves[i].Index, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(leaves[i].Data, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(leaves[i].Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
             }
 
-            if (nodes.Count > 0)
-            {
-                await using var writer = await connection.BeginBinaryImportAsync("COPY audit_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-                for (var i = 0; i < nodes.Count; i++)
-                {
-                    await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(nodes[i].Id.Level, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(nodes[i].Id.Index, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    await writer.WriteAsync(nodes[i].Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
-                }
-
-                await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+
+        if (nodes.Count > 0)
         {
-            throw new AuditStoreConflictException($"Append at {startIndex} collided with another writer.", e);
+            await using var writer = await connection.BeginBinaryImportAsync("COPY audit_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(nodes[i].Id.Level, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(nodes[i].Id.Index, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(nodes[i].Hash, NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            }
+
+            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

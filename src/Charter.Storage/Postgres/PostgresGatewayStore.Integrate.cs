@@ -90,7 +90,7 @@ public sealed partial class PostgresGatewayStore
         }
 
         var progress = new NpgsqlBatchCommand(ProgressSql);
-        P(progress.Parameters, RecordsConsumer, NpgsqlDbType.Text);
+        P(progress.Parameters, ProgressName(RecordsConsumer), NpgsqlDbType.Text);
         P(progress.Parameters, position.Segment, NpgsqlDbType.Bigint);
         P(progress.Parameters, position.Offset, NpgsqlDbType.Bigint);
         batch.BatchCommands.Add(progress);
@@ -103,7 +103,7 @@ public sealed partial class PostgresGatewayStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand("SELECT segment, \"offset\" FROM journal_progress WHERE consumer = $1", c);
-        Add(cmd, consumer, NpgsqlDbType.Text);
+        Add(cmd, ProgressName(consumer), NpgsqlDbType.Text);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new JournalPosition(r.GetInt64(0), r.GetInt64(1)) : null;
     }
@@ -116,13 +116,16 @@ public sealed partial class PostgresGatewayStore
             async (c, ct) =>
             {
                 await using var cmd = new NpgsqlCommand(ProgressSql, c);
-                Add(cmd, consumer, NpgsqlDbType.Text);
+                Add(cmd, ProgressName(consumer), NpgsqlDbType.Text);
                 Add(cmd, position.Segment, NpgsqlDbType.Bigint);
                 Add(cmd, position.Offset, NpgsqlDbType.Bigint);
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The name a consumer's journal position is stored under: <c>records@instance</c>, or just <c>records</c>.</summary>
+    private string ProgressName(string consumer) => _instance.Length == 0 ? consumer : consumer + "@" + _instance;
 
     private static void P(NpgsqlParameterCollection parameters, object? value, NpgsqlDbType type) =>
         parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value ?? DBNull.Value });

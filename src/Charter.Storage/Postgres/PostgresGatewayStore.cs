@@ -17,10 +17,15 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state FROM api_keys";
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _retainContent;
+    private readonly string _instance;
 
     /// <summary>Creates a store over the database named by <paramref name="database"/> (<c>postgres://…</c> URL or Npgsql connection string).</summary>
-    public PostgresGatewayStore(string database, bool retainContent = false)
+    /// <param name="database">URL or connection string.</param>
+    /// <param name="retainContent">Keep prompt text in request records (default: a hash only).</param>
+    /// <param name="instance">The journal's instance id: each gateway instance keeps its own journal positions (null: one shared set).</param>
+    public PostgresGatewayStore(string database, bool retainContent = false, string? instance = null)
     {
+        _instance = instance ?? string.Empty;
         ArgumentException.ThrowIfNullOrEmpty(database);
         ConnectionString = PostgresConnectionStrings.ToNpgsql(database);
         _dataSource = NpgsqlDataSource.Create(ConnectionString);

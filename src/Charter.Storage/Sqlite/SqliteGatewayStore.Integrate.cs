@@ -84,7 +84,8 @@ public sealed partial class SqliteGatewayStore
         await using (var progress = c.CreateCommand())
         {
             progress.Transaction = tx;
-            progress.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ('records', $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
+            progress.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ($c, $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
+            progress.Parameters.AddWithValue("$c", ProgressName("records"));
             progress.Parameters.AddWithValue("$s", position.Segment);
             progress.Parameters.AddWithValue("$o", position.Offset);
             await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -99,7 +100,7 @@ public sealed partial class SqliteGatewayStore
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "SELECT segment, \"offset\" FROM journal_progress WHERE consumer = $c";
-        cmd.Parameters.AddWithValue("$c", consumer);
+        cmd.Parameters.AddWithValue("$c", ProgressName(consumer));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new JournalPosition(r.GetInt64(0), r.GetInt64(1)) : null;
     }
@@ -110,7 +111,7 @@ public sealed partial class SqliteGatewayStore
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ($c, $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
-        cmd.Parameters.AddWithValue("$c", consumer);
+        cmd.Parameters.AddWithValue("$c", ProgressName(consumer));
         cmd.Parameters.AddWithValue("$s", position.Segment);
         cmd.Parameters.AddWithValue("$o", position.Offset);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -15,10 +15,15 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     private const string TsFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private readonly string _connectionString;
     private readonly bool _retainContent;
+    private readonly string _instance;
 
     /// <summary>Creates a store over the SQLite file at <paramref name="path"/>.</summary>
-    public SqliteGatewayStore(string path, bool retainContent = false)
+    /// <param name="path">The database file.</param>
+    /// <param name="retainContent">Keep prompt text in request records (default: a hash only).</param>
+    /// <param name="instance">The journal's instance id: journal positions are kept per instance (null: one shared set).</param>
+    public SqliteGatewayStore(string path, bool retainContent = false, string? instance = null)
     {
+        _instance = instance ?? string.Empty;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -30,6 +35,9 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         _retainContent = retainContent;
         Path = path;
     }
+
+    /// <summary>The name a consumer's journal position is stored under: <c>records@instance</c>, or just <c>records</c>.</summary>
+    private string ProgressName(string consumer) => _instance.Length == 0 ? consumer : consumer + "@" + _instance;
 
     /// <summary>The database file.</summary>
     public string Path { get; }
@@ -284,7 +292,8 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT segment, \"offset\" FROM journal_progress WHERE consumer = 'records'";
+        cmd.CommandText = "SELECT segment, \"offset\" FROM journal_progress WHERE consumer = $c";
+        cmd.Parameters.AddWithValue("$c", ProgressName("records"));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? new JournalPosition(r.GetInt64(0), r.GetInt64(1)) : default;
     }

@@ -4,6 +4,7 @@ using Charter.Accounting;
 using Charter.Admin;
 using Charter.Audit;
 using Charter.Audit.Http;
+using Charter.Audit.Storage;
 using Charter.AuditTrail;
 using Charter.Configuration;
 using Charter.Detection;
@@ -97,6 +98,11 @@ public static partial class CharterHost
         services.TryAddSingleton(sp => new Journal(records, JournalDirectory(records, storage)));
         services.TryAddSingleton<KeyRegistry>();
         services.AddHostedService<KeyRefreshService>();
+        // Audit: the Merkle log over the same database; admin and auditor keys may read it. Registered before the pipeline so
+        // that its hosted service (checkpointer or sequencer) stops after the pipeline's final flush and signs that too.
+        services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
+            await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
+        services.AddCharterAudit(o => o.DatabasePath = storage.Database);
         services.TryAddSingleton<EventPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());
         var simOptions = config.GetSection("Sim").Get<SimulatorOptions>() ?? new SimulatorOptions();
@@ -112,11 +118,9 @@ public static partial class CharterHost
             sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>(), sp.GetRequiredService<IChangeNotifier>()));
         services.AddHostedService<ChangeInvalidationService>();
         services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
-        // Audit: the Merkle log over the same database; admin and auditor keys may read it.
-        services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
-            await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
-        services.AddCharterAudit(o => o.DatabasePath = storage.Database);
-        services.AddSingleton<IEventSink, AuditSink>();
+        services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<AuditOptions>().ElectSequencer == true && sp.GetService<IAuditQueueStore>() is { } queue
+            ? new AuditQueueSink(sp.GetRequiredService<AuditLog>(), queue, sp.GetRequiredService<Journal>())
+            : ActivatorUtilities.CreateInstance<AuditSink>(sp));
 
         // Detection: the same engine as the offline backtest, fed by the pipeline.
         var detectionActions = config.GetSection("Detection:Actions").Get<DetectionActionOptions>() ?? new DetectionActionOptions();

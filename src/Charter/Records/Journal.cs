@@ -47,7 +47,14 @@ public sealed class Journal : IAsyncDisposable
         _directory = directory;
         _always = options.Fsync == "always";
         Directory.CreateDirectory(directory);
+        InstanceId = LoadOrCreateInstanceId(directory);
     }
+
+    /// <summary>
+    /// This journal's identity (a random id kept in the file <c>instance-id</c> of its directory). Several gateway instances
+    /// share one database but each has its own journal: positions in the database are kept per instance under this id.
+    /// </summary>
+    public string InstanceId { get; }
 
     /// <summary>Events in journal order, for the integrator.</summary>
     public ChannelReader<JournalEvent> Reader => _channel.Reader;
@@ -62,6 +69,25 @@ public sealed class Journal : IAsyncDisposable
                 return new JournalPosition(_segment, _offset);
             }
         }
+    }
+
+    private static string LoadOrCreateInstanceId(string directory)
+    {
+        var path = Path.Combine(directory, "instance-id");
+        if (File.Exists(path))
+        {
+            var existing = File.ReadAllText(path).Trim();
+            if (existing.Length > 0)
+            {
+                return existing;
+            }
+        }
+
+        var id = Guid.NewGuid().ToString("N")[..16];
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, id + "\n");
+        File.Move(temp, path, overwrite: true);
+        return id;
     }
 
     /// <summary>Reads every intact event after <paramref name="from"/>, truncates a torn tail, and opens the journal for appending.</summary>

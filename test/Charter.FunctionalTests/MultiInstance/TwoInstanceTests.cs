@@ -11,7 +11,8 @@ using Charter.Tests.Common;
 
 namespace Charter.FunctionalTests.MultiInstance;
 
-/// <summary>Two gateway processes on one database and one Redis act as one gateway: limits, revocations and spend.</summary>
+/// <summary>Two gateway processes on one PostgreSQL database and one Redis act as one gateway: limits, revocations, spend and
+/// one audit log whose elected sequencer can die.</summary>
 public sealed class TwoInstanceTests(ITestOutputHelper output)
 {
     private const decimal InputPerMillion = 0.15m;
@@ -19,7 +20,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, StringBuilder> Logs = new();
 
     [Fact]
-    public async Task TwoInstances_SharedDatabaseAndRedis_LimitRevocationAndSpendAreGlobal()
+    public async Task TwoInstances_PostgresAndRedis_LimitRevocationSpendAndAuditSurviveSequencerKill()
     {
         var redis = Environment.GetEnvironmentVariable("CHARTER_TEST_REDIS");
         if (string.IsNullOrWhiteSpace(redis))
@@ -28,6 +29,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
                 "CHARTER_TEST_REDIS is not set. Start the test servers first: eng/services.sh start && eval \"$(eng/services.sh env)\"");
         }
 
+        await using var database = await PostgresTestDatabase.CreateAsync();
         var dir = Path.Combine(Path.GetTempPath(), "charter-multi-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dir);
         var sim = SimulatorHost.Build(new SimulatorOptions { MinCompletionTokens = 3, MaxCompletionTokens = 30 }, "http://127.0.0.1:0");
@@ -40,9 +42,9 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
         try
         {
             // A first (creates the schema and the audit keys), then B on the same database.
-            a = StartGateway(dir, "a", urlA, simUrl, redis, prefix);
+            a = StartGateway(dir, "a", urlA, simUrl, redis, prefix, database.Url);
             await WaitHealthyAsync(urlA, a);
-            b = StartGateway(dir, "b", urlB, simUrl, redis, prefix);
+            b = StartGateway(dir, "b", urlB, simUrl, redis, prefix, database.Url);
             await WaitHealthyAsync(urlB, b);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             var urls = new[] { urlA, urlB };
@@ -132,6 +134,84 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
             Assert.Equal(cost, total.GetProperty("cost_usd").GetDecimal());
             Assert.True(cost > 0m);
             output.WriteLine($"spend: {usages.Count} requests, {prompt}+{completion} tokens, {cost} USD (usage API equal)");
+
+            // 4. One audit log: exactly one instance is the sequencer; kill -9 it mid-traffic, the other takes over, the log
+            // verifies, and once the killed instance is back (its journal replays) every request record has its leaves once.
+            var (key3, _) = await CreateKeyAsync(http, urlA, "team-audit");
+            var statusA = await AuditStatusAsync(http, urlA);
+            var statusB = await AuditStatusAsync(http, urlB);
+            Assert.Equal("elected", statusA.GetProperty("mode").GetString());
+            Assert.True(statusA.GetProperty("sequencer").GetBoolean() ^ statusB.GetProperty("sequencer").GetBoolean(), $"A: {statusA}, B: {statusB}");
+            var sequencerIsA = statusA.GetProperty("sequencer").GetBoolean();
+            var (killedName, killedUrl, survivorUrl) = sequencerIsA ? ("a", urlA, urlB) : ("b", urlB, urlA);
+            var killedPort = new Uri(killedUrl).Port;
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await ChatAsync(http, urls[i % 2], key3, 3000 + i)).Status);
+            }
+
+            var killed = sequencerIsA ? a : b;
+            killed!.Kill();
+            await killed.WaitForExitAsync();
+            var takeover = Stopwatch.StartNew();
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, (await ChatAsync(http, survivorUrl, key3, 4000 + i)).Status);
+            }
+
+            JsonElement survivor = default;
+            while (takeover.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                survivor = await AuditStatusAsync(http, survivorUrl);
+                if (survivor.GetProperty("sequencer").GetBoolean())
+                {
+                    break;
+                }
+
+                await Task.Delay(50);
+            }
+
+            output.WriteLine($"sequencer {killedName} killed; the other instance was sequencer {takeover.ElapsedMilliseconds} ms later");
+            Assert.True(survivor.GetProperty("sequencer").GetBoolean(), $"no takeover within 30 s: {survivor}");
+            await WaitAuditSettledAsync(http, survivorUrl);
+            await using (var audit = new Charter.Audit.Storage.PostgresAuditStore(database.Url))
+            {
+                var verified = await Charter.Audit.Verification.AuditVerifier.VerifyAsync(audit, Path.Combine(dir, "audit-keys"));
+                Assert.True(verified.Ok, verified.Problem);
+                output.WriteLine($"audit verify after takeover: {verified.Entries} entries, {verified.Checkpoints} checkpoints");
+            }
+
+            // The killed instance comes back on its own journal: what it had not queued yet is queued now, nothing twice.
+            var restarted = StartGateway(dir, killedName, $"http://127.0.0.1:{killedPort}", simUrl, redis, prefix, database.Url);
+            if (sequencerIsA)
+            {
+                a = restarted;
+            }
+            else
+            {
+                b = restarted;
+            }
+
+            await WaitHealthyAsync(killedUrl, restarted);
+            await WaitAuditSettledAsync(http, survivorUrl);
+            await using (var audit = new Charter.Audit.Storage.PostgresAuditStore(database.Url))
+            {
+                var verified = await Charter.Audit.Verification.AuditVerifier.VerifyAsync(audit, Path.Combine(dir, "audit-keys"));
+                Assert.True(verified.Ok, verified.Problem);
+                var leafIds = new List<string>();
+                await foreach (var leaf in audit.ReadLeavesAsync(0, verified.Entries))
+                {
+                    using var doc = JsonDocument.Parse(leaf.Data);
+                    leafIds.Add(doc.RootElement.GetProperty("id").GetString()!);
+                }
+
+                Assert.Equal(leafIds.Count, leafIds.Distinct().Count());
+                var records = await RequestIdsAsync(database.ConnectionString);
+                var missing = records.Where(r => !leafIds.Contains(r)).ToList();
+                Assert.True(missing.Count == 0, $"{missing.Count} request records without an audit leaf, e.g. {missing.FirstOrDefault()}");
+                Assert.True(records.Count >= usages.Count + 40, $"{records.Count} request records");
+                output.WriteLine($"after restart: {records.Count} request records, {leafIds.Count} leaves, no duplicates, verify ok ({verified.Checkpoints} checkpoints)");
+            }
         }
         finally
         {
@@ -182,6 +262,57 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
         return (resp.StatusCode, (u.GetProperty("prompt_tokens").GetInt32(), u.GetProperty("completion_tokens").GetInt32()), retryAfter);
     }
 
+    private static async Task<JsonElement> AuditStatusAsync(HttpClient http, string url)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, url + "/audit/v1/status");
+        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
+        using var resp = await http.SendAsync(req);
+        var body = await resp.Content.ReadAsStringAsync();
+        Assert.True(resp.IsSuccessStatusCode, body);
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Waits until nothing is queued and the newest checkpoint covers the whole tree.</summary>
+    private static async Task WaitAuditSettledAsync(HttpClient http, string url)
+    {
+        JsonElement status = default;
+        for (var i = 0; i < 300; i++)
+        {
+            status = await AuditStatusAsync(http, url);
+            if (status.GetProperty("queued").GetInt64() == 0 && status.GetProperty("checkpoint_size").ValueKind == JsonValueKind.Number
+                && status.GetProperty("checkpoint_size").GetInt64() == status.GetProperty("size").GetInt64())
+            {
+                // Settled once twice in a row (the pipeline batches every few ms).
+                await Task.Delay(300);
+                var again = await AuditStatusAsync(http, url);
+                if (again.GetProperty("queued").GetInt64() == 0 && again.GetProperty("size").GetInt64() == status.GetProperty("size").GetInt64())
+                {
+                    return;
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the audit log did not settle: {status}");
+    }
+
+    private static async Task<List<string>> RequestIdsAsync(string connectionString)
+    {
+        await using var c = new Npgsql.NpgsqlConnection(connectionString);
+        await c.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand("SELECT id FROM requests", c);
+        await using var r = await cmd.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await r.ReadAsync())
+        {
+            ids.Add(r.GetString(0));
+        }
+
+        return ids;
+    }
+
     private static async Task<JsonElement> UsageTotalAsync(HttpClient http, string url)
     {
         using var req = new HttpRequestMessage(HttpMethod.Get, url + "/admin/v1/usage?group_by=key");
@@ -193,7 +324,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
         return doc.RootElement.GetProperty("total").Clone();
     }
 
-    private static Process StartGateway(string dir, string name, string url, string simUrl, string redis, string prefix)
+    private static Process StartGateway(string dir, string name, string url, string simUrl, string redis, string prefix, string database)
     {
         var cli = Path.Combine(AppContext.BaseDirectory, "Charter.Cli.dll");
         var work = Path.Combine(dir, name);
@@ -205,13 +336,16 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { cli, "serve", "--urls", url, "--db", Path.Combine(dir, "charter.db"), "--upstream", simUrl + "/v1", "--redis", redis })
+        foreach (var arg in new[] { cli, "serve", "--urls", url, "--db", database, "--upstream", simUrl + "/v1", "--redis", redis })
         {
             psi.ArgumentList.Add(arg);
         }
 
         psi.Environment["CHARTER_ADMIN_KEY"] = TestGateway.AdminKey;
         psi.Environment["CHARTER__Records__JournalDirectory"] = Path.Combine(work, "journal");
+
+        // The audit signing key is a deployment secret every instance that may become the sequencer shares.
+        psi.Environment["CHARTER__Charter__Audit__KeyDirectory"] = Path.Combine(dir, "audit-keys");
         psi.Environment["CHARTER__limits__key_defaults__requests_per_minute"] = "60";
         psi.Environment["CHARTER__limits__redis_key_prefix"] = prefix;
         psi.Environment["CHARTER__pricing__models__gpt-4o-mini__input"] = InputPerMillion.ToString(CultureInfo.InvariantCulture);
