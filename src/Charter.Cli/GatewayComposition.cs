@@ -36,11 +36,19 @@ public static class GatewayComposition
                 Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresFindingStore(p),
                 _ => new Charter.Detection.InMemoryFindingStore(),
             });
-            services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore sqlite ? new Charter.Storage.Sqlite.SqliteEvalRunQuery(sqlite) : new Charter.Admin.RecordScanEvalRunQuery(sp.GetRequiredService<IGatewayStore>()));
-            // Usage reports read the request records (SQLite; PostgreSQL once its store provides one).
-            services.AddSingleton<Charter.UsageReports.IUsageQuery>(sp => sp.GetRequiredService<IGatewayStore>() is Charter.Storage.Sqlite.SqliteGatewayStore usage
-                ? new Charter.Storage.Sqlite.SqliteUsageQuery(usage)
-                : null!); // the usage endpoint answers 501 where no query exists (PostgreSQL for now)
+            // Evaluation runs and usage reports are grouped in SQL by the store's own query.
+            services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() switch
+            {
+                Charter.Storage.Sqlite.SqliteGatewayStore s => new Charter.Storage.Sqlite.SqliteEvalRunQuery(s),
+                Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresEvalRunQuery(p),
+                var other => new Charter.Admin.RecordScanEvalRunQuery(other),
+            });
+            services.AddSingleton<Charter.UsageReports.IUsageQuery>(sp => sp.GetRequiredService<IGatewayStore>() switch
+            {
+                Charter.Storage.Sqlite.SqliteGatewayStore s => new Charter.Storage.Sqlite.SqliteUsageQuery(s),
+                Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresUsageQuery(p),
+                _ => null!, // the usage endpoint answers 501 for a store without a usage query (a test's in-memory store)
+            });
             // --redis: limits, budgets and change notifications shared by every instance.
             if (!string.IsNullOrEmpty(redis))
             {

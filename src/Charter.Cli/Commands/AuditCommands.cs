@@ -9,6 +9,7 @@ using Charter.Audit.Export;
 using Charter.Audit.Signing;
 using Charter.Audit.Storage;
 using Charter.Audit.Verification;
+using Npgsql;
 using Spectre.Console;
 
 namespace Charter.Cli.Commands;
@@ -18,8 +19,12 @@ internal static class AuditCommands
 {
     public static Command Create()
     {
-        var db = new Option<string>("--db") { Description = "SQLite database file", DefaultValueFactory = _ => "charter.db" };
-        var keyDir = new Option<string?>("--key-dir") { Description = "Audit key directory (default: audit-keys beside the database)" };
+        var db = new Option<string>("--db")
+        {
+            Description = "Database: a SQLite file (default charter.db), a postgres:// URL or an Npgsql connection string",
+            DefaultValueFactory = _ => "charter.db",
+        };
+        var keyDir = new Option<string?>("--key-dir") { Description = "Audit key directory (default: audit-keys beside a SQLite file; ./audit-keys for PostgreSQL)" };
         var json = new Option<bool>("--json") { Description = "Print machine-readable JSON" };
         var trustedKey = new Option<string[]>("--trusted-key") { Description = "Also trust this note verifier key (repeatable)" };
         var origin = new Option<string>("--origin") { Description = "Log origin / key name", DefaultValueFactory = _ => new AuditOptions().Origin };
@@ -52,11 +57,6 @@ internal static class AuditCommands
 
     private static async Task<int> VerifyAsync(string db, string? keyDir, string[]? trustedKeys, bool json, CancellationToken ct)
     {
-        if (!File.Exists(db))
-        {
-            return Fail(json, $"{db}: no such database", 2);
-        }
-
         var extra = new List<NoteVerifierKey>();
         foreach (var text in trustedKeys ?? [])
         {
@@ -68,9 +68,26 @@ internal static class AuditCommands
             extra.Add(k);
         }
 
-        var store = new SqliteAuditStore(db);
-        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var result = await AuditVerifier.VerifyAsync(store, keyDir ?? AuditKeyFiles.DefaultDirectoryFor(db), extra, ct).ConfigureAwait(false);
+        if (OpenExisting(db, json, out var store) is { } failed)
+        {
+            return failed;
+        }
+
+        AuditVerifyResult result;
+        try
+        {
+            await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
+            result = await AuditVerifier.VerifyAsync(store, ResolveKeyDirectory(db, keyDir), extra, ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(json, DatabaseError(e), 1);
+        }
+        finally
+        {
+            await CloseAsync(store).ConfigureAwait(false);
+        }
+
         if (json)
         {
             WriteJson(w =>
@@ -120,14 +137,26 @@ internal static class AuditCommands
             return Fail(json, "--from and --to take ISO 8601 times, e.g. 2026-10-05T00:00:00Z", 2);
         }
 
-        if (!File.Exists(db))
+        if (OpenExisting(db, json, out var store) is { } failed)
         {
-            return Fail(json, $"{db}: no such database", 2);
+            return failed;
         }
 
-        var store = new SqliteAuditStore(db);
-        await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
-        var result = await BundleExporter.ExportAsync(store, outPath, new ExportFilter(fromTime, toTime, team, key, provider), TimeProvider.System, ct).ConfigureAwait(false);
+        BundleExportResult result;
+        try
+        {
+            await store.EnsureCreatedAsync(ct).ConfigureAwait(false);
+            result = await BundleExporter.ExportAsync(store, outPath, new ExportFilter(fromTime, toTime, team, key, provider), TimeProvider.System, ct).ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(json, DatabaseError(e), 1);
+        }
+        finally
+        {
+            await CloseAsync(store).ConfigureAwait(false);
+        }
+
         if (!result.Ok)
         {
             return Fail(json, result.Problem!, 1);
@@ -200,20 +229,104 @@ internal static class AuditCommands
 
     private static async Task<int> CheckpointAsync(string db, string? keyDir, string origin, CancellationToken ct)
     {
-        using var log = new AuditLog(new SqliteAuditStore(db), new AuditOptions { DatabasePath = db, KeyDirectory = keyDir, Origin = origin });
-        var cp = await log.CheckpointAsync(ct).ConfigureAwait(false);
-        AnsiConsole.Write(cp?.Note ?? "log is empty: nothing to sign\n");
-        return 0;
+        if (Open(db, out var store) is { } error)
+        {
+            return Fail(json: false, error, 2);
+        }
+
+        try
+        {
+            using var log = new AuditLog(store, new AuditOptions { DatabasePath = db, KeyDirectory = ResolveKeyDirectory(db, keyDir), Origin = origin });
+            var cp = await log.CheckpointAsync(ct).ConfigureAwait(false);
+            AnsiConsole.Write(cp?.Note ?? "log is empty: nothing to sign\n");
+            return 0;
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(json: false, DatabaseError(e), 1);
+        }
+        finally
+        {
+            await CloseAsync(store).ConfigureAwait(false);
+        }
     }
 
     private static async Task<int> RotateAsync(string db, string? keyDir, string origin, CancellationToken ct)
     {
-        using var log = new AuditLog(new SqliteAuditStore(db), new AuditOptions { DatabasePath = db, KeyDirectory = keyDir, Origin = origin });
-        var key = await log.RotateKeyAsync(ct).ConfigureAwait(false);
-        AnsiConsole.WriteLine($"new signing key: {key.Text}");
-        AnsiConsole.WriteLine("restart running gateways so they sign with it");
-        return 0;
+        if (Open(db, out var store) is { } error)
+        {
+            return Fail(json: false, error, 2);
+        }
+
+        try
+        {
+            using var log = new AuditLog(store, new AuditOptions { DatabasePath = db, KeyDirectory = ResolveKeyDirectory(db, keyDir), Origin = origin });
+            var key = await log.RotateKeyAsync(ct).ConfigureAwait(false);
+            AnsiConsole.WriteLine($"new signing key: {key.Text}");
+            AnsiConsole.WriteLine("restart running gateways so they sign with it");
+            return 0;
+        }
+        catch (NpgsqlException e)
+        {
+            return Fail(json: false, DatabaseError(e), 1);
+        }
+        finally
+        {
+            await CloseAsync(store).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>Opens the audit store <paramref name="db"/> names: PostgreSQL for a URL or connection string, else a SQLite file.</summary>
+    /// <returns>Null, or why the setting is unusable.</returns>
+    private static string? Open(string db, out IAuditStore store)
+    {
+        store = null!;
+        if (!PostgresConnectionStrings.IsPostgres(db))
+        {
+            store = new SqliteAuditStore(db);
+            return null;
+        }
+
+        try
+        {
+            store = new PostgresAuditStore(db);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"--db: {e.Message}";
+        }
+    }
+
+    /// <summary>As <see cref="Open"/>, but a SQLite file must already exist (reading commands never create one).</summary>
+    /// <returns>Null, or the exit code after reporting the problem.</returns>
+    private static int? OpenExisting(string db, bool json, out IAuditStore store)
+    {
+        store = null!;
+        if (!PostgresConnectionStrings.IsPostgres(db) && !File.Exists(db))
+        {
+            return Fail(json, $"{db}: no such database", 2);
+        }
+
+        return Open(db, out store) is { } error ? Fail(json, error, 2) : null;
+    }
+
+    /// <summary>The key directory: as given, else <c>audit-keys</c> beside a SQLite file, else <c>./audit-keys</c> (as the gateway does for PostgreSQL).</summary>
+    private static string ResolveKeyDirectory(string db, string? keyDir) =>
+        keyDir ?? (PostgresConnectionStrings.IsPostgres(db) ? Path.GetFullPath("audit-keys") : AuditKeyFiles.DefaultDirectoryFor(db));
+
+    private static async ValueTask CloseAsync(IAuditStore store)
+    {
+        if (store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A database failure without the connection settings (they may carry a password).</summary>
+    private static string DatabaseError(NpgsqlException e) => e is PostgresException pg
+        ? $"database: {pg.SqlState}: {pg.MessageText}"
+        : $"database unreachable: {e.Message}";
 
     private static bool TryTime(string? text, out DateTimeOffset? value)
     {

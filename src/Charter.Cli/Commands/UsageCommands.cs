@@ -3,6 +3,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Charter.Storage.Postgres;
 using Charter.Storage.Sqlite;
 using Charter.UsageReports;
 using Spectre.Console;
@@ -31,13 +32,25 @@ internal static class UsageCommands
             }
 
             var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
-            if (store is not SqliteGatewayStore sqlite)
+            IReadOnlyList<UsageRow> rows;
+            try
             {
-                await Console.Error.WriteLineAsync("charter usage needs the SQLite store for now.").ConfigureAwait(false);
-                return 1;
+                IUsageQuery query = store switch
+                {
+                    SqliteGatewayStore sqlite => new SqliteUsageQuery(sqlite),
+                    PostgresGatewayStore postgres => new PostgresUsageQuery(postgres),
+                    _ => throw new NotSupportedException($"No usage query for {store.GetType().Name}."),
+                };
+                rows = await query.QueryAsync(dims, fromTs, toTs, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (store is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
-            var rows = await new SqliteUsageQuery(sqlite).QueryAsync(dims, fromTs, toTs, ct).ConfigureAwait(false);
             var report = UsageReportDto.Create(dims, fromTs, toTs, rows);
             if (pr.GetValue(json))
             {
