@@ -36,7 +36,10 @@ public static partial class CharterHost
     public static WebApplication Build(CharterHostSettings settings, Func<IServiceProvider, IGatewayStore> storeFactory)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The default builder watches appsettings*.json with a recursive FileSystemWatcher on the content root (the working
+        // directory), which wakes on every journal and SQLite write there: ~7% of the CPU under load. Charter reads
+        // charter.json once, so no reload watching.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         var config = builder.Configuration;
         var file = settings.ConfigFile ?? Path.Combine(Directory.GetCurrentDirectory(), "charter.json");
         if (settings.ConfigFile is not null && !File.Exists(file))

@@ -1,0 +1,169 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Configuration;
+using Charter.Records;
+using Charter.Tests.Audit;
+
+namespace Charter.Tests.Records;
+
+/// <summary>The write-ahead journal over memory-mapped segments: order, segment rolls, torn tails, identity.</summary>
+public sealed class JournalTests
+{
+    [Fact]
+    public async Task AppendAsync_ThenRecoverInNewJournal_ReturnsEveryEventInOrder()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            Assert.Empty(journal.Recover(default));
+            for (var i = 0; i < 50; i++)
+            {
+                await journal.AppendAsync(Event(i));
+            }
+        }
+
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        var recovered = reopened.Recover(default);
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => $"req-{i}"), recovered.Select(e => e.Id));
+        Assert.Equal(Json("hello 7"), System.Text.Encoding.UTF8.GetString(recovered[7].Body.Span));
+        for (var i = 1; i < recovered.Count; i++)
+        {
+            Assert.True(recovered[i].Position.IsAfter(recovered[i - 1].Position));
+        }
+    }
+
+    [Fact]
+    public async Task Recover_FromPosition_ReturnsOnlyLaterEventsAndAppendsContinueAfterThem()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        JournalPosition middle;
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            journal.Recover(default);
+            var events = Enumerable.Range(0, 10).Select(Event).ToList();
+            foreach (var e in events)
+            {
+                await journal.AppendAsync(e);
+            }
+
+            middle = events[5].Position;
+        }
+
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            Assert.Equal(["req-6", "req-7", "req-8", "req-9"], journal.Recover(middle).Select(e => e.Id));
+            await journal.AppendAsync(Event(10));
+        }
+
+        await using var third = new Journal(new RecordsOptions(), path);
+        Assert.Equal(Enumerable.Range(0, 11).Select(i => $"req-{i}"), third.Recover(default).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task AppendAsync_PastSegmentCapacity_RollsSegmentsAndReleaseDeletesIntegratedOnes()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        var options = new RecordsOptions { SegmentBytes = 4096 };
+        JournalPosition last;
+        await using (var journal = new Journal(options, path))
+        {
+            journal.Recover(default);
+            var events = Enumerable.Range(0, 100).Select(Event).ToList();
+            foreach (var e in events)
+            {
+                await journal.AppendAsync(e);
+            }
+
+            last = events[^1].Position;
+            Assert.True(last.Segment > 2, $"expected several segments, got {last.Segment}");
+
+            // A body larger than a whole segment gets a segment of its own.
+            var big = Event(100, new string('x', 10_000));
+            await journal.AppendAsync(big);
+            Assert.True(big.Position.Segment > last.Segment);
+            last = big.Position;
+        }
+
+        await using (var journal = new Journal(options, path))
+        {
+            var recovered = journal.Recover(default);
+            Assert.Equal(Enumerable.Range(0, 101).Select(i => $"req-{i}"), recovered.Select(e => e.Id));
+            Assert.Equal(Json(new string('x', 10_000)).Length, recovered[^1].Body.Length);
+            journal.ReleaseUpTo(last);
+        }
+
+        Assert.Equal([$"journal-{last.Segment:D8}.log"], Directory.GetFiles(path, "journal-*.log").Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public async Task Recover_TornLastEntry_KeepsIntactEntriesAndOverwritesTheTornOne()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        JournalPosition before;
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            journal.Recover(default);
+            for (var i = 0; i < 5; i++)
+            {
+                await journal.AppendAsync(Event(i));
+            }
+
+            before = journal.Head;
+            await journal.AppendAsync(Event(5));
+        }
+
+        // A crash in the middle of the last copy: its payload is half written.
+        var file = Path.Combine(path, $"journal-{before.Segment:D8}.log");
+        await using (var fs = new FileStream(file, FileMode.Open, FileAccess.Write))
+        {
+            fs.Position = before.Offset + 20;
+            fs.Write(new byte[40]);
+        }
+
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            Assert.Equal(["req-0", "req-1", "req-2", "req-3", "req-4"], journal.Recover(default).Select(e => e.Id));
+            Assert.Equal(before, journal.Head);
+            await journal.AppendAsync(Event(6));
+        }
+
+        await using var again = new Journal(new RecordsOptions(), path);
+        Assert.Equal(["req-0", "req-1", "req-2", "req-3", "req-4", "req-6"], again.Recover(default).Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task InstanceId_SameDirectory_StableAcrossOpensAndDistinctPerDirectory()
+    {
+        using var dir = new TempDirectory();
+        string first;
+        await using (var journal = new Journal(new RecordsOptions(), dir.File("a")))
+        {
+            first = journal.InstanceId;
+        }
+
+        await using var again = new Journal(new RecordsOptions(), dir.File("a"));
+        await using var other = new Journal(new RecordsOptions(), dir.File("b"));
+        Assert.Equal(first, again.InstanceId);
+        Assert.NotEqual(first, other.InstanceId);
+        Assert.Equal(16, first.Length);
+    }
+
+    private static JournalEvent Event(int i) => Event(i, $"hello {i}");
+
+    private static string Json(string text) => $$"""{"messages":[{"role":"user","content":"{{text}}"}]}""";
+
+    private static JournalEvent Event(int i, string body) => new()
+    {
+        Kind = "request",
+        Id = $"req-{i}",
+        Ts = AuditTestData.Start.AddSeconds(i),
+        Key = "key-1",
+        Model = "gpt-4o-mini",
+        Endpoint = "chat.completions",
+        Body = System.Text.Encoding.UTF8.GetBytes(Json(body)),
+    };
+}
