@@ -14,8 +14,9 @@ public sealed partial class PostgresGatewayStore
 
     private const string InsertSql = """
         INSERT INTO requests(id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, status,
-            error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+            error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256, prompt_tokens, completion_tokens,
+            estimated, cost_nanos)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -45,34 +46,46 @@ public sealed partial class PostgresGatewayStore
     {
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(c, tx);
+        // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
+        var completions = CompletionMerge.Pair(events);
         foreach (var e in events)
         {
             if (e.Kind == "request")
             {
+                var done = completions?.GetValueOrDefault(e.Id);
                 var cmd = new NpgsqlBatchCommand(InsertSql);
                 var p = cmd.Parameters;
                 P(p, e.Id, NpgsqlDbType.Text);
                 P(p, Ts(e.Ts), NpgsqlDbType.TimestampTz);
                 P(p, e.Key, NpgsqlDbType.Text);
                 P(p, e.Team, NpgsqlDbType.Text);
-                P(p, e.Provider, NpgsqlDbType.Text);
-                P(p, e.Account, NpgsqlDbType.Text);
+                P(p, done?.Provider ?? e.Provider, NpgsqlDbType.Text);
+                P(p, done?.Account ?? e.Account, NpgsqlDbType.Text);
                 P(p, e.Model, NpgsqlDbType.Text);
                 P(p, e.Purpose, NpgsqlDbType.Text);
                 P(p, e.Endpoint, NpgsqlDbType.Text);
                 P(p, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent), NpgsqlDbType.Text);
-                P(p, e.Status, NpgsqlDbType.Integer);
-                P(p, e.Code, NpgsqlDbType.Text);
-                P(p, e.Status is null ? null : e.LatencyMs, NpgsqlDbType.Double);
+                P(p, done is null ? e.Status : done.Status, NpgsqlDbType.Integer);
+                P(p, done is null ? e.Code : done.Code, NpgsqlDbType.Text);
+                P(p, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs, NpgsqlDbType.Double);
                 P(p, e.Decision, NpgsqlDbType.Text);
                 P(p, e.Rule, NpgsqlDbType.Text);
                 P(p, e.EvalRun, NpgsqlDbType.Text);
                 P(p, e.PolicyVersion, NpgsqlDbType.Text);
                 P(p, e.MessagesSha256, NpgsqlDbType.Text);
+                P(p, done?.PromptTokens, NpgsqlDbType.Integer);
+                P(p, done?.CompletionTokens, NpgsqlDbType.Integer);
+                P(p, done is { Estimated: true }, NpgsqlDbType.Boolean);
+                P(p, done?.CostNanos, NpgsqlDbType.Bigint);
                 batch.BatchCommands.Add(cmd);
             }
             else if (e.Kind == "completion")
             {
+                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                {
+                    continue; // already written with its request
+                }
+
                 var cmd = new NpgsqlBatchCommand(UpdateSql);
                 var p = cmd.Parameters;
                 P(p, e.Id, NpgsqlDbType.Text);

@@ -18,12 +18,13 @@ public sealed partial class SqliteGatewayStore
         insert.Transaction = tx;
         insert.CommandText = """
             INSERT OR IGNORE INTO requests(id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, status,
-                error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256)
+                error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256, prompt_tokens, completion_tokens,
+                estimated, cost_nanos)
             VALUES ($id, $ts, $key, $team, $provider, $account, $model, $purpose, $endpoint, $request, $status,
-                $code, $latency, $decision, $rule, $run, $pv, $sha)
+                $code, $latency, $decision, $rule, $run, $pv, $sha, $pt, $ct, $est, $cost)
             """;
         var p = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
-        foreach (var name in new[] { "$id", "$ts", "$key", "$team", "$provider", "$account", "$model", "$purpose", "$endpoint", "$request", "$status", "$code", "$latency", "$decision", "$rule", "$run", "$pv", "$sha" })
+        foreach (var name in new[] { "$id", "$ts", "$key", "$team", "$provider", "$account", "$model", "$purpose", "$endpoint", "$request", "$status", "$code", "$latency", "$decision", "$rule", "$run", "$pv", "$sha", "$pt", "$ct", "$est", "$cost" })
         {
             p[name] = insert.Parameters.Add(name, SqliteType.Text);
         }
@@ -41,32 +42,44 @@ public sealed partial class SqliteGatewayStore
             u[name] = update.Parameters.Add(name, SqliteType.Text);
         }
 
+        // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
+        var completions = CompletionMerge.Pair(events);
         foreach (var e in events)
         {
             if (e.Kind == "request")
             {
+                var done = completions?.GetValueOrDefault(e.Id);
                 Set(p, "$id", e.Id);
                 Set(p, "$ts", Ts(e.Ts));
                 Set(p, "$key", e.Key);
                 Set(p, "$team", e.Team);
-                Set(p, "$provider", e.Provider);
-                Set(p, "$account", e.Account);
+                Set(p, "$provider", done?.Provider ?? e.Provider);
+                Set(p, "$account", done?.Account ?? e.Account);
                 Set(p, "$model", e.Model);
                 Set(p, "$purpose", e.Purpose);
                 Set(p, "$endpoint", e.Endpoint);
                 Set(p, "$request", e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent));
-                Set(p, "$status", e.Status);
-                Set(p, "$code", e.Code);
-                Set(p, "$latency", e.Status is null ? null : e.LatencyMs);
+                Set(p, "$status", done is null ? e.Status : done.Status);
+                Set(p, "$code", done is null ? e.Code : done.Code);
+                Set(p, "$latency", done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs);
                 Set(p, "$decision", e.Decision);
                 Set(p, "$rule", e.Rule);
                 Set(p, "$run", e.EvalRun);
                 Set(p, "$pv", e.PolicyVersion);
                 Set(p, "$sha", e.MessagesSha256);
+                Set(p, "$pt", done?.PromptTokens);
+                Set(p, "$ct", done?.CompletionTokens);
+                Set(p, "$est", done is { Estimated: true } ? 1 : 0);
+                Set(p, "$cost", done?.CostNanos);
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
             else if (e.Kind == "completion")
             {
+                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                {
+                    continue; // already written with its request
+                }
+
                 Set(u, "$id", e.Id);
                 Set(u, "$status", e.Status);
                 Set(u, "$code", e.Code);

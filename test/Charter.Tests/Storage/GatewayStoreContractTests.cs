@@ -31,7 +31,7 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     }
 
     /// <summary>Creates a store over this test's own, empty database (repeated calls reach the same database).</summary>
-    protected abstract Task<IGatewayStore> CreateStoreAsync(bool retainContent);
+    protected abstract Task<IGatewayStore> CreateStoreAsync(bool retainContent, string? instance = null);
 
     /// <summary>Releases every store created and deletes the database.</summary>
     protected abstract ValueTask DisposeStoresAsync();
@@ -206,6 +206,39 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         Assert.Contains("\"sha256:abc123\"", r.RequestJson, StringComparison.Ordinal);
         Assert.Contains("\"max_tokens\":5", r.RequestJson, StringComparison.Ordinal);
         Assert.Equal(new JournalPosition(1, 100), await Store.GetJournalPositionAsync(Ct));
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_CompletionInLaterBatch_SameRecordAsInOneBatch()
+    {
+        await Store.IntegrateAsync([RequestEvent("r1", T0)], new JournalPosition(1, 50), Ct);
+        var pending = Assert.Single(await ReadAllAsync(Store));
+        Assert.Null(pending.Status);
+        Assert.Null(pending.PromptTokens);
+
+        await Store.IntegrateAsync([CompletionEvent("r1")], new JournalPosition(1, 100), Ct);
+
+        var r = Assert.Single(await ReadAllAsync(Store));
+        Assert.Equal(("openai", "acct-2"), (r.Provider, r.Account));
+        Assert.Equal((21, 1982, true, 200, (string?)null, 12.5, 1234L), (r.PromptTokens, r.CompletionTokens, r.Estimated, r.Status, r.ErrorCode, r.LatencyMs, r.CostNanos));
+    }
+
+    [Fact]
+    public async Task JournalPositions_TwoInstancesOnOneDatabase_KeptApart()
+    {
+        var a = await CreateStoreAsync(retainContent: false, instance: "instance-a");
+        var b = await CreateStoreAsync(retainContent: false, instance: "instance-b");
+
+        await a.IntegrateAsync([RequestEvent("ra", T0)], new JournalPosition(7, 700), Ct);
+        await b.IntegrateAsync([RequestEvent("rb", T0)], new JournalPosition(2, 20), Ct);
+        await a.SetConsumerPositionAsync("audit", new JournalPosition(7, 650), Ct);
+
+        Assert.Equal(new JournalPosition(7, 700), await a.GetJournalPositionAsync(Ct));
+        Assert.Equal(new JournalPosition(2, 20), await b.GetJournalPositionAsync(Ct));
+        Assert.Equal(new JournalPosition(7, 650), await a.GetConsumerPositionAsync("audit", Ct));
+        Assert.Null(await b.GetConsumerPositionAsync("audit", Ct));
+        Assert.Equal(default, await Store.GetJournalPositionAsync(Ct));
+        Assert.Equal(2, await Store.CountRequestsAsync(cancellationToken: Ct));
     }
 
     [Fact]

@@ -13,10 +13,10 @@ public sealed class PostgresGatewayStoreContractTests : GatewayStoreContractTest
     private readonly List<PostgresGatewayStore> _stores = [];
     private PostgresTestDatabase? _database;
 
-    protected override async Task<IGatewayStore> CreateStoreAsync(bool retainContent)
+    protected override async Task<IGatewayStore> CreateStoreAsync(bool retainContent, string? instance = null)
     {
         _database ??= await PostgresTestDatabase.CreateAsync();
-        var store = new PostgresGatewayStore(_database.ConnectionString, retainContent);
+        var store = new PostgresGatewayStore(_database.ConnectionString, retainContent, instance);
         _stores.Add(store);
         return store;
     }

@@ -11,10 +11,10 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "charter-store-" + Guid.NewGuid().ToString("N")[..12]);
 
-    protected override Task<IGatewayStore> CreateStoreAsync(bool retainContent)
+    protected override Task<IGatewayStore> CreateStoreAsync(bool retainContent, string? instance = null)
     {
         Directory.CreateDirectory(_directory);
-        return Task.FromResult<IGatewayStore>(new SqliteGatewayStore(Path.Combine(_directory, "charter.db"), retainContent));
+        return Task.FromResult<IGatewayStore>(new SqliteGatewayStore(Path.Combine(_directory, "charter.db"), retainContent, instance));
     }
 
     protected override ValueTask DisposeStoresAsync()
