@@ -82,6 +82,19 @@ public abstract class EvalRunQueryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListRunsAsync_SameNewestTime_OrdersByRunIdBytewise()
+    {
+        await AddAsync("run-a", "k1", "t1", "gpt-4o", "evaluation", T0, 1, 1, 1, "allow", 200);
+        await AddAsync("run-B", "k1", "t1", "gpt-4o", "evaluation", T0, 1, 1, 1, "allow", 200);
+        await AddAsync("run-_", "k1", "t1", "gpt-4o", "evaluation", T0, 1, 1, 1, "allow", 200);
+
+        var runs = await CreateQuery(Store).ListRunsAsync(null, null, 100, Ct);
+
+        // 'B' (0x42) < '_' (0x5F) < 'a' (0x61), as SQLite's BINARY collation and the record scan's ordinal comparison.
+        Assert.Equal(["run-B", "run-_", "run-a"], runs.Select(r => r.RunId));
+    }
+
+    [Fact]
     public async Task ListRunsAsync_RecordsWithoutModelOrCompletion_EmptyListsAndNullCost()
     {
         await AddAsync("run-x", null, null, null, null, T0, 0, 0, null, null, 200);

@@ -22,7 +22,15 @@ public sealed class PostgresUsageQueryTests : UsageQueryContractTests
         // The test server's default collation is C; a linguistic one on the columns (as on many servers) shows the query orders byte-wise regardless.
         await _store.MigrateAsync(Ct);
         await using var c = await _store.OpenAsync(Ct);
-        await using var cmd = new NpgsqlCommand("ALTER TABLE requests ALTER COLUMN key_id TYPE text COLLATE \"und-x-icu\", ALTER COLUMN team_id TYPE text COLLATE \"und-x-icu\", ALTER COLUMN model TYPE text COLLATE \"und-x-icu\", ALTER COLUMN purpose TYPE text COLLATE \"und-x-icu\"", c);
+        await using var cmd = new NpgsqlCommand(
+            """
+            ALTER TABLE requests
+                ALTER COLUMN key_id TYPE text COLLATE "und-x-icu",
+                ALTER COLUMN team_id TYPE text COLLATE "und-x-icu",
+                ALTER COLUMN model TYPE text COLLATE "und-x-icu",
+                ALTER COLUMN purpose TYPE text COLLATE "und-x-icu"
+            """,
+            c);
         await cmd.ExecuteNonQueryAsync(Ct);
         return _store;
     }
