@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Text;
+using Charter.Audit.Storage;
 using Charter.UsageReports;
 using Npgsql;
 using NpgsqlTypes;
@@ -11,28 +12,40 @@ namespace Charter.Storage.Postgres;
 /// <see cref="Sqlite.SqliteUsageQuery"/>; denied requests are not counted.</summary>
 /// <remarks>
 /// Grouped values compare byte-wise (<c>COLLATE "C"</c>, as SQLite's BINARY collation) with nulls first (as SQLite sorts them);
-/// days are UTC calendar days; sums are computed as <c>numeric</c> and returned as exact 64-bit integers.
+/// days are UTC calendar days; sums are exact (<c>numeric</c> for <c>bigint</c> columns) and returned as 64-bit integers.
+/// Retried once on a dead pooled connection (a read is safe to repeat).
 /// </remarks>
 public sealed class PostgresUsageQuery(PostgresGatewayStore store) : IUsageQuery
 {
     /// <inheritdoc/>
-    public async Task<IReadOnlyList<UsageRow>> QueryAsync(IReadOnlyList<UsageDimension> groupBy, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UsageRow>> QueryAsync(IReadOnlyList<UsageDimension> groupBy, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(groupBy);
-        await using var c = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(BuildSql(groupBy, from is not null, to is not null), c);
-        if (from is { } f)
-        {
-            PostgresGatewayStore.Add(cmd, PostgresGatewayStore.Ts(f), NpgsqlDbType.TimestampTz);
-        }
+        var sql = BuildSql(groupBy, from is not null, to is not null);
+        return PostgresRetry.RunAsync<IReadOnlyList<UsageRow>>(
+            store.DataSource,
+            async (c, ct) =>
+            {
+                await using var cmd = new NpgsqlCommand(sql, c);
+                if (from is { } f)
+                {
+                    PostgresGatewayStore.Add(cmd, PostgresGatewayStore.Ts(f), NpgsqlDbType.TimestampTz);
+                }
 
-        if (to is { } t)
-        {
-            PostgresGatewayStore.Add(cmd, PostgresGatewayStore.Ts(t), NpgsqlDbType.TimestampTz);
-        }
+                if (to is { } t)
+                {
+                    PostgresGatewayStore.Add(cmd, PostgresGatewayStore.Ts(t), NpgsqlDbType.TimestampTz);
+                }
 
+                await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                return await ReadRowsAsync(r, groupBy, ct).ConfigureAwait(false);
+            },
+            cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<UsageRow>> ReadRowsAsync(NpgsqlDataReader r, IReadOnlyList<UsageDimension> groupBy, CancellationToken cancellationToken)
+    {
         var rows = new List<UsageRow>();
-        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var n = groupBy.Count;
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
