@@ -29,6 +29,8 @@ public static class AccountingServiceCollectionExtensions
         services.TryAddSingleton<IRateLimiter, RateLimiter>();
         services.TryAddSingleton<IChangeNotifier, LocalChangeNotifier>();
         services.TryAddSingleton<SubjectLimits>();
+        services.TryAddSingleton<SubjectLimitsSyncService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<SubjectLimitsSyncService>());
         return services;
     }
 

@@ -74,7 +74,7 @@ public static class LimitsApi
         var scope = kind == EntityKind.Team ? LimitScope.Team : LimitScope.Key;
         if (body.Reset == true)
         {
-            limits.Set(scope, id, null);
+            await limits.SetAsync(scope, id, null, http.RequestAborted).ConfigureAwait(false);
         }
         else
         {
@@ -95,7 +95,11 @@ public static class LimitsApi
                 return;
             }
 
-            limits.Set(scope, id, next);
+            if (!await limits.SetAsync(scope, id, next, http.RequestAborted).ConfigureAwait(false))
+            {
+                // Applied here, but the shared store is unreachable: other instances keep the previous limits.
+                http.Response.Headers["charter-warning"] = "limits applied on this instance only: the shared store is unreachable";
+            }
         }
 
         var holds = http.RequestServices.GetService<BudgetHolds>();
