@@ -148,7 +148,7 @@ public sealed class BudgetHoldsTests
     }
 
     [Fact]
-    public async Task SweepService_TimerTicksAfterPeriodReset_ClearsHold()
+    public async Task ExecuteAsync_DayEndsWhileRunning_ClearsHoldOnATick()
     {
         var f = new Fixture(new LimitSet { DailyBudgetUsd = 0.05m }, start: new DateTimeOffset(2026, 3, 15, 23, 59, 50, TimeSpan.Zero));
         f.Spend("k1", null, 5 * Cent);
