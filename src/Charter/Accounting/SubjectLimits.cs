@@ -18,8 +18,11 @@ public sealed class SubjectLimits
     private readonly IOptionsMonitor<LimitsOptions> _options;
     private readonly ILimitOverrideStore? _store;
     private readonly IChangeNotifier? _notifier;
+    private readonly Lock _gate = new();
     private volatile ConcurrentDictionary<string, LimitSet> _keys = new(StringComparer.Ordinal);
     private volatile ConcurrentDictionary<string, LimitSet> _teams = new(StringComparer.Ordinal);
+    private volatile bool _anyKeys;
+    private volatile bool _anyTeams;
 
     /// <summary>Creates the table over the configured defaults, optionally shared through <paramref name="store"/>.</summary>
     public SubjectLimits(IOptionsMonitor<LimitsOptions> options, ILimitOverrideStore? store = null, IChangeNotifier? notifier = null)
@@ -34,10 +37,10 @@ public sealed class SubjectLimits
     public bool IsShared => _store is not null;
 
     /// <summary>The limits of a key (its own, else the key defaults).</summary>
-    public LimitSet ForKey(string keyId) => _keys.TryGetValue(keyId, out var own) ? own : _options.CurrentValue.KeyDefaults;
+    public LimitSet ForKey(string keyId) => _anyKeys && _keys.TryGetValue(keyId, out var own) ? own : _options.CurrentValue.KeyDefaults;
 
     /// <summary>The limits of a team (its own, else the team defaults).</summary>
-    public LimitSet ForTeam(string teamId) => _teams.TryGetValue(teamId, out var own) ? own : _options.CurrentValue.TeamDefaults;
+    public LimitSet ForTeam(string teamId) => _anyTeams && _teams.TryGetValue(teamId, out var own) ? own : _options.CurrentValue.TeamDefaults;
 
     /// <summary>The limits of a key or team.</summary>
     public LimitSet For(LimitScope scope, string id) => scope == LimitScope.Team ? ForTeam(id) : ForKey(id);
@@ -49,14 +52,19 @@ public sealed class SubjectLimits
     public void Set(LimitScope scope, string id, LimitSet? limits)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var map = Map(scope);
-        if (limits is null)
+        lock (_gate)
         {
-            map.TryRemove(id, out _);
-        }
-        else
-        {
-            map[id] = limits;
+            var map = Map(scope);
+            if (limits is null)
+            {
+                map.TryRemove(id, out _);
+            }
+            else
+            {
+                map[id] = limits;
+            }
+
+            UpdateFlags();
         }
     }
 
@@ -112,8 +120,20 @@ public sealed class SubjectLimits
             (scope == LimitScope.Team ? teams : keys)[id] = limits;
         }
 
-        _keys = keys;
-        _teams = teams;
+        lock (_gate)
+        {
+            _keys = keys;
+            _teams = teams;
+            UpdateFlags();
+        }
+    }
+
+    // Most deployments give no key its own limits: the request path then skips the dictionary look-ups (IsEmpty locks, so it
+    // runs only here, after a change, under _gate so that two changes cannot leave a stale flag).
+    private void UpdateFlags()
+    {
+        _anyKeys = !_keys.IsEmpty;
+        _anyTeams = !_teams.IsEmpty;
     }
 
     private ConcurrentDictionary<string, LimitSet> Map(LimitScope scope) => scope == LimitScope.Team ? _teams : _keys;
