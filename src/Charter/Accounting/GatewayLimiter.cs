@@ -16,7 +16,6 @@ namespace Charter.Accounting;
 /// </remarks>
 public sealed class GatewayLimiter(IRateLimiter limiter, TokenEstimator estimator, SubjectLimits limits, BudgetHolds? holds = null) : IRequestLimiter
 {
-
     /// <inheritdoc/>
     public async ValueTask<LimitAdmission> AdmitAsync(ApiKeyRecord key, ParsedRequest request, ReadOnlyMemory<byte> body, IHeaderDictionary responseHeaders, CancellationToken cancellationToken)
     {
