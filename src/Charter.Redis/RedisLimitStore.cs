@@ -15,7 +15,7 @@ namespace Charter.Redis;
 /// instance clocks must agree to well under a bucket (1 s), which NTP gives.
 /// An unreachable Redis (not connected, timeout, connection error) is reported as <see cref="LimitKind.Unavailable"/>.
 /// </remarks>
-internal sealed partial class RedisLimitStore : ILimitStore
+internal sealed partial class RedisLimitStore : ILimitStore, IBudgetSpendReader
 {
     private const long DayTtlSeconds = 2 * 86_400;
     private const long MonthTtlSeconds = 32 * 86_400;

@@ -13,7 +13,8 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="IConnectionMultiplexer"/> for <paramref name="configuration"/> ("host:port"), and
-    /// replaces the in-process <see cref="ILimitStore"/> and <see cref="IChangeNotifier"/> with Redis ones.
+    /// replaces the in-process <see cref="ILimitStore"/> and <see cref="IChangeNotifier"/> with Redis ones, and shares the
+    /// limits admins give single keys and teams (<see cref="ILimitOverrideStore"/>).
     /// Call after <c>AddCharterAccounting()</c>. The in-process store stays registered as the fail_open_local fallback.
     /// </summary>
     public static IServiceCollection AddCharterRedis(this IServiceCollection services, string configuration)
@@ -25,6 +26,7 @@ public static class RedisServiceCollectionExtensions
             RedisConnectionFactory.Connect(configuration, sp.GetRequiredService<IOptions<LimitsOptions>>().Value.RedisTimeoutMs));
         services.Replace(ServiceDescriptor.Singleton<ILimitStore, RedisLimitStore>());
         services.Replace(ServiceDescriptor.Singleton<IChangeNotifier, RedisChangeNotifier>());
+        services.Replace(ServiceDescriptor.Singleton<ILimitOverrideStore, RedisLimitOverrideStore>());
         return services;
     }
 }

@@ -28,6 +28,23 @@ public static class AccountingServiceCollectionExtensions
         services.TryAddSingleton<ILimitStore>(static sp => sp.GetRequiredService<LocalLimitStore>());
         services.TryAddSingleton<IRateLimiter, RateLimiter>();
         services.TryAddSingleton<IChangeNotifier, LocalChangeNotifier>();
+        services.TryAddSingleton<SubjectLimits>();
+        services.TryAddSingleton<SubjectLimitsSyncService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<SubjectLimitsSyncService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Adds <see cref="BudgetHolds"/> (the <c>budget</c> lifecycle hold on keys and teams whose budget is spent) and the
+    /// <see cref="BudgetSweepService"/> that clears it when the budget allows spending again. Needs the lifecycle services
+    /// (<c>AddCharterPolicy</c>) and <see cref="AddCharterAccounting"/>.
+    /// </summary>
+    public static IServiceCollection AddCharterBudgetHolds(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<BudgetHolds>();
+        services.TryAddSingleton<BudgetSweepService>();
+        services.AddHostedService(static sp => sp.GetRequiredService<BudgetSweepService>());
         return services;
     }
 }

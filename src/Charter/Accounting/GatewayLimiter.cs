@@ -5,26 +5,36 @@ using Charter.Errors;
 using Charter.Forwarding;
 using Charter.Keys;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 
 namespace Charter.Accounting;
 
 /// <summary>Connects the request path to <see cref="IRateLimiter"/>: key and team limits, 429 with headers, budgets.</summary>
-/// <remarks>The prompt is tokenized (o200k, ~70 µs for 1.6 KB) only when a token-per-minute limit applies.</remarks>
-public sealed class GatewayLimiter(IRateLimiter limiter, TokenEstimator estimator, IOptions<LimitsOptions> options) : IRequestLimiter
+/// <remarks>
+/// The prompt is tokenized (o200k, ~70 µs for 1.6 KB) only when a token-per-minute limit applies. A key or team with the
+/// <c>budget</c> lifecycle hold is refused before any counter is touched; a refusal for a spent budget places that hold
+/// (<see cref="BudgetHolds"/>, in the background).
+/// </remarks>
+public sealed class GatewayLimiter(IRateLimiter limiter, TokenEstimator estimator, SubjectLimits limits, BudgetHolds? holds = null) : IRequestLimiter
 {
-    private readonly LimitsOptions _options = options.Value;
-
     /// <inheritdoc/>
     public async ValueTask<LimitAdmission> AdmitAsync(ApiKeyRecord key, ParsedRequest request, ReadOnlyMemory<byte> body, IHeaderDictionary responseHeaders, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(responseHeaders);
-        var keyLimits = _options.KeyDefaults;
-        var teamLimits = _options.TeamDefaults;
+        var keyLimits = limits.ForKey(key.Id);
+        var teamLimits = limits.ForTeam(key.TeamId);
         if (keyLimits.IsUnlimited && teamLimits.IsUnlimited)
         {
             return default;
+        }
+
+        if (holds is not null && holds.TryGetHold(key.Id, key.TeamId, out var heldScope))
+        {
+            var heldId = heldScope == LimitScope.Team ? key.TeamId : key.Id;
+            responseHeaders["retry-after"] = holds.RetryAfterSeconds(heldScope, heldId).ToString(CultureInfo.InvariantCulture);
+            var noun = heldScope == LimitScope.Team ? "team" : "key";
+            return new LimitAdmission(GateDecision.Deny(CharterError.BudgetExceeded,
+                $"The {noun} {heldId} has the budget hold: its budget is spent; it is cleared when the period resets or an admin raises the budget.", "lifecycle.budget"), null);
         }
 
         long estimate = 0;
@@ -48,6 +58,11 @@ public sealed class GatewayLimiter(IRateLimiter limiter, TokenEstimator estimato
 
         responseHeaders["retry-after"] = decision.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
         var scope = decision.Scope == LimitScope.Team ? $"team {key.TeamId}" : $"key {key.Id}";
+        if (decision.IsBudget)
+        {
+            holds?.OnRefused(decision.Limit, decision.Scope, decision.Scope == LimitScope.Team ? key.TeamId : key.Id);
+        }
+
         return decision.IsBudget
             ? new LimitAdmission(GateDecision.Deny(CharterError.BudgetExceeded, $"The {Describe(decision.Limit)} of {scope} is spent; it resets with the period or when an admin raises it.", "limits." + decision.Limit), null)
             : new LimitAdmission(GateDecision.Deny(CharterError.RateLimited, $"Rate limit reached for {scope}: {Describe(decision.Limit)}. Retry after {decision.RetryAfterSeconds} s.", "limits." + decision.Limit), null);

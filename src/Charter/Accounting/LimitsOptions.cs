@@ -52,6 +52,13 @@ public sealed class LimitsOptions
     [ConfigurationKeyName("redis_timeout_ms")]
     public int RedisTimeoutMs { get; set; } = 500;
 
+    /// <summary>
+    /// How often the budget-hold sweep looks for held keys and teams whose budget allows spending again (a new day or month,
+    /// or a raised budget), in seconds. Default: 10.
+    /// </summary>
+    [ConfigurationKeyName("budget_sweep_seconds")]
+    public int BudgetSweepSeconds { get; set; } = 10;
+
     /// <summary>The parsed <see cref="OnRedisFailure"/> (invalid text reads as fail-closed; the validator reports it).</summary>
     public RedisFailurePolicy OnRedisFailurePolicy => ParsePolicy(OnRedisFailure) ?? RedisFailurePolicy.FailClosed;
 

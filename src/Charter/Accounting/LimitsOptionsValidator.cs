@@ -41,6 +41,11 @@ internal sealed class LimitsOptionsValidator : IValidateOptions<LimitsOptions>
             errors.Add("limits.redis_timeout_ms must be at least 1.");
         }
 
+        if (options.BudgetSweepSeconds < 1)
+        {
+            errors.Add("limits.budget_sweep_seconds must be at least 1.");
+        }
+
         if (string.IsNullOrEmpty(options.RedisKeyPrefix))
         {
             errors.Add("limits.redis_key_prefix must not be empty.");

@@ -12,7 +12,7 @@ namespace Charter.Accounting;
 /// team's (always in that order, so no deadlock), checks everything, and charges both or neither.
 /// Cost: two dictionary look-ups, two uncontended locks and a scan of 2 x 60 slots per request.
 /// </remarks>
-internal sealed class LocalLimitStore : ILimitStore
+internal sealed class LocalLimitStore : ILimitStore, IBudgetSpendReader
 {
     private readonly ConcurrentDictionary<string, LocalSubjectState> _keys = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, LocalSubjectState> _teams = new(StringComparer.Ordinal);
@@ -38,6 +38,24 @@ internal sealed class LocalLimitStore : ILimitStore
     {
         Complete(lease, actualTokens, costNanoUsd);
         return new(true);
+    }
+
+    public ValueTask<(long Day, long Month)> GetSpendAsync(LimitScope scope, string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var states = scope == LimitScope.Team ? _teams : _keys;
+        if (!states.TryGetValue(id, out var state))
+        {
+            return new((0, 0));
+        }
+
+        var now = _time.GetUtcNow();
+        var day = BudgetPeriods.DayIndex(now.ToUnixTimeMilliseconds());
+        var month = BudgetPeriods.MonthIndex(now);
+        using (state.Gate.EnterScope())
+        {
+            return new((state.DaySpent(day), state.MonthSpent(month)));
+        }
     }
 
     /// <summary>Synchronous admission (the store never waits).</summary>

@@ -141,6 +141,7 @@ public static partial class CharterHost
         });
         services.AddOpenApi("admin");
         services.AddCharterPolicy(settings, config);
+        services.AddCharterBudgetHolds();
         settings.ConfigureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -171,6 +172,7 @@ public static partial class CharterHost
         app.MapUsageApi();
         app.MapAuditApi();
         app.MapLifecycleApi();
+        app.MapLimitsApi();
         app.MapEvalRunsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }

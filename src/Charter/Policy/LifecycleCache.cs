@@ -22,6 +22,21 @@ public sealed class LifecycleCache
     /// <summary>The cached lifecycle, or null (never changed: active, no holds).</summary>
     public EntityLifecycle? Get(EntityKind kind, string id) => _entries.TryGetValue((kind, id), out var lc) ? lc : null;
 
+    /// <summary>The cached lifecycles that carry <paramref name="hold"/>: a snapshot for background sweeps (not for the request path).</summary>
+    public List<EntityLifecycle> WithHold(LifecycleHolds hold)
+    {
+        var list = new List<EntityLifecycle>();
+        foreach (var (_, lc) in _entries)
+        {
+            if ((lc.Holds & hold) != 0)
+            {
+                list.Add(lc);
+            }
+        }
+
+        return list;
+    }
+
     /// <summary>Records a lifecycle (after a transition in this process); an older version never replaces a newer one.</summary>
     public void Set(EntityLifecycle lifecycle)
     {

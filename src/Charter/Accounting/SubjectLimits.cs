@@ -1,0 +1,140 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Accounting;
+
+/// <summary>The limits that apply to one key or team: an admin's own setting for it, else <c>limits.key_defaults</c> /
+/// <c>limits.team_defaults</c>.</summary>
+/// <remarks>
+/// Own settings are made through <c>PUT /admin/v1/{keys|teams}/{id}/limits</c> (<see cref="SetAsync"/>). With an
+/// <see cref="ILimitOverrideStore"/> (Redis) they are saved there and announced on the change bus, and every instance reloads
+/// them (<see cref="SubjectLimitsSyncService"/>); without one they live in this process's memory only (lost at restart).
+/// Looking limits up on the request path is one lock-free dictionary read.
+/// </remarks>
+public sealed class SubjectLimits
+{
+    private readonly IOptionsMonitor<LimitsOptions> _options;
+    private readonly ILimitOverrideStore? _store;
+    private readonly IChangeNotifier? _notifier;
+    private readonly Lock _gate = new();
+    private volatile ConcurrentDictionary<string, LimitSet> _keys = new(StringComparer.Ordinal);
+    private volatile ConcurrentDictionary<string, LimitSet> _teams = new(StringComparer.Ordinal);
+    private volatile bool _anyKeys;
+    private volatile bool _anyTeams;
+
+    /// <summary>Creates the table over the configured defaults, optionally shared through <paramref name="store"/>.</summary>
+    public SubjectLimits(IOptionsMonitor<LimitsOptions> options, ILimitOverrideStore? store = null, IChangeNotifier? notifier = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _store = store;
+        _notifier = notifier;
+    }
+
+    /// <summary>True when own limits are shared with other instances through a store.</summary>
+    public bool IsShared => _store is not null;
+
+    /// <summary>The limits of a key (its own, else the key defaults).</summary>
+    public LimitSet ForKey(string keyId) => _anyKeys && _keys.TryGetValue(keyId, out var own) ? own : _options.CurrentValue.KeyDefaults;
+
+    /// <summary>The limits of a team (its own, else the team defaults).</summary>
+    public LimitSet ForTeam(string teamId) => _anyTeams && _teams.TryGetValue(teamId, out var own) ? own : _options.CurrentValue.TeamDefaults;
+
+    /// <summary>The limits of a key or team.</summary>
+    public LimitSet For(LimitScope scope, string id) => scope == LimitScope.Team ? ForTeam(id) : ForKey(id);
+
+    /// <summary>True when the key or team has limits of its own.</summary>
+    public bool HasOwn(LimitScope scope, string id) => Map(scope).ContainsKey(id);
+
+    /// <summary>Gives a key or team limits of its own in this process only; null returns it to the defaults.</summary>
+    public void Set(LimitScope scope, string id, LimitSet? limits)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            var map = Map(scope);
+            if (limits is null)
+            {
+                map.TryRemove(id, out _);
+            }
+            else
+            {
+                map[id] = limits;
+            }
+
+            UpdateFlags();
+        }
+    }
+
+    /// <summary>Gives a key or team limits of its own (null: back to the defaults), here at once and, with a store, on every instance.</summary>
+    /// <returns>False when the store could not be reached: the change holds on this instance only.</returns>
+    public async Task<bool> SetAsync(LimitScope scope, string id, LimitSet? limits, CancellationToken cancellationToken = default)
+    {
+        Set(scope, id, limits);
+        if (_store is null)
+        {
+            return true;
+        }
+
+        if (!await _store.SaveAsync(scope, id, limits, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        if (_notifier is not null)
+        {
+            var entity = scope == LimitScope.Team ? ChangeEntity.Team : ChangeEntity.Key;
+            await _notifier.PublishAsync(new ChangeNotification(entity, id, ChangeKind.Changed), cancellationToken).ConfigureAwait(false);
+        }
+
+        return true;
+    }
+
+    /// <summary>Reloads the own limits of one key or team from the store (no-op without one).</summary>
+    public async Task ReloadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var limits = await _store.LoadAsync(scope, id, cancellationToken).ConfigureAwait(false);
+        Set(scope, id, limits);
+    }
+
+    /// <summary>Replaces every own limit with what the store holds (no-op without one).</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        var all = await _store.LoadAllAsync(cancellationToken).ConfigureAwait(false);
+        var keys = new ConcurrentDictionary<string, LimitSet>(StringComparer.Ordinal);
+        var teams = new ConcurrentDictionary<string, LimitSet>(StringComparer.Ordinal);
+        foreach (var (scope, id, limits) in all)
+        {
+            (scope == LimitScope.Team ? teams : keys)[id] = limits;
+        }
+
+        lock (_gate)
+        {
+            _keys = keys;
+            _teams = teams;
+            UpdateFlags();
+        }
+    }
+
+    // Most deployments give no key its own limits: the request path then skips the dictionary look-ups (IsEmpty locks, so it
+    // runs only here, after a change, under _gate so that two changes cannot leave a stale flag).
+    private void UpdateFlags()
+    {
+        _anyKeys = !_keys.IsEmpty;
+        _anyTeams = !_teams.IsEmpty;
+    }
+
+    private ConcurrentDictionary<string, LimitSet> Map(LimitScope scope) => scope == LimitScope.Team ? _teams : _keys;
+}

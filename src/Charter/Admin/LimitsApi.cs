@@ -1,0 +1,175 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json;
+using Charter.Accounting;
+using Charter.Errors;
+using Charter.Policy;
+using Charter.Policy.Lifecycle;
+using Charter.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Charter.Admin;
+
+/// <summary>Limits of one key or team: <c>GET /admin/v1/{keys|teams}/{id}/limits</c> and <c>PUT …/limits</c>.</summary>
+/// <remarks>After a change the budget hold is reviewed at once: when every budget now allows spending, it is cleared
+/// (actor <c>admin:&lt;id&gt;</c>), so raising a budget lets the key or team through again without waiting for the sweep.</remarks>
+public static class LimitsApi
+{
+    /// <summary>Maps the limits endpoints.</summary>
+    public static IEndpointRouteBuilder MapLimitsApi(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        foreach (var (plural, kind) in new[] { ("keys", EntityKind.Key), ("teams", EntityKind.Team) })
+        {
+            var k = kind;
+            app.MapGet($"/admin/v1/{plural}/{{id}}/limits", (HttpContext http) => GetAsync(http, k))
+                .WithName($"GetLimits{plural}").WithTags("admin").WithSummary($"Limits, current spend and budget hold of one of the {plural}.");
+            app.MapPut($"/admin/v1/{plural}/{{id}}/limits", (HttpContext http) => PutAsync(http, k))
+                .WithName($"SetLimits{plural}").WithTags("admin").WithSummary($"Change the limits and budgets of one of the {plural}; clears the budget hold when the budget allows.");
+        }
+
+        return app;
+    }
+
+    private static async Task GetAsync(HttpContext http, EntityKind kind)
+    {
+        var (principal, id) = await AuthorizeAndResolveAsync(http, kind).ConfigureAwait(false);
+        if (principal is null || id is null)
+        {
+            return;
+        }
+
+        await WriteAsync(http, kind, id).ConfigureAwait(false);
+    }
+
+    private static async Task PutAsync(HttpContext http, EntityKind kind)
+    {
+        var (principal, id) = await AuthorizeAndResolveAsync(http, kind).ConfigureAwait(false);
+        if (principal is null || id is null)
+        {
+            return;
+        }
+
+        LimitsUpdateRequest? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync(http.Request.Body, LimitsApiJsonContext.Default.LimitsUpdateRequest, http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            await ErrorAsync(http, 400, "invalid_request", "The body is not a valid limits change: " + ex.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (body is null)
+        {
+            await ErrorAsync(http, 400, "invalid_request", "A JSON body is required.").ConfigureAwait(false);
+            return;
+        }
+
+        var limits = http.RequestServices.GetRequiredService<SubjectLimits>();
+        var scope = kind == EntityKind.Team ? LimitScope.Team : LimitScope.Key;
+        if (body.Reset == true)
+        {
+            await limits.SetAsync(scope, id, null, http.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            var current = limits.For(scope, id);
+            var next = new LimitSet
+            {
+                RequestsPerMinute = body.RequestsPerMinute ?? current.RequestsPerMinute,
+                TokensPerMinute = body.TokensPerMinute ?? current.TokensPerMinute,
+                MaxConcurrentRequests = body.MaxConcurrentRequests ?? current.MaxConcurrentRequests,
+                DailyBudgetUsd = body.DailyBudgetUsd ?? current.DailyBudgetUsd,
+                MonthlyBudgetUsd = body.MonthlyBudgetUsd ?? current.MonthlyBudgetUsd,
+            };
+            var errors = new List<string>();
+            LimitsOptionsValidator.ValidateSet(kind.ToWireName() + " " + id, next, errors);
+            if (errors.Count > 0)
+            {
+                await ErrorAsync(http, 400, "invalid_request", string.Join(" ", errors)).ConfigureAwait(false);
+                return;
+            }
+
+            if (!await limits.SetAsync(scope, id, next, http.RequestAborted).ConfigureAwait(false))
+            {
+                // Applied here, but the shared store is unreachable: other instances keep the previous limits.
+                http.Response.Headers["charter-warning"] = "limits applied on this instance only: the shared store is unreachable";
+            }
+        }
+
+        var holds = http.RequestServices.GetService<BudgetHolds>();
+        if (holds is not null)
+        {
+            await holds.ReviewAsync(kind, id, "admin:" + principal.Id, http.RequestAborted).ConfigureAwait(false);
+        }
+
+        await WriteAsync(http, kind, id).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext http, EntityKind kind, string id)
+    {
+        var scope = kind == EntityKind.Team ? LimitScope.Team : LimitScope.Key;
+        var limits = http.RequestServices.GetRequiredService<SubjectLimits>();
+        var set = limits.For(scope, id);
+        decimal? today = null, month = null;
+        if (http.RequestServices.GetRequiredService<ILimitStore>() is IBudgetSpendReader reader)
+        {
+            try
+            {
+                var (d, m) = await reader.GetSpendAsync(scope, id).ConfigureAwait(false);
+                (today, month) = (Money.ToUsd(d), Money.ToUsd(m));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Shared store unreachable: the spend is reported as unknown (null).
+            }
+        }
+
+        var lc = await http.RequestServices.GetRequiredService<LifecycleCoordinator>().GetAsync(kind, id, http.RequestAborted).ConfigureAwait(false);
+        var dto = new SubjectLimitsDto(kind.ToWireName(), id, limits.HasOwn(scope, id), set.RequestsPerMinute, set.TokensPerMinute, set.MaxConcurrentRequests,
+            set.DailyBudgetUsd, set.MonthlyBudgetUsd, today, month, (lc.Holds & LifecycleHolds.Budget) != 0);
+        await http.Response.WriteAsJsonAsync(dto, LimitsApiJsonContext.Default.SubjectLimitsDto, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task<(AdminPrincipal? Principal, string? Id)> AuthorizeAndResolveAsync(HttpContext http, EntityKind kind)
+    {
+        var principal = await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false);
+        if (principal is null)
+        {
+            await OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.").ConfigureAwait(false);
+            return (null, null);
+        }
+
+        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
+        {
+            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
+            return (null, null);
+        }
+
+        var raw = http.Request.RouteValues["id"] as string ?? "";
+        var store = http.RequestServices.GetRequiredService<IGatewayStore>();
+        var id = kind == EntityKind.Team
+            ? (await store.FindTeamAsync(raw, http.RequestAborted).ConfigureAwait(false))?.Id
+            : (await store.GetKeyAsync(raw, http.RequestAborted).ConfigureAwait(false))?.Id;
+        if (id is null)
+        {
+            await ErrorAsync(http, 404, "not_found", $"No {kind.ToWireName()} with id '{raw}'.").ConfigureAwait(false);
+            return (principal, null);
+        }
+
+        return (principal, id);
+    }
+
+    private static Task ErrorAsync(HttpContext http, int status, string code, string message)
+    {
+        http.Response.StatusCode = status;
+        var type = status == 404 ? "not_found_error" : "invalid_request_error";
+        return http.Response.WriteAsJsonAsync(new LifecycleErrorDto(new LifecycleErrorBody(message, type, code, [])),
+            LifecycleApiJsonContext.Default.LifecycleErrorDto, cancellationToken: http.RequestAborted);
+    }
+}

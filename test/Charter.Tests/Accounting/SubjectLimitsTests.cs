@@ -1,0 +1,110 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Collections.Concurrent;
+using Charter.Accounting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Charter.Tests.Accounting;
+
+public sealed class SubjectLimitsTests
+{
+    private static readonly LimitsOptions Defaults = new()
+    {
+        KeyDefaults = new LimitSet { DailyBudgetUsd = 1m },
+        TeamDefaults = new LimitSet { MonthlyBudgetUsd = 100m },
+    };
+
+    [Fact]
+    public void ForKey_NoOwnLimits_ReturnsConfiguredDefaults()
+    {
+        var limits = new SubjectLimits(new StaticMonitor(Defaults));
+
+        Assert.Equal(1m, limits.ForKey("k1").DailyBudgetUsd);
+        Assert.Equal(100m, limits.ForTeam("t1").MonthlyBudgetUsd);
+        Assert.False(limits.HasOwn(LimitScope.Key, "k1"));
+    }
+
+    [Fact]
+    public async Task SetAsync_OwnLimitsThenNull_AppliesToThatSubjectOnlyThenDefaultsAgain()
+    {
+        var limits = new SubjectLimits(new StaticMonitor(Defaults));
+
+        await limits.SetAsync(LimitScope.Key, "k1", new LimitSet { DailyBudgetUsd = 5m }, TestContext.Current.CancellationToken);
+        var own = limits.ForKey("k1").DailyBudgetUsd;
+        var other = limits.ForKey("k2").DailyBudgetUsd;
+        await limits.SetAsync(LimitScope.Key, "k1", null, TestContext.Current.CancellationToken);
+
+        Assert.Equal(5m, own);
+        Assert.Equal(1m, other);
+        Assert.Equal(1m, limits.ForKey("k1").DailyBudgetUsd);
+    }
+
+    [Fact]
+    public async Task SetAsync_SharedStore_OtherInstanceAppliesItAfterTheChangeNotification()
+    {
+        var store = new MemoryOverrideStore();
+        var bus = new LocalChangeNotifier(NullLogger<LocalChangeNotifier>.Instance);
+        var a = new SubjectLimits(new StaticMonitor(Defaults), store, bus);
+        var b = new SubjectLimits(new StaticMonitor(Defaults), store, bus);
+        using var sync = new SubjectLimitsSyncService(b, bus, NullLogger<SubjectLimitsSyncService>.Instance);
+        await sync.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(await a.SetAsync(LimitScope.Team, "t1", new LimitSet { MonthlyBudgetUsd = 250m }, TestContext.Current.CancellationToken));
+        for (var i = 0; i < 1000 && b.ForTeam("t1").MonthlyBudgetUsd != 250m; i++)
+        {
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(250m, b.ForTeam("t1").MonthlyBudgetUsd);
+        Assert.True(b.HasOwn(LimitScope.Team, "t1"));
+    }
+
+    [Fact]
+    public async Task StartAsync_SharedStoreHasLimits_LoadsThem()
+    {
+        var store = new MemoryOverrideStore();
+        await store.SaveAsync(LimitScope.Key, "k9", new LimitSet { RequestsPerMinute = 7 }, TestContext.Current.CancellationToken);
+        var limits = new SubjectLimits(new StaticMonitor(Defaults), store);
+        using var sync = new SubjectLimitsSyncService(limits, new LocalChangeNotifier(NullLogger<LocalChangeNotifier>.Instance), NullLogger<SubjectLimitsSyncService>.Instance);
+
+        await sync.StartAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(7, limits.ForKey("k9").RequestsPerMinute);
+        Assert.Equal(0m, limits.ForKey("k9").DailyBudgetUsd);
+    }
+
+    private sealed class MemoryOverrideStore : ILimitOverrideStore
+    {
+        private readonly ConcurrentDictionary<(LimitScope, string), LimitSet> _saved = new();
+
+        public ValueTask<bool> SaveAsync(LimitScope scope, string id, LimitSet? limits, CancellationToken cancellationToken = default)
+        {
+            if (limits is null)
+            {
+                _saved.TryRemove((scope, id), out _);
+            }
+            else
+            {
+                _saved[(scope, id)] = limits;
+            }
+
+            return new(true);
+        }
+
+        public ValueTask<LimitSet?> LoadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default) =>
+            new(_saved.TryGetValue((scope, id), out var l) ? l : null);
+
+        public ValueTask<IReadOnlyList<(LimitScope Scope, string Id, LimitSet Limits)>> LoadAllAsync(CancellationToken cancellationToken = default) =>
+            new([.. _saved.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value))]);
+    }
+
+    private sealed class StaticMonitor(LimitsOptions value) : IOptionsMonitor<LimitsOptions>
+    {
+        public LimitsOptions CurrentValue => value;
+
+        public LimitsOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<LimitsOptions, string?> listener) => null;
+    }
+}
