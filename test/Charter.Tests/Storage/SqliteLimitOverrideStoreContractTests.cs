@@ -20,6 +20,17 @@ public sealed class SqliteLimitOverrideStoreContractTests : LimitOverrideStoreCo
         return Task.FromResult<(IGatewayStore, DatabaseLimitOverrideStore)>((gateway, new SqliteLimitOverrideStore(gateway, options, time)));
     }
 
+    [Fact]
+    public async Task SaveAsync_DatabaseWithoutTheTable_ReturnsFalse()
+    {
+        Directory.CreateDirectory(_directory);
+        var unmigrated = new SqliteGatewayStore(Path.Combine(_directory, "unmigrated.db"));
+        var store = new SqliteLimitOverrideStore(unmigrated);
+
+        Assert.False(await store.SaveAsync(LimitScope.Key, "k1", new LimitSet { RequestsPerMinute = 1 }, Ct));
+        Assert.False(await store.SaveAsync(LimitScope.Key, "k1", null, Ct));
+    }
+
     protected override ValueTask DisposeStoresAsync()
     {
         SqliteConnection.ClearAllPools();
