@@ -36,6 +36,13 @@ public static class GatewayComposition
                 Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresFindingStore(p),
                 _ => new Charter.Detection.InMemoryFindingStore(),
             });
+            // Own limits of keys and teams live in the gateway database (the change version / --redis bus reloads them everywhere).
+            services.AddSingleton<Charter.Accounting.ILimitOverrideStore>(sp => sp.GetRequiredService<IGatewayStore>() switch
+            {
+                Charter.Storage.Sqlite.SqliteGatewayStore s => new Charter.Storage.Sqlite.SqliteLimitOverrideStore(s, sp.GetRequiredService<IOptionsMonitor<Charter.Accounting.LimitsOptions>>()),
+                Charter.Storage.Postgres.PostgresGatewayStore p => new Charter.Storage.Postgres.PostgresLimitOverrideStore(p, sp.GetRequiredService<IOptionsMonitor<Charter.Accounting.LimitsOptions>>()),
+                _ => null!, // an in-memory store (tests): own limits live in the process's memory
+            });
             // Evaluation runs and usage reports are grouped in SQL by the store's own query.
             services.AddSingleton<Charter.Admin.IEvalRunQuery>(sp => sp.GetRequiredService<IGatewayStore>() switch
             {

@@ -13,8 +13,8 @@ public static class RedisServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one <see cref="IConnectionMultiplexer"/> for <paramref name="configuration"/> ("host:port"), and
-    /// replaces the in-process <see cref="ILimitStore"/> and <see cref="IChangeNotifier"/> with Redis ones, and shares the
-    /// limits admins give single keys and teams (<see cref="ILimitOverrideStore"/>).
+    /// replaces the in-process <see cref="ILimitStore"/> and <see cref="IChangeNotifier"/> with Redis ones. The limits admins
+    /// give single keys and teams stay in the gateway database; their changes are announced on the Redis change bus.
     /// Call after <c>AddCharterAccounting()</c>. The in-process store stays registered as the fail_open_local fallback.
     /// </summary>
     public static IServiceCollection AddCharterRedis(this IServiceCollection services, string configuration)
@@ -26,7 +26,6 @@ public static class RedisServiceCollectionExtensions
             RedisConnectionFactory.Connect(configuration, sp.GetRequiredService<IOptions<LimitsOptions>>().Value.RedisTimeoutMs));
         services.Replace(ServiceDescriptor.Singleton<ILimitStore, RedisLimitStore>());
         services.Replace(ServiceDescriptor.Singleton<IChangeNotifier, RedisChangeNotifier>());
-        services.Replace(ServiceDescriptor.Singleton<ILimitOverrideStore, RedisLimitOverrideStore>());
         return services;
     }
 }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Charter.Cli.Commands;
 
-/// <summary><c>charter keys create|list|revoke</c>.</summary>
+/// <summary><c>charter keys create|list|revoke|limits</c>.</summary>
 internal static partial class KeysCommands
 {
     public static Command Create()
@@ -87,7 +87,7 @@ internal static partial class KeysCommands
             return 0;
         });
 
-        var keys = new Command("keys", "Manage user keys") { create, list, revoke };
+        var keys = new Command("keys", "Manage user keys") { create, list, revoke, CreateLimits(Charter.Accounting.LimitScope.Key, db) };
         AddLifecycle(keys, db);
         return keys;
     }

@@ -7,7 +7,7 @@ using Spectre.Console;
 
 namespace Charter.Cli.Commands;
 
-/// <summary><c>charter teams create|list</c>.</summary>
+/// <summary><c>charter teams create|list|limits</c>.</summary>
 internal static class TeamsCommands
 {
     public static Command Create()
@@ -59,7 +59,7 @@ internal static class TeamsCommands
             AnsiConsole.Write(table);
             return 0;
         });
-        var teams = new Command("teams", "Manage teams") { create, list };
+        var teams = new Command("teams", "Manage teams") { create, list, KeysCommands.CreateLimits(Charter.Accounting.LimitScope.Team, db) };
         LifecycleCommands.AddTo(teams, Charter.Policy.Lifecycle.EntityKind.Team, db);
         return teams;
     }

@@ -41,5 +41,11 @@ internal static class PostgresSchema
             team text, risk double precision NOT NULL, crossed_at timestamptz NOT NULL, json text NOT NULL);
         CREATE INDEX IF NOT EXISTS detect_findings_subject ON detect_findings(subject_kind, subject_id);
         """,
+        // 4: own limits of keys and teams (null = the configured default).
+        """
+        CREATE TABLE IF NOT EXISTS limit_overrides(scope text NOT NULL CHECK (scope IN ('key', 'team')), id text NOT NULL,
+            requests_per_minute bigint, tokens_per_minute bigint, max_concurrent_requests integer,
+            daily_budget_usd numeric, monthly_budget_usd numeric, updated_at timestamptz NOT NULL, PRIMARY KEY (scope, id));
+        """,
     ];
 }

@@ -28,5 +28,11 @@ internal static class SqliteSchema
         CREATE INDEX requests_key ON requests(key_id, ts);
         CREATE TABLE journal_progress(consumer TEXT PRIMARY KEY, segment INTEGER NOT NULL, "offset" INTEGER NOT NULL);
         """,
+        // 2: own limits of keys and teams (null = the configured default); budgets as invariant text to stay exact decimals.
+        """
+        CREATE TABLE IF NOT EXISTS limit_overrides(scope TEXT NOT NULL CHECK (scope IN ('key', 'team')), id TEXT NOT NULL,
+            requests_per_minute INTEGER, tokens_per_minute INTEGER, max_concurrent_requests INTEGER,
+            daily_budget_usd TEXT, monthly_budget_usd TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (scope, id));
+        """,
     ];
 }

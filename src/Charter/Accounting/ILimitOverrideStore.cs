@@ -2,8 +2,9 @@
 
 namespace Charter.Accounting;
 
-/// <summary>Where the limits an admin gave one key or team are kept so that every instance applies them (Redis with
-/// <c>--redis</c>; without one, <see cref="SubjectLimits"/> keeps them in this process only).</summary>
+/// <summary>Where the limits an admin gave one key or team are kept so that every instance applies them (the gateway database:
+/// <c>SqliteLimitOverrideStore</c> / <c>PostgresLimitOverrideStore</c>; without one, <see cref="SubjectLimits"/> keeps them in
+/// this process only).</summary>
 /// <remarks>Read off the request path only: <see cref="SubjectLimits"/> caches everything in memory.</remarks>
 public interface ILimitOverrideStore
 {

@@ -8,9 +8,11 @@ namespace Charter.Accounting;
 /// <summary>The limits that apply to one key or team: an admin's own setting for it, else <c>limits.key_defaults</c> /
 /// <c>limits.team_defaults</c>.</summary>
 /// <remarks>
-/// Own settings are made through <c>PUT /admin/v1/{keys|teams}/{id}/limits</c> (<see cref="SetAsync"/>). With an
-/// <see cref="ILimitOverrideStore"/> (Redis) they are saved there and announced on the change bus, and every instance reloads
-/// them (<see cref="SubjectLimitsSyncService"/>); without one they live in this process's memory only (lost at restart).
+/// Own settings are made through <c>PUT /admin/v1/{keys|teams}/{id}/limits</c> (<see cref="SetAsync"/>) or the CLI
+/// (<c>charter keys|teams limits</c>, straight into the database). With an <see cref="ILimitOverrideStore"/> (the gateway
+/// database: table <c>limit_overrides</c>) they are saved there, announced on the change bus (with <c>--redis</c> every
+/// instance reloads at once) and picked up by every instance on the same database through the change version
+/// (<see cref="SubjectLimitsSyncService"/>). Without a store (an in-memory gateway store) they live in this process's memory only.
 /// Looking limits up on the request path is one lock-free dictionary read.
 /// </remarks>
 public sealed class SubjectLimits

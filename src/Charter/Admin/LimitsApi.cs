@@ -97,8 +97,9 @@ public static class LimitsApi
 
             if (!await limits.SetAsync(scope, id, next, http.RequestAborted).ConfigureAwait(false))
             {
-                // Applied here, but the shared store is unreachable: other instances keep the previous limits.
-                http.Response.Headers["charter-warning"] = "limits applied on this instance only: the shared store is unreachable";
+                // Applied here, but the database is unreachable: other instances keep the previous limits, and this one until
+                // its next reload from the database.
+                http.Response.Headers["charter-warning"] = "limits applied on this instance only: the database is unreachable";
             }
         }
 

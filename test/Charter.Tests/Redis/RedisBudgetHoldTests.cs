@@ -4,6 +4,8 @@ using Charter.Accounting;
 using Charter.Policy;
 using Charter.Policy.Lifecycle;
 using Charter.Redis;
+using Charter.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -11,7 +13,7 @@ using StackExchange.Redis;
 
 namespace Charter.Tests.Redis;
 
-/// <summary>The budget hold over the shared (Redis) spend counters and the shared per-key limits.</summary>
+/// <summary>The budget hold over the shared (Redis) spend counters and the per-key limits shared through the database.</summary>
 public sealed class RedisBudgetHoldTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
     private readonly LimitsOptions _options = new()
@@ -32,8 +34,13 @@ public sealed class RedisBudgetHoldTests(RedisServerFixture redis) : IClassFixtu
         var b = new RedisLimitStore(redis.Second, Options.Create(_options), _clock, NullLogger<RedisLimitStore>.Instance);
         var lease = (await a.TryAcquireAsync(new AdmissionRequest("key", _options.KeyDefaults, null, null, 0), Ct)).Lease;
         Assert.True(await a.CompleteAsync(lease, 10, 6 * (Money.NanoPerUsd / 100), Ct));
-        var limitsB = new SubjectLimits(new StaticMonitor(_options), new RedisLimitOverrideStore(redis.Second, Options.Create(_options)));
-        var limitsA = new SubjectLimits(new StaticMonitor(_options), new RedisLimitOverrideStore(redis.First, Options.Create(_options)));
+        // Own limits are shared through the gateway database (here one SQLite file opened by both instances).
+        var dir = Directory.CreateTempSubdirectory("charter-redis-hold-").FullName;
+        var dbA = new SqliteGatewayStore(Path.Combine(dir, "charter.db"));
+        await dbA.MigrateAsync(Ct);
+        var dbB = new SqliteGatewayStore(Path.Combine(dir, "charter.db"));
+        var limitsB = new SubjectLimits(new StaticMonitor(_options), new SqliteLimitOverrideStore(dbB, new StaticMonitor(_options)));
+        var limitsA = new SubjectLimits(new StaticMonitor(_options), new SqliteLimitOverrideStore(dbA, new StaticMonitor(_options)));
         var lifecycleStore = new InMemoryLifecycleStore();
         var cache = new LifecycleCache(lifecycleStore);
         var coordinator = new LifecycleCoordinator(lifecycleStore, cache, null, _clock, new LifecycleOptions(), NullLogger<LifecycleCoordinator>.Instance);
@@ -49,24 +56,8 @@ public sealed class RedisBudgetHoldTests(RedisServerFixture redis) : IClassFixtu
         Assert.Equal(1, afterRaise);
         Assert.False(holdsB.TryGetHold("key", null, out _));
         Assert.Equal(0.10m, limitsB.ForKey("key").DailyBudgetUsd);
-    }
-
-    [Fact]
-    public async Task SaveAsync_NullAfterLimits_OtherConnectionLoadsNothing()
-    {
-        var first = new RedisLimitOverrideStore(redis.First, Options.Create(_options));
-        var second = new RedisLimitOverrideStore(redis.Second, Options.Create(_options));
-        var limits = new LimitSet { RequestsPerMinute = 3, TokensPerMinute = 400, MaxConcurrentRequests = 2, DailyBudgetUsd = 0.125m, MonthlyBudgetUsd = 7m };
-
-        Assert.True(await first.SaveAsync(LimitScope.Team, "team-x", limits, Ct));
-        var loaded = await second.LoadAsync(LimitScope.Team, "team-x", Ct);
-        var all = await second.LoadAllAsync(Ct);
-        Assert.True(await first.SaveAsync(LimitScope.Team, "team-x", null, Ct));
-        var removed = await second.LoadAsync(LimitScope.Team, "team-x", Ct);
-
-        Assert.Equal(limits, loaded);
-        Assert.Equal((LimitScope.Team, "team-x", limits), Assert.Single(all));
-        Assert.Null(removed);
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(dir, recursive: true);
     }
 
     private sealed class StaticMonitor(LimitsOptions value) : IOptionsMonitor<LimitsOptions>
