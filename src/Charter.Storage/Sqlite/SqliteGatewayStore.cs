@@ -48,7 +48,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
+        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return c;
     }
