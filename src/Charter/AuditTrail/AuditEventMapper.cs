@@ -7,10 +7,61 @@ using Charter.Records;
 namespace Charter.AuditTrail;
 
 /// <summary>Turns journal events into audit events (the leaves of the Merkle log).</summary>
-/// <remarks>A request's decision and its completion are two leaves: the decision is what was known before
-/// anything left; the completion adds status and usage. Their ids are the request id and <c>id:completed</c>.</remarks>
+/// <remarks>A request's decision and its completion are integrated together when they reach the audit log in the same
+/// batch (the usual case): one <c>request</c> leaf with the decision, the status and the usage. A completion that comes in
+/// a later batch is a leaf of its own, <c>request.completed</c>, with the id <c>id:completed</c>.</remarks>
 public static class AuditEventMapper
 {
+    /// <summary>Maps a batch in journal order, folding each completion into its request's leaf when both are in the batch.</summary>
+    /// <param name="batch">Journal events in order.</param>
+    /// <param name="skip">Events already in the log (after a crash replay), or null.</param>
+    public static List<AuditEvent> MapBatch(IReadOnlyList<JournalEvent> batch, Func<JournalEvent, bool>? skip = null)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var output = new List<AuditEvent>(batch.Count);
+        Dictionary<string, int>? open = null;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i];
+            if (skip?.Invoke(e) == true)
+            {
+                continue;
+            }
+
+            if (e.Kind == "completion" && open is not null && open.Remove(e.Id, out var at))
+            {
+                output[at] = Fold(output[at], e);
+                continue;
+            }
+
+            output.Add(Map(e));
+            if (e.Kind == "request" && e.Status is null)
+            {
+                // Forwarded (not refused): its completion follows.
+                (open ??= new Dictionary<string, int>(StringComparer.Ordinal))[e.Id] = output.Count - 1;
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>Whether a stored leaf already carries its request's completion (a refusal, or a folded completion).</summary>
+    public static bool IsComplete(AuditEvent leaf)
+    {
+        ArgumentNullException.ThrowIfNull(leaf);
+        return leaf.Kind == AuditEventKinds.Request && leaf.Status is not null;
+    }
+
+    private static AuditEvent Fold(AuditEvent request, JournalEvent completion) => request with
+    {
+        Status = completion.Status,
+        Code = completion.Code ?? request.Code,
+        Provider = completion.Provider ?? request.Provider,
+        Account = completion.Account ?? request.Account,
+        Usage = completion.PromptTokens is null && completion.CompletionTokens is null ? null
+            : new AuditUsage(completion.PromptTokens ?? 0, completion.CompletionTokens ?? 0, completion.Estimated),
+    };
+
     /// <summary>The audit event id of a journal event.</summary>
     public static string AuditId(JournalEvent e)
     {

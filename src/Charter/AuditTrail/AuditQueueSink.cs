@@ -29,10 +29,11 @@ public sealed class AuditQueueSink(AuditLog log, IAuditQueueStore queue, Journal
     public Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var leaves = new byte[batch.Count][];
-        for (var i = 0; i < batch.Count; i++)
+        var events = AuditEventMapper.MapBatch(batch);
+        var leaves = new byte[events.Count][];
+        for (var i = 0; i < events.Count; i++)
         {
-            leaves[i] = AuditEventSerializer.Serialize(AuditEventMapper.Map(batch[i]));
+            leaves[i] = AuditEventSerializer.Serialize(events[i]);
         }
 
         return queue.EnqueueAsync(journal.InstanceId, leaves, position.Segment, position.Offset, cancellationToken);

@@ -9,8 +9,9 @@ namespace Charter.AuditTrail;
 /// <summary>Feeds journal events into the Merkle audit log, exactly once.</summary>
 /// <remarks>
 /// The audit log and the request records are two transactions. The sink stores its journal position after each
-/// append; after a crash between the append and that write, the replay starts a little early and the sink skips
-/// the events up to the last leaf already in the log (matched by event id), so no leaf is written twice.
+/// append; after a crash between the append and that write, the replay starts a little early: the sink reads the leaves
+/// those events may already have become (the last <c>batch.Count</c> leaves) and skips every event found there, including
+/// completions already folded into their request's leaf, so no event is integrated twice.
 /// </remarks>
 public sealed class AuditSink(AuditLog log, IGatewayStore store) : IEventSink
 {
@@ -27,36 +28,41 @@ public sealed class AuditSink(AuditLog log, IGatewayStore store) : IEventSink
     public async Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var start = 0;
+        Func<JournalEvent, bool>? skip = null;
         if (!_checkedTail)
         {
-            var last = await log.GetLastEventAsync(cancellationToken).ConfigureAwait(false);
-            if (last is not null)
-            {
-                for (var i = batch.Count - 1; i >= 0; i--)
-                {
-                    if (AuditEventMapper.AuditId(batch[i]) == last.Id)
-                    {
-                        start = i + 1;
-                        break;
-                    }
-                }
-            }
-
+            skip = await ReadTailAsync(batch.Count, cancellationToken).ConfigureAwait(false);
             _checkedTail = true;
         }
 
-        if (start < batch.Count)
+        var events = AuditEventMapper.MapBatch(batch, skip);
+        if (events.Count > 0)
         {
-            var events = new AuditEvent[batch.Count - start];
-            for (var i = start; i < batch.Count; i++)
-            {
-                events[i - start] = AuditEventMapper.Map(batch[i]);
-            }
-
             await log.AppendAsync(events, cancellationToken).ConfigureAwait(false);
         }
 
         await store.SetConsumerPositionAsync(Consumer, position, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Func<JournalEvent, bool>?> ReadTailAsync(int count, CancellationToken cancellationToken)
+    {
+        var size = await log.GetSizeAsync(cancellationToken).ConfigureAwait(false);
+        if (size == 0 || count == 0)
+        {
+            return null;
+        }
+
+        var leaves = await log.GetEntriesAsync(Math.Max(0, size - count), size, cancellationToken).ConfigureAwait(false);
+        var present = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var leaf in leaves)
+        {
+            if (AuditEventSerializer.Deserialize(leaf.Data) is { } e)
+            {
+                present[e.Id] = AuditEventMapper.IsComplete(e);
+            }
+        }
+
+        return e => present.ContainsKey(AuditEventMapper.AuditId(e))
+            || (e.Kind == "completion" && present.TryGetValue(e.Id, out var complete) && complete);
     }
 }
