@@ -118,6 +118,11 @@ public static class CharterConfigValidator
             errors.Add($"Records:FsyncIntervalMs must be between 1 and 100 (got {records.FsyncIntervalMs}).");
         }
 
+        if (records.IntegrateIntervalMs is <= 0 or > 10_000)
+        {
+            errors.Add($"Records:IntegrateIntervalMs must be between 1 and 10000 (got {records.IntegrateIntervalMs}).");
+        }
+
         if (records.SegmentBytes < 1024 * 1024)
         {
             errors.Add($"Records:SegmentBytes must be at least 1 MiB (got {records.SegmentBytes}).");

@@ -20,6 +20,6 @@ public sealed class RecordsOptions
     /// <summary>Segment size after which the journal rolls to a new file. Default 64 MiB.</summary>
     public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
 
-    /// <summary>How often the integrator moves journal entries into the database. Default 200 ms.</summary>
-    public int IntegrateIntervalMs { get; set; } = 200;
+    /// <summary>How often the integrator moves journal entries into the database, audit log and detection. Default 100 ms.</summary>
+    public int IntegrateIntervalMs { get; set; } = 100;
 }

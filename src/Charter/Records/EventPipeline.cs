@@ -153,10 +153,11 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                     return;
                 }
 
-                // Let a batch build up a little: one transaction per interval under load, immediate when idle.
+                // Let a batch build up: one transaction (records, audit, detection) per interval. Each batch has a fixed cost
+                // (transactions, audit position), so fewer, larger batches leave more of the CPU to the request path.
                 if (_pending.Count == 0)
                 {
-                    await Task.Delay(Math.Min(_options.IntegrateIntervalMs, 50), stop).ConfigureAwait(false);
+                    await Task.Delay(_options.IntegrateIntervalMs, stop).ConfigureAwait(false);
                 }
 
                 while (_pending.Count < MaxBatch && reader.TryRead(out var e))
