@@ -21,13 +21,8 @@ internal static class FindingsCommand
         cmd.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var path = pr.GetValue(db)!;
-            if (StoreFactory.IsPostgres(path))
-            {
-                await Console.Error.WriteLineAsync("findings are kept in SQLite only in this build").ConfigureAwait(false);
-                return 1;
-            }
-
-            var store = new SqliteFindingStore(new SqliteGatewayStore(path));
+            await using var gateway = StoreFactory.IsPostgres(path) ? new Charter.Storage.Postgres.PostgresGatewayStore(path) : null;
+            Charter.Detection.IFindingStore store = gateway is not null ? new Charter.Storage.Postgres.PostgresFindingStore(gateway) : new SqliteFindingStore(new SqliteGatewayStore(path));
             var list = await store.ListAsync(pr.GetValue(limit), ct).ConfigureAwait(false);
             if (pr.GetValue(json))
             {

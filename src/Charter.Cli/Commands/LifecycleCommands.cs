@@ -162,9 +162,15 @@ internal static class LifecycleCommands
 
     private static async Task<(LifecycleService? Service, string? Id, string? Error)> OpenAsync(IGatewayStore store, EntityKind kind, string raw, CancellationToken ct)
     {
-        if (store is not SqliteGatewayStore sqlite)
+        Charter.Policy.Lifecycle.ILifecycleStore? lifecycles = store switch
         {
-            return (null, null, "Lifecycle commands need the SQLite store.");
+            SqliteGatewayStore sqlite => new SqliteLifecycleStore(sqlite),
+            Charter.Storage.Postgres.PostgresGatewayStore postgres => new Charter.Storage.Postgres.PostgresLifecycleStore(postgres),
+            _ => null,
+        };
+        if (lifecycles is null)
+        {
+            return (null, null, "Lifecycle commands need a SQLite or PostgreSQL database.");
         }
 
         var id = kind switch
@@ -175,6 +181,6 @@ internal static class LifecycleCommands
         };
         return id is null
             ? (null, null, $"No {kind.ToWireName()} with id '{raw}'.")
-            : (new LifecycleService(new SqliteLifecycleStore(sqlite), TimeProvider.System), id, null);
+            : (new LifecycleService(lifecycles, TimeProvider.System), id, null);
     }
 }
