@@ -184,6 +184,10 @@ public sealed partial class GatewayHandler
             try
             {
                 await ForwardAsync(context, state, permitted.AsMemory(0, permittedCount), body, parsed).ConfigureAwait(false);
+
+                // The client gets the end of its response now; settling the limits (a Redis round trip with --redis) does not
+                // delay it.
+                await CompleteResponseAsync(context).ConfigureAwait(false);
             }
             finally
             {
@@ -196,6 +200,18 @@ public sealed partial class GatewayHandler
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    private static async Task CompleteResponseAsync(HttpContext context)
+    {
+        try
+        {
+            await context.Response.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client went away; the record already says how the request ended.
         }
     }
 
