@@ -8,23 +8,69 @@ using Microsoft.AspNetCore.Http;
 
 namespace Charter.Forwarding;
 
-/// <summary>Serves <c>GET /v1/models</c>: the models this key may use.</summary>
+/// <summary>Serves <c>GET /v1/models</c> (the models this key may use) and <c>GET /v1/models/{model}</c> (one of them).</summary>
 /// <remarks>Named routes are listed directly; a catch-all route lists its accounts' own model lists (cached a minute).</remarks>
 public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (DateTimeOffset At, List<string> Models)? _wildcardCache;
 
-    /// <summary>Handles the request.</summary>
+    /// <summary>Handles <c>GET /v1/models</c>.</summary>
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (await ModelsForAsync(context).ConfigureAwait(false) is not { } names)
+        {
+            return;
+        }
+
+        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        context.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(context.Response.Body);
+        w.WriteStartObject();
+        w.WriteString("object"u8, "list"u8);
+        w.WriteStartArray("data"u8);
+        foreach (var n in names)
+        {
+            WriteModel(w, n, created);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        await w.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>Handles <c>GET /v1/models/{model}</c>: the model object, or 404 <c>model_not_found</c> as OpenAI answers.</summary>
+    public async Task HandleRetrieveAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (await ModelsForAsync(context).ConfigureAwait(false) is not { } names)
+        {
+            return;
+        }
+
+        var id = context.Request.RouteValues["model"] as string ?? string.Empty;
+        if (!names.Contains(id))
+        {
+            await OpenAiErrorWriter.WriteAsync(context, CharterError.ModelNotFound, $"The model '{id}' does not exist or you do not have access to it.", "model").ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await using var w = new Utf8JsonWriter(context.Response.Body);
+        WriteModel(w, id, time.GetUtcNow().ToUnixTimeSeconds());
+        await w.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>The models the request's key may use, or null after answering 401.</summary>
+    private async Task<SortedSet<string>?> ModelsForAsync(HttpContext context)
+    {
         var header = context.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await keys.AuthenticateAsync(header.AsSpan(7).Trim()).ConfigureAwait(false) : null;
         if (key is null || key.State is "revoked")
         {
             await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidApiKey, "Incorrect API key provided.").ConfigureAwait(false);
-            return;
+            return null;
         }
 
         var names = new SortedSet<string>(StringComparer.Ordinal);
@@ -50,25 +96,17 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
             }
         }
 
-        var created = time.GetUtcNow().ToUnixTimeSeconds();
-        context.Response.ContentType = "application/json";
-        await using var w = new Utf8JsonWriter(context.Response.Body);
-        w.WriteStartObject();
-        w.WriteString("object"u8, "list"u8);
-        w.WriteStartArray("data"u8);
-        foreach (var n in names)
-        {
-            w.WriteStartObject();
-            w.WriteString("id"u8, n);
-            w.WriteString("object"u8, "model"u8);
-            w.WriteNumber("created"u8, created);
-            w.WriteString("owned_by"u8, OwnerOf(n));
-            w.WriteEndObject();
-        }
+        return names;
+    }
 
-        w.WriteEndArray();
+    private void WriteModel(Utf8JsonWriter w, string name, long created)
+    {
+        w.WriteStartObject();
+        w.WriteString("id"u8, name);
+        w.WriteString("object"u8, "model"u8);
+        w.WriteNumber("created"u8, created);
+        w.WriteString("owned_by"u8, OwnerOf(name));
         w.WriteEndObject();
-        await w.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private string OwnerOf(string model)

@@ -167,6 +167,7 @@ public static partial class CharterHost
         app.MapPost("/v1/chat/completions", (RequestDelegate)handler.HandleChatAsync).WithName("ChatCompletions");
         app.MapPost("/v1/embeddings", (RequestDelegate)handler.HandleEmbeddingsAsync).WithName("Embeddings");
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
+        app.MapGet("/v1/models/{model}", (RequestDelegate)models.HandleRetrieveAsync).WithName("Model");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
         app.MapAdminApi();
         app.MapUsageApi();

@@ -136,6 +136,12 @@ public sealed class SpecConformanceTests
         Assert.Empty(Spec.Validate("ListModelsResponse", body));
         using var doc = JsonDocument.Parse(body);
         Assert.NotEqual(0, doc.RootElement.GetProperty("data").GetArrayLength());
+
+        var (oneStatus, one) = await GatewayWire.GetAsync(gw, "v1/models/gpt-4o", key);
+        var (missingStatus, missing) = await GatewayWire.GetAsync(gw, "v1/models/no-such-model", key);
+        Assert.Equal((200, 404), (oneStatus, missingStatus));
+        Assert.Empty(Spec.Validate("Model", one));
+        Assert.Empty(Spec.Validate("ErrorResponse", missing));
     }
 
     [Fact]

@@ -38,6 +38,23 @@ public sealed class EmbeddingsAndModelsTests
     }
 
     [Fact]
+    public async Task GetModel_AllowedUnknownAndOutsideAllowList_ModelOr404()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (restricted, _) = await gw.CreateKeyAsync(models: ["gpt-4o-mini"]);
+        var client = Sdk.Models(gw, restricted);
+
+        var model = (await client.GetModelAsync("gpt-4o-mini")).Value;
+        var outside = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => client.GetModelAsync("gpt-4o"));
+        var unknown = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => client.GetModelAsync("no-such-model"));
+        var badKey = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => Sdk.Models(gw, "ck-wrong").GetModelAsync("gpt-4o-mini"));
+
+        Assert.Equal("gpt-4o-mini", model.Id);
+        Assert.Equal((404, 404, 401), (outside.Status, unknown.Status, badKey.Status));
+        Assert.Contains("model_not_found", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CompleteChat_ModelOutsideKeyAllowList_403()
     {
         await using var gw = await TestGateway.StartAsync();
