@@ -10,6 +10,9 @@ namespace Charter.Storage;
 /// <see cref="SubjectLimits"/> caches. A null column follows the configured defaults of its scope.</summary>
 public abstract class DatabaseLimitOverrideStore : ILimitOverrideStore, IOwnLimitsStore
 {
+    /// <summary>The columns both back-ends select, in the order <c>Read</c> expects them.</summary>
+    protected const string Columns = "scope, id, requests_per_minute, tokens_per_minute, max_concurrent_requests, daily_budget_usd, monthly_budget_usd, updated_at";
+
     private readonly IOptionsMonitor<LimitsOptions>? _options;
 
     /// <summary>Creates the store; <paramref name="options"/> gives the defaults that fill null columns (none: 0, no limit).</summary>

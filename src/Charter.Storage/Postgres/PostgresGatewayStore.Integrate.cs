@@ -47,7 +47,7 @@ public sealed partial class PostgresGatewayStore
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(c, tx);
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
-        var completions = CompletionMerge.Pair(events);
+        var completions = JournalBatch.PairCompletions(events);
         foreach (var e in events)
         {
             if (e.Kind == "request")

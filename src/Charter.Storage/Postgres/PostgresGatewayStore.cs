@@ -102,7 +102,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(ReadTeam(r));
+            list.Add(StoreRows.Team(r, StoreRows.PostgresTime));
         }
 
         return list;
@@ -115,7 +115,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var cmd = new NpgsqlCommand("SELECT id, name, created_at, state FROM teams WHERE id = $1 OR name = $1 LIMIT 1", c);
         Add(cmd, idOrName, NpgsqlDbType.Text);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTeam(r) : null;
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Team(r, StoreRows.PostgresTime) : null;
     }
 
     /// <inheritdoc/>
@@ -246,18 +246,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new HistoryEntry
-            {
-                EntityType = r.GetString(0),
-                EntityId = r.GetString(1),
-                At = r.GetFieldValue<DateTimeOffset>(2),
-                Event = r.GetString(3),
-                From = S(r, 4),
-                To = S(r, 5),
-                Actor = r.GetString(6),
-                Reason = S(r, 7),
-                Detail = S(r, 8),
-            });
+            list.Add(StoreRows.History(r, StoreRows.PostgresTime));
         }
 
         return list;
@@ -289,14 +278,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
             return null;
         }
 
-        return new AdminKeyRecord
-        {
-            Id = r.GetString(0),
-            Hash = (byte[])r.GetValue(1),
-            Role = r.GetString(2),
-            Name = S(r, 3),
-            CreatedAt = r.GetFieldValue<DateTimeOffset>(4),
-        };
+        return StoreRows.AdminKey(r, StoreRows.PostgresTime);
     }
 
     /// <inheritdoc/>
@@ -342,30 +324,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new RequestRecord
-            {
-                Id = r.GetString(0),
-                Ts = r.GetFieldValue<DateTimeOffset>(1),
-                Key = S(r, 2),
-                Team = S(r, 3),
-                Provider = S(r, 4),
-                Account = S(r, 5),
-                Model = S(r, 6),
-                Purpose = S(r, 7),
-                Endpoint = S(r, 8),
-                RequestJson = S(r, 9),
-                PromptTokens = r.IsDBNull(10) ? null : r.GetInt32(10),
-                CompletionTokens = r.IsDBNull(11) ? null : r.GetInt32(11),
-                Estimated = r.GetBoolean(12),
-                Status = r.IsDBNull(13) ? null : r.GetInt32(13),
-                ErrorCode = S(r, 14),
-                LatencyMs = r.IsDBNull(15) ? null : r.GetDouble(15),
-                Decision = S(r, 16),
-                Rule = S(r, 17),
-                EvalRun = S(r, 18),
-                PolicyVersion = S(r, 19),
-                CostNanos = r.IsDBNull(20) ? null : r.GetInt64(20),
-            };
+            yield return StoreRows.Request(r, StoreRows.PostgresTime);
         }
     }
 
@@ -396,39 +355,10 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Expected key, team or account."),
     };
 
-    private static string? S(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static TeamRecord ReadTeam(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        Name = r.GetString(1),
-        CreatedAt = r.GetFieldValue<DateTimeOffset>(2),
-        State = r.GetString(3),
-    };
-
     private static async Task<List<ApiKeyRecord>> ReadKeysAsync(NpgsqlCommand cmd, CancellationToken cancellationToken)
     {
-        var list = new List<ApiKeyRecord>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(new ApiKeyRecord
-            {
-                Id = r.GetString(0),
-                TeamId = r.GetString(1),
-                Hash = (byte[])r.GetValue(2),
-                Prefix = r.GetString(3),
-                Name = S(r, 4),
-                Purposes = JsonSerializer.Deserialize(r.GetString(5), StorageJsonContext.Default.IReadOnlyListString) ?? [],
-                DefaultPurpose = r.GetString(6),
-                Jurisdiction = S(r, 7),
-                Models = r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJsonContext.Default.IReadOnlyListString),
-                CreatedAt = r.GetFieldValue<DateTimeOffset>(9),
-                State = r.GetString(10),
-            });
-        }
-
-        return list;
+        return await StoreRows.KeysAsync(r, StoreRows.PostgresTime, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecAsync(NpgsqlConnection c, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)

@@ -96,32 +96,14 @@ public sealed class PostgresLifecycleStore : ILifecycleCatalog
         await using var cmd = new NpgsqlCommand("SELECT detail FROM lifecycle_history WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq", c);
         PostgresGatewayStore.Add(cmd, kind.ToWireName(), NpgsqlDbType.Text);
         PostgresGatewayStore.Add(cmd, id, NpgsqlDbType.Text);
-        var list = new List<LifecycleTransition>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!r.IsDBNull(0) && LifecycleJson.DeserializeTransition(r.GetString(0)) is { } t)
-            {
-                list.Add(t);
-            }
-        }
-
-        return list;
+        return await LifecycleRows.TransitionsAsync(r, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<EntityLifecycle>> ListSuspendedDueAsync(DateTimeOffset dueBy, CancellationToken cancellationToken = default)
     {
-        var result = new List<EntityLifecycle>();
-        foreach (var lc in await ListAsync("WHERE state = 'suspended' AND lifecycle IS NOT NULL", cancellationToken).ConfigureAwait(false))
-        {
-            if (lc.State == LifecycleState.Suspended && lc.Deadline is { } d && d <= dueBy)
-            {
-                result.Add(lc);
-            }
-        }
-
-        return result;
+        return LifecycleRows.SuspendedDue(await ListAsync("WHERE state = 'suspended' AND lifecycle IS NOT NULL", cancellationToken).ConfigureAwait(false), dueBy);
     }
 
     /// <inheritdoc/>
@@ -138,16 +120,7 @@ public sealed class PostgresLifecycleStore : ILifecycleCatalog
             return null;
         }
 
-        if (!r.IsDBNull(1) && LifecycleJson.DeserializeLifecycle(r.GetString(1)) is { } lc)
-        {
-            return lc;
-        }
-
-        // A state set outside the lifecycle machine (e.g. a key revoked through the keys API): version 0.
-        var state = r.GetString(0);
-        return state != "active" && LifecycleNames.TryParseState(state, out var parsed)
-            ? new EntityLifecycle { Kind = kind, Id = id, State = parsed }
-            : null;
+        return LifecycleRows.FromStateRow(r, kind, id);
     }
 
     private async Task<List<EntityLifecycle>> ListAsync(string where, CancellationToken cancellationToken)
@@ -158,13 +131,7 @@ public sealed class PostgresLifecycleStore : ILifecycleCatalog
         {
             await using var cmd = new NpgsqlCommand($"SELECT lifecycle FROM {LifecycleJson.Table(kind)} {where}", c);
             await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (LifecycleJson.DeserializeLifecycle(r.GetString(0)) is { } lc)
-                {
-                    result.Add(lc);
-                }
-            }
+            await LifecycleRows.ReadLifecyclesAsync(r, result, cancellationToken).ConfigureAwait(false);
         }
 
         return result;

@@ -11,7 +11,6 @@ namespace Charter.Storage.Postgres;
 /// same semantics as <see cref="Sqlite.SqliteLimitOverrideStore"/>. Every write bumps the change version in the same transaction.</summary>
 public sealed class PostgresLimitOverrideStore : DatabaseLimitOverrideStore
 {
-    private const string Columns = "scope, id, requests_per_minute, tokens_per_minute, max_concurrent_requests, daily_budget_usd, monthly_budget_usd, updated_at";
     private readonly PostgresGatewayStore _store;
     private readonly TimeProvider _time;
 

@@ -43,7 +43,7 @@ public sealed partial class SqliteGatewayStore
         }
 
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
-        var completions = CompletionMerge.Pair(events);
+        var completions = JournalBatch.PairCompletions(events);
         foreach (var e in events)
         {
             if (e.Kind == "request")

@@ -93,7 +93,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(ReadTeam(r));
+            list.Add(StoreRows.Team(r, StoreRows.SqliteTime));
         }
 
         return list;
@@ -107,7 +107,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         cmd.CommandText = "SELECT id, name, created_at, state FROM teams WHERE id = $v OR name = $v LIMIT 1";
         cmd.Parameters.AddWithValue("$v", idOrName);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadTeam(r) : null;
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.Team(r, StoreRows.SqliteTime) : null;
     }
 
     /// <inheritdoc/>
@@ -225,18 +225,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            list.Add(new HistoryEntry
-            {
-                EntityType = r.GetString(0),
-                EntityId = r.GetString(1),
-                At = ParseTs(r.GetString(2)),
-                Event = r.GetString(3),
-                From = r.IsDBNull(4) ? null : r.GetString(4),
-                To = r.IsDBNull(5) ? null : r.GetString(5),
-                Actor = r.GetString(6),
-                Reason = r.IsDBNull(7) ? null : r.GetString(7),
-                Detail = r.IsDBNull(8) ? null : r.GetString(8),
-            });
+            list.Add(StoreRows.History(r, StoreRows.SqliteTime));
         }
 
         return list;
@@ -270,14 +259,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
             return null;
         }
 
-        return new AdminKeyRecord
-        {
-            Id = r.GetString(0),
-            Hash = (byte[])r.GetValue(1),
-            Role = r.GetString(2),
-            Name = r.IsDBNull(3) ? null : r.GetString(3),
-            CreatedAt = ParseTs(r.GetString(4)),
-        };
+        return StoreRows.AdminKey(r, StoreRows.SqliteTime);
     }
 
     /// <inheritdoc/>
@@ -327,30 +309,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            yield return new RequestRecord
-            {
-                Id = r.GetString(0),
-                Ts = ParseTs(r.GetString(1)),
-                Key = S(r, 2),
-                Team = S(r, 3),
-                Provider = S(r, 4),
-                Account = S(r, 5),
-                Model = S(r, 6),
-                Purpose = S(r, 7),
-                Endpoint = S(r, 8),
-                RequestJson = S(r, 9),
-                PromptTokens = r.IsDBNull(10) ? null : r.GetInt32(10),
-                CompletionTokens = r.IsDBNull(11) ? null : r.GetInt32(11),
-                Estimated = r.GetInt64(12) != 0,
-                Status = r.IsDBNull(13) ? null : r.GetInt32(13),
-                ErrorCode = S(r, 14),
-                LatencyMs = r.IsDBNull(15) ? null : r.GetDouble(15),
-                Decision = S(r, 16),
-                Rule = S(r, 17),
-                EvalRun = S(r, 18),
-                PolicyVersion = S(r, 19),
-                CostNanos = r.IsDBNull(20) ? null : r.GetInt64(20),
-            };
+            yield return StoreRows.Request(r, StoreRows.SqliteTime);
         }
     }
 
@@ -368,39 +327,10 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         _ => throw new ArgumentOutOfRangeException(nameof(entityType), entityType, "Expected key, team or account."),
     };
 
-    private static string? S(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-
-    private static TeamRecord ReadTeam(SqliteDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        Name = r.GetString(1),
-        CreatedAt = ParseTs(r.GetString(2)),
-        State = r.GetString(3),
-    };
-
     private static async Task<List<ApiKeyRecord>> ReadKeysAsync(SqliteCommand cmd, CancellationToken cancellationToken)
     {
-        var list = new List<ApiKeyRecord>();
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(new ApiKeyRecord
-            {
-                Id = r.GetString(0),
-                TeamId = r.GetString(1),
-                Hash = (byte[])r.GetValue(2),
-                Prefix = r.GetString(3),
-                Name = S(r, 4),
-                Purposes = JsonSerializer.Deserialize(r.GetString(5), StorageJsonContext.Default.IReadOnlyListString) ?? [],
-                DefaultPurpose = r.GetString(6),
-                Jurisdiction = S(r, 7),
-                Models = r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJsonContext.Default.IReadOnlyListString),
-                CreatedAt = ParseTs(r.GetString(9)),
-                State = r.GetString(10),
-            });
-        }
-
-        return list;
+        return await StoreRows.KeysAsync(r, StoreRows.SqliteTime, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecAsync(SqliteConnection c, SqliteTransaction? tx, string sql, CancellationToken cancellationToken)

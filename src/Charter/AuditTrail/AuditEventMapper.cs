@@ -19,7 +19,8 @@ public static class AuditEventMapper
     {
         ArgumentNullException.ThrowIfNull(batch);
         var output = new List<AuditEvent>(batch.Count);
-        Dictionary<string, int>? open = null;
+        var completions = JournalBatch.PairCompletions(batch);
+        HashSet<string>? folded = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i];
@@ -28,18 +29,20 @@ public static class AuditEventMapper
                 continue;
             }
 
-            if (e.Kind == "completion" && open is not null && open.Remove(e.Id, out var at))
+            if (e.Kind == "completion" && folded is not null && folded.Contains(e.Id) && completions!.GetValueOrDefault(e.Id) == e)
             {
-                output[at] = Fold(output[at], e);
-                continue;
+                continue; // already in its request's leaf
             }
 
-            output.Add(Map(e));
-            if (e.Kind == "request" && e.Status is null)
+            var leaf = Map(e);
+            if (e.Kind == "request" && e.Status is null && completions?.GetValueOrDefault(e.Id) is { } completion)
             {
-                // Forwarded (not refused): its completion follows.
-                (open ??= new Dictionary<string, int>(StringComparer.Ordinal))[e.Id] = output.Count - 1;
+                // Forwarded (not refused) and completed within the batch: one leaf.
+                leaf = Fold(leaf, completion);
+                (folded ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.Id);
             }
+
+            output.Add(leaf);
         }
 
         return output;

@@ -1,17 +1,17 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using Charter.Records;
+namespace Charter.Records;
 
-namespace Charter.Storage;
-
-/// <summary>Pairs completions with their request when both are in one integration batch, so the record is written once.</summary>
-internal static class CompletionMerge
+/// <summary>Pairs completions with their request when both are in one integration batch, so that the request record and
+/// the audit leaf are each written once (the usual case: a request completes within one integration interval).</summary>
+public static class JournalBatch
 {
     /// <summary>The first completion of each request that is itself in <paramref name="events"/>, by request id; null when none.</summary>
     /// <remarks>A completion always follows its request in journal order. Later completions of the same id (none in practice)
     /// are left to the ordinary update, in order.</remarks>
-    public static Dictionary<string, JournalEvent>? Pair(IReadOnlyList<JournalEvent> events)
+    public static Dictionary<string, JournalEvent>? PairCompletions(IReadOnlyList<JournalEvent> events)
     {
+        ArgumentNullException.ThrowIfNull(events);
         HashSet<string>? requests = null;
         Dictionary<string, JournalEvent>? pairs = null;
         for (var i = 0; i < events.Count; i++)
