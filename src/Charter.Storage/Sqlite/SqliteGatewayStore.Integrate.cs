@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Audit.Storage;
 using Charter.Records;
 using Microsoft.Data.Sqlite;
 
@@ -14,64 +15,50 @@ public sealed partial class SqliteGatewayStore
         ArgumentNullException.ThrowIfNull(events);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = (SqliteTransaction)await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using var insert = c.CreateCommand();
-        insert.Transaction = tx;
-        insert.CommandText = """
+        // Positional parameters on statements prepared once per batch (SqliteRawStatement): by far the cheapest way through SQLite.
+        using var insert = new SqliteRawStatement(c, """
             INSERT OR IGNORE INTO requests(id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, status,
                 error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256, prompt_tokens, completion_tokens,
                 estimated, cost_nanos)
-            VALUES ($id, $ts, $key, $team, $provider, $account, $model, $purpose, $endpoint, $request, $status,
-                $code, $latency, $decision, $rule, $run, $pv, $sha, $pt, $ct, $est, $cost)
-            """;
-        var p = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
-        foreach (var name in new[] { "$id", "$ts", "$key", "$team", "$provider", "$account", "$model", "$purpose", "$endpoint", "$request", "$status", "$code", "$latency", "$decision", "$rule", "$run", "$pv", "$sha", "$pt", "$ct", "$est", "$cost" })
-        {
-            p[name] = insert.Parameters.Add(name, SqliteType.Text);
-        }
-
-        await using var update = c.CreateCommand();
-        update.Transaction = tx;
-        update.CommandText = """
-            UPDATE requests SET status = $status, error_code = $code, prompt_tokens = $pt, completion_tokens = $ct, estimated = $est,
-                latency_ms = $latency, provider = COALESCE($provider, provider), account = COALESCE($account, account), cost_nanos = $cost
-            WHERE id = $id
-            """;
-        var u = new Dictionary<string, SqliteParameter>(StringComparer.Ordinal);
-        foreach (var name in new[] { "$id", "$status", "$code", "$pt", "$ct", "$est", "$latency", "$provider", "$account", "$cost" })
-        {
-            u[name] = update.Parameters.Add(name, SqliteType.Text);
-        }
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+            """);
+        using var update = new SqliteRawStatement(c, """
+            UPDATE requests SET status = ?2, error_code = ?3, prompt_tokens = ?4, completion_tokens = ?5, estimated = ?6,
+                latency_ms = ?7, provider = COALESCE(?8, provider), account = COALESCE(?9, account), cost_nanos = ?10
+            WHERE id = ?1
+            """);
 
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
         var completions = JournalBatch.PairCompletions(events);
         foreach (var e in events)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (e.Kind == "request")
             {
                 var done = completions?.GetValueOrDefault(e.Id);
-                Set(p, "$id", e.Id);
-                Set(p, "$ts", Ts(e.Ts));
-                Set(p, "$key", e.Key);
-                Set(p, "$team", e.Team);
-                Set(p, "$provider", done?.Provider ?? e.Provider);
-                Set(p, "$account", done?.Account ?? e.Account);
-                Set(p, "$model", e.Model);
-                Set(p, "$purpose", e.Purpose);
-                Set(p, "$endpoint", e.Endpoint);
-                Set(p, "$request", e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent));
-                Set(p, "$status", done is null ? e.Status : done.Status);
-                Set(p, "$code", done is null ? e.Code : done.Code);
-                Set(p, "$latency", done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs);
-                Set(p, "$decision", e.Decision);
-                Set(p, "$rule", e.Rule);
-                Set(p, "$run", e.EvalRun);
-                Set(p, "$pv", e.PolicyVersion);
-                Set(p, "$sha", e.MessagesSha256);
-                Set(p, "$pt", done?.PromptTokens);
-                Set(p, "$ct", done?.CompletionTokens);
-                Set(p, "$est", done is { Estimated: true } ? 1 : 0);
-                Set(p, "$cost", done?.CostNanos);
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                insert.Bind(1, e.Id);
+                insert.Bind(2, Ts(e.Ts));
+                insert.Bind(3, e.Key);
+                insert.Bind(4, e.Team);
+                insert.Bind(5, done?.Provider ?? e.Provider);
+                insert.Bind(6, done?.Account ?? e.Account);
+                insert.Bind(7, e.Model);
+                insert.Bind(8, e.Purpose);
+                insert.Bind(9, e.Endpoint);
+                insert.Bind(10, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent));
+                insert.Bind(11, done is null ? e.Status : done.Status);
+                insert.Bind(12, done is null ? e.Code : done.Code);
+                insert.Bind(13, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs);
+                insert.Bind(14, e.Decision);
+                insert.Bind(15, e.Rule);
+                insert.Bind(16, e.EvalRun);
+                insert.Bind(17, e.PolicyVersion);
+                insert.Bind(18, e.MessagesSha256);
+                insert.Bind(19, done?.PromptTokens);
+                insert.Bind(20, done?.CompletionTokens);
+                insert.Bind(21, done is { Estimated: true } ? 1 : 0);
+                insert.Bind(22, done?.CostNanos);
+                insert.Execute();
             }
             else if (e.Kind == "completion")
             {
@@ -80,17 +67,17 @@ public sealed partial class SqliteGatewayStore
                     continue; // already written with its request
                 }
 
-                Set(u, "$id", e.Id);
-                Set(u, "$status", e.Status);
-                Set(u, "$code", e.Code);
-                Set(u, "$pt", e.PromptTokens);
-                Set(u, "$ct", e.CompletionTokens);
-                Set(u, "$est", e.Estimated ? 1 : 0);
-                Set(u, "$latency", e.LatencyMs);
-                Set(u, "$provider", e.Provider);
-                Set(u, "$account", e.Account);
-                Set(u, "$cost", e.CostNanos);
-                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                update.Bind(1, e.Id);
+                update.Bind(2, e.Status);
+                update.Bind(3, e.Code);
+                update.Bind(4, e.PromptTokens);
+                update.Bind(5, e.CompletionTokens);
+                update.Bind(6, e.Estimated ? 1 : 0);
+                update.Bind(7, e.LatencyMs);
+                update.Bind(8, e.Provider);
+                update.Bind(9, e.Account);
+                update.Bind(10, e.CostNanos);
+                update.Execute();
             }
         }
 
@@ -130,5 +117,4 @@ public sealed partial class SqliteGatewayStore
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void Set(Dictionary<string, SqliteParameter> p, string name, object? value) => p[name].Value = value ?? DBNull.Value;
 }

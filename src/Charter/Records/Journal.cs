@@ -4,7 +4,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Threading.Channels;
 using Charter.Configuration;
-using Charter.Utilities;
 
 namespace Charter.Records;
 
@@ -111,7 +110,7 @@ public sealed class Journal : IAsyncDisposable
                 }
 
                 var payload = data.AsSpan((int)pos + HeaderSize, len);
-                if (Crc32.Compute(payload) != crc)
+                if (System.IO.Hashing.Crc32.HashToUInt32(payload) != crc)
                 {
                     break;
                 }
@@ -155,7 +154,7 @@ public sealed class Journal : IAsyncDisposable
         var span = MemoryMarshal(buffer);
         var payloadLength = written - HeaderSize;
         BinaryPrimitives.WriteInt32LittleEndian(span, payloadLength);
-        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32.Compute(span.Slice(HeaderSize, payloadLength)));
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], System.IO.Hashing.Crc32.HashToUInt32(span.Slice(HeaderSize, payloadLength)));
         Task? wait = null;
         lock (_lock)
         {
