@@ -37,6 +37,49 @@ public sealed class DetectionRecordParser
         }
     }
 
+    /// <summary>
+    /// Builds the record of a gateway request from its body and the envelope the gateway already holds (the online path):
+    /// the body is read by the same code as the <c>request</c> object of a log line, so a record observed online equals
+    /// the one parsed from its exported log line. Returns false when the body is not a JSON object.
+    /// </summary>
+    public bool TryParseRequest(ReadOnlySpan<byte> body, in DetectionEnvelope envelope, out DetectionRecord? record)
+    {
+        record = null;
+        var req = default(RequestFields);
+        _prompt.Clear();
+        if (!body.IsEmpty)
+        {
+            try
+            {
+                var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                ReadRequest(ref reader, ref req);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+            catch (InvalidOperationException)
+            {
+                return false;
+            }
+        }
+
+        var model = envelope.Model;
+        if (model.Length == 0 && req.Model is not null)
+        {
+            model = req.Model;
+        }
+
+        record = Build(envelope.TimestampMs, envelope.Key, envelope.Team, envelope.Provider, model, envelope.Purpose, envelope.Endpoint,
+            envelope.Status, envelope.PromptTokens, envelope.CompletionTokens, envelope.RequestId, envelope.EvalRunId, in req);
+        return true;
+    }
+
     /// <summary>Reads every record of a `.jsonl` or `.jsonl.gz` file in file order; malformed lines are counted, not thrown.</summary>
     public static IEnumerable<DetectionRecord> ReadFile(string path, Action<int>? onMalformedLine = null)
     {
@@ -310,35 +353,38 @@ public sealed class DetectionRecordParser
             model = req.Model;
         }
 
-        record = new DetectionRecord
-        {
-            TimestampMs = ts,
-            Key = key,
-            Team = team ?? "",
-            Provider = provider,
-            Model = model,
-            Purpose = purpose,
-            Endpoint = endpoint,
-            PromptText = _prompt.ToString(),
-            HasSystemPrompt = req.HasSystem,
-            HasEndUser = req.HasUser,
-            MaxTokens = req.MaxTokens,
-            N = req.N <= 0 ? 1 : req.N,
-            Temperature = req.Temperature,
-            TopP = req.TopP,
-            Seed = req.HasSeed ? req.Seed : null,
-            Logprobs = req.Logprobs,
-            TopLogprobs = req.TopLogprobs,
-            LogitBiasCount = req.LogitBias,
-            Stream = req.Stream,
-            PromptTokens = promptTokens,
-            CompletionTokens = completionTokens,
-            Status = status,
-            RequestId = requestId,
-            EvalRunId = evalRun,
-        };
+        record = Build(ts, key, team ?? "", provider, model, purpose, endpoint, status, promptTokens, completionTokens, requestId, evalRun, in req);
         return true;
     }
+
+    private DetectionRecord Build(long ts, string key, string team, string provider, string model, string purpose, string endpoint, int status,
+        int promptTokens, int completionTokens, string? requestId, string? evalRun, in RequestFields req) => new()
+    {
+        TimestampMs = ts,
+        Key = key,
+        Team = team,
+        Provider = provider,
+        Model = model,
+        Purpose = purpose,
+        Endpoint = endpoint,
+        PromptText = _prompt.ToString(),
+        HasSystemPrompt = req.HasSystem,
+        HasEndUser = req.HasUser,
+        MaxTokens = req.MaxTokens,
+        N = req.N <= 0 ? 1 : req.N,
+        Temperature = req.Temperature,
+        TopP = req.TopP,
+        Seed = req.HasSeed ? req.Seed : null,
+        Logprobs = req.Logprobs,
+        TopLogprobs = req.TopLogprobs,
+        LogitBiasCount = req.LogitBias,
+        Stream = req.Stream,
+        PromptTokens = promptTokens,
+        CompletionTokens = completionTokens,
+        Status = status,
+        RequestId = requestId,
+        EvalRunId = evalRun,
+    };
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadRequest(ref Utf8JsonReader reader, ref RequestFields req)

@@ -17,6 +17,11 @@ namespace Charter.Audit.Json;
 internal sealed class CanonicalJsonWriter
 {
     private const int MaxDepth = 64;
+
+    // Printable ASCII that canonical JSON writes as it is: everything from ' ' to '~' except '"' and '\\'.
+    private static readonly SearchValues<char> s_plainAscii = SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     private readonly bool[] _needComma = new bool[MaxDepth + 1];
     private byte[] _buffer;
     private int _length;
@@ -232,7 +237,18 @@ internal sealed class CanonicalJsonWriter
         EnsureCapacity((value.Length * 6) + 2);
         var span = _buffer.AsSpan();
         span[_length++] = (byte)'"';
-        for (var i = 0; i < value.Length; i++)
+
+        // Most values (ids, hashes, names) are printable ASCII without quotes or backslashes: narrow that prefix in one
+        // vectorised step, then go character by character from the first one that needs care.
+        var plain = value.AsSpan().IndexOfAnyExcept(s_plainAscii);
+        if (plain < 0)
+        {
+            plain = value.Length;
+        }
+
+        Ascii.FromUtf16(value.AsSpan(0, plain), span[_length..], out var narrowed);
+        _length += narrowed;
+        for (var i = plain; i < value.Length; i++)
         {
             var c = value[i];
             if (c < 0x80)

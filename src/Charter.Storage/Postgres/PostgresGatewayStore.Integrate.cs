@@ -64,7 +64,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.Model, NpgsqlDbType.Text);
                 P(p, e.Purpose, NpgsqlDbType.Text);
                 P(p, e.Endpoint, NpgsqlDbType.Text);
-                P(p, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent), NpgsqlDbType.Text);
+                P(p, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, e.MessagesStart, e.MessagesLength), NpgsqlDbType.Text);
                 P(p, done is null ? e.Status : done.Status, NpgsqlDbType.Integer);
                 P(p, done is null ? e.Code : done.Code, NpgsqlDbType.Text);
                 P(p, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs, NpgsqlDbType.Double);

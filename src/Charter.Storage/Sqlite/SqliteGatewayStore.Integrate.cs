@@ -45,7 +45,7 @@ public sealed partial class SqliteGatewayStore
                 insert.Bind(7, e.Model);
                 insert.Bind(8, e.Purpose);
                 insert.Bind(9, e.Endpoint);
-                insert.Bind(10, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent));
+                insert.Bind(10, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, e.MessagesStart, e.MessagesLength));
                 insert.Bind(11, done is null ? e.Status : done.Status);
                 insert.Bind(12, done is null ? e.Code : done.Code);
                 insert.Bind(13, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs);

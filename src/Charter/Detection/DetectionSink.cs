@@ -1,7 +1,5 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using System.Buffers;
-using System.Text.Json;
 using Charter.Records;
 using Microsoft.Extensions.Logging;
 
@@ -10,9 +8,9 @@ namespace Charter.Detection;
 /// <summary>The online detection worker: consumes request records as the pipeline integrates them, off the request path.</summary>
 /// <remarks>
 /// A request's decision and completion arrive as two journal events; the record is observed once both are in (or at
-/// once for a denial). Each record is rendered in the v1 log form and parsed by the same
-/// <see cref="Charter.Detection.DetectionRecordParser"/> the offline backtest uses, so online and offline verdicts
-/// come from the same code. The engine is single-threaded; the pipeline calls this sink from one loop.
+/// once for a denial). The request body is read by the same <see cref="Charter.Detection.DetectionRecordParser"/> the
+/// offline backtest uses (<see cref="DetectionRecordParser.TryParseRequest"/>, with the envelope taken from the journal
+/// events instead of a log line), so online and offline verdicts come from the same code. The engine is single-threaded; the pipeline calls this sink from one loop.
 /// </remarks>
 public sealed partial class DetectionSink : IEventSink
 {
@@ -24,7 +22,6 @@ public sealed partial class DetectionSink : IEventSink
     private readonly IFindingStore _store;
     private readonly IEnumerable<IFindingActionHandler> _actions;
     private readonly ILogger<DetectionSink> _logger;
-    private readonly ArrayBufferWriter<byte> _line = new(4096);
 
     /// <summary>Creates the sink.</summary>
     public DetectionSink(DetectionEngine engine, IFindingStore store, IEnumerable<IFindingActionHandler> actions, ILogger<DetectionSink> logger)
@@ -91,38 +88,20 @@ public sealed partial class DetectionSink : IEventSink
 
     private void Observe(JournalEvent request, JournalEvent? completion)
     {
-        _line.ResetWrittenCount();
-        using (var w = new Utf8JsonWriter(_line))
-        {
-            w.WriteStartObject();
-            w.WriteString("ts"u8, request.Ts.UtcDateTime);
-            w.WriteString("id"u8, request.Id);
-            w.WriteString("key"u8, request.Key ?? "");
-            w.WriteString("team"u8, request.Team ?? "");
-            w.WriteString("provider"u8, completion?.Provider ?? request.Provider ?? "");
-            w.WriteString("model"u8, request.Model ?? "");
-            w.WriteString("purpose"u8, request.Purpose ?? "");
-            w.WriteString("endpoint"u8, request.Endpoint ?? "");
-            if (request.EvalRun is not null)
-            {
-                w.WriteString("eval_run"u8, request.EvalRun);
-            }
-
-            w.WriteNumber("status"u8, completion?.Status ?? request.Status ?? 0);
-            w.WriteStartObject("usage"u8);
-            w.WriteNumber("prompt_tokens"u8, completion?.PromptTokens ?? 0);
-            w.WriteNumber("completion_tokens"u8, completion?.CompletionTokens ?? 0);
-            w.WriteEndObject();
-            if (!request.Body.IsEmpty)
-            {
-                w.WritePropertyName("request"u8);
-                w.WriteRawValue(request.Body.Span, skipInputValidation: true);
-            }
-
-            w.WriteEndObject();
-        }
-
-        if (_parser.TryParse(_line.WrittenSpan, out var record) && record is not null)
+        var envelope = new DetectionEnvelope(
+            request.Ts.ToUnixTimeMilliseconds(),
+            request.Key ?? "",
+            request.Team ?? "",
+            completion?.Provider ?? request.Provider ?? "",
+            request.Model ?? "",
+            request.Purpose ?? "",
+            request.Endpoint ?? "",
+            completion?.Status ?? request.Status ?? 0,
+            completion?.PromptTokens ?? 0,
+            completion?.CompletionTokens ?? 0,
+            request.Id,
+            request.EvalRun);
+        if (_parser.TryParseRequest(request.Body.Span, in envelope, out var record) && record is not null)
         {
             _engine.Observe(record);
         }

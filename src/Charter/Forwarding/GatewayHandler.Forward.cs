@@ -46,6 +46,8 @@ public sealed partial class GatewayHandler
             EvalRun = state.EvalRun,
             Stream = state.Stream,
             Body = body.ToArray(),
+            MessagesStart = parsed.MessagesStart,
+            MessagesLength = parsed.MessagesLength,
         };
 
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.

@@ -58,6 +58,15 @@ public sealed class JournalEvent
     /// <summary>The raw request body (UTF-8 JSON), for request events.</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
+    /// <summary>
+    /// Where the messages (or input) sit in <see cref="Body"/>, as the request parser found them; -1 when unknown. Kept in
+    /// memory only (not journaled): the store redacts without parsing the body again, and parses it after a replay.
+    /// </summary>
+    public int MessagesStart { get; init; } = -1;
+
+    /// <summary>Length in bytes of the messages (or input) at <see cref="MessagesStart"/>.</summary>
+    public int MessagesLength { get; init; }
+
     /// <summary>Evaluation run id from <c>Charter-Eval-Run</c>.</summary>
     public string? EvalRun { get; init; }
 

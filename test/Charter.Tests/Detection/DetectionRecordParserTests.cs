@@ -12,6 +12,35 @@ public sealed class DetectionRecordParserTests
         {"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"openai","model":"gpt-4o","purpose":"evaluation","endpoint":"chat.completions","request_id":"req-1","eval_run":"run-9","request":{"model":"gpt-4o","messages":[{"content":"be terse","role":"system"},{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"4"},{"role":"user","content":[{"type":"text","text":"And \u00e9 3+3?"}]}],"max_completion_tokens":77,"n":3,"temperature":0.5,"top_p":0.9,"seed":42,"logprobs":true,"top_logprobs":5,"logit_bias":{"1":5,"2":-5},"stream":true,"user":"u-1","tools":[{"x":[1,2,{"y":null}]}]},"usage":{"prompt_tokens":21,"completion_tokens":1982},"status":200}
         """;
 
+    [Theory]
+    [InlineData("""{"model":"gpt-4o","messages":[{"content":"be terse","role":"system"},{"role":"user","content":"What is 2+2?"},{"role":"assistant","content":"4"},{"role":"user","content":[{"type":"text","text":"And \u00e9 3+3?"}]}],"max_completion_tokens":77,"n":3,"temperature":0.5,"top_p":0.9,"seed":42,"logprobs":true,"top_logprobs":5,"logit_bias":{"1":5,"2":-5},"stream":true,"user":"u-1","tools":[{"x":[1,2,{"y":null}]}]}""")]
+    [InlineData("""{"model":"text-embedding-3-small","input":"hello"}""")]
+    [InlineData("""{"messages":[{"role":"user","content":"no model in the body"}],"max_tokens":8}""")]
+    [InlineData("")]
+    public void TryParseRequest_GatewayEnvelope_EqualsRecordParsedFromLogLine(string body)
+    {
+        // The online detection path (envelope from the journal, body parsed) must see exactly what the offline backtest
+        // parses from the same request's log line.
+        var envelope = new DetectionEnvelope(1_791_158_406_009, "k1", "t1", "openai", "gpt-4o", "evaluation", "chat.completions", 200, 21, 1982, "req-1", "run-9");
+        var line = $$"""{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"openai","model":"gpt-4o","purpose":"evaluation","endpoint":"chat.completions","request_id":"req-1","eval_run":"run-9","status":200,"usage":{"prompt_tokens":21,"completion_tokens":1982}{{(body.Length > 0 ? ",\"request\":" + body : "")}}}""";
+        var parser = new DetectionRecordParser();
+
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(line), out var fromLine));
+        Assert.True(parser.TryParseRequest(Encoding.UTF8.GetBytes(body), in envelope, out var online));
+
+        Assert.Equal(envelope.TimestampMs, fromLine!.TimestampMs);
+        Assert.Equal(fromLine, online);
+    }
+
+    [Fact]
+    public void TryParseRequest_BodyNotAnObject_ReturnsFalse()
+    {
+        var envelope = new DetectionEnvelope(0, "k", "t", "", "", "", "chat.completions", 200, 0, 0, null, null);
+        Assert.False(new DetectionRecordParser().TryParseRequest("[1,2]"u8, in envelope, out var record));
+        Assert.Null(record);
+        Assert.False(new DetectionRecordParser().TryParseRequest("{\"messages\":"u8, in envelope, out record));
+    }
+
     [Fact]
     public void TryParse_FullRecord_ReadsEveryField()
     {

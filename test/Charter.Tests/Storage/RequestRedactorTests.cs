@@ -1,0 +1,53 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text;
+using Charter.Forwarding;
+using Charter.Storage;
+
+namespace Charter.Tests.Storage;
+
+public sealed class RequestRedactorTests
+{
+    private const string Sha = "fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397";
+
+    [Theory]
+    [InlineData("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"héllo \"x\""}],"max_tokens":32}""", "chat.completions",
+        """{"model":"gpt-4o-mini","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","max_tokens":32}""")]
+    [InlineData("""{"messages":[{"role":"user","content":"a"}],"model":"m"}""", "chat.completions",
+        """{"messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","model":"m"}""")]
+    [InlineData("""{"model":"text-embedding-3-small","input":["ünïcode",  "b"]}""", "embeddings",
+        """{"model":"text-embedding-3-small","input":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""")]
+    public void Redact_KnownOrParsedMessagesPlace_ReplacesThemByTheirHash(string body, string endpoint, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var parse = endpoint == "embeddings" ? RequestParser.ParseEmbeddings(bytes, out var parsed) : RequestParser.ParseChat(bytes, out parsed);
+        Assert.True(parse.Success);
+
+        // Parsed again by the redactor (after a journal replay) and with the place the gateway found: the same text.
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, endpoint, Sha, retainContent: false));
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, endpoint, Sha, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
+    }
+
+    [Fact]
+    public void Redact_RetainContent_ReturnsTheBodyAsItIs()
+    {
+        const string body = """{"model":"m","messages":[{"role":"user","content":"keep me"}]}""";
+        Assert.Equal(body, RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: true, 10, 5));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"m","messages":""")]
+    [InlineData("""not json""")]
+    public void Redact_UnparsableBody_StoresOnlyARedactedMarker(string body)
+    {
+        Assert.Equal("""{"redacted":true}""", RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false));
+    }
+
+    [Fact]
+    public void Redact_PlaceOutsideTheBody_ParsesInstead()
+    {
+        const string body = """{"model":"m","messages":[{"role":"user","content":"x"}]}""";
+        Assert.Equal("""{"model":"m","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""",
+            RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false, 40, 500));
+    }
+}
