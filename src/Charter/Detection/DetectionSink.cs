@@ -45,6 +45,10 @@ public sealed partial class DetectionSink : IEventSink
     public async Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+
+        // A request and its completion in the same batch (the usual case) are observed at once; only a request whose
+        // completion comes in a later batch waits in _pending (short-lived objects stay short-lived for the GC).
+        var completions = JournalBatch.PairCompletions(batch);
         foreach (var e in batch)
         {
             if (e.Kind == "request")
@@ -53,18 +57,27 @@ public sealed partial class DetectionSink : IEventSink
                 {
                     Observe(e, null);
                 }
+                else if (completions?.GetValueOrDefault(e.Id) is { } done)
+                {
+                    Observe(e, done);
+                }
                 else if (_pending.TryAdd(e.Id, e))
                 {
                     _order.Enqueue(e.Id);
-                    while (_order.Count > MaxPending && _order.TryDequeue(out var old))
-                    {
-                        _pending.Remove(old);
-                    }
+                    TrimPending();
                 }
             }
-            else if (e.Kind == "completion" && _pending.Remove(e.Id, out var request))
+            else if (e.Kind == "completion")
             {
-                Observe(request, e);
+                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                {
+                    continue; // observed with its request
+                }
+
+                if (_pending.Remove(e.Id, out var request))
+                {
+                    Observe(request, e);
+                }
             }
         }
 
@@ -83,6 +96,26 @@ public sealed partial class DetectionSink : IEventSink
             {
                 await handler.ApplyAsync(f, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    private void TrimPending()
+    {
+        // _order keeps arrival order; ids whose completion came are dropped lazily. Compact when mostly stale, so that it
+        // never holds more than a few times the requests still waiting.
+        if (_order.Count > 1024 && _order.Count > 4 * _pending.Count)
+        {
+            var waiting = _order.Where(_pending.ContainsKey).ToArray();
+            _order.Clear();
+            foreach (var id in waiting)
+            {
+                _order.Enqueue(id);
+            }
+        }
+
+        while (_pending.Count > MaxPending && _order.TryDequeue(out var old))
+        {
+            _pending.Remove(old);
         }
     }
 
