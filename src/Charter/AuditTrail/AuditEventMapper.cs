@@ -20,7 +20,6 @@ public static class AuditEventMapper
         ArgumentNullException.ThrowIfNull(batch);
         var output = new List<AuditEvent>(batch.Count);
         var completions = JournalBatch.PairCompletions(batch);
-        HashSet<string>? folded = null;
         for (var i = 0; i < batch.Count; i++)
         {
             var e = batch[i];
@@ -29,20 +28,21 @@ public static class AuditEventMapper
                 continue;
             }
 
-            if (e.Kind == "completion" && folded is not null && folded.Contains(e.Id) && completions!.GetValueOrDefault(e.Id) == e)
+            if (e.Kind == "completion" && completions is not null && completions.TryGetValue(e.Id, out var paired) && paired is null)
             {
                 continue; // already in its request's leaf
             }
 
-            var leaf = Map(e);
             if (e.Kind == "request" && e.Status is null && completions?.GetValueOrDefault(e.Id) is { } completion)
             {
-                // Forwarded (not refused) and completed within the batch: one leaf.
-                leaf = Fold(leaf, completion);
-                (folded ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.Id);
+                // Forwarded (not refused) and completed within the batch: one leaf. The pair is marked folded (null) so the
+                // completion is skipped when the loop reaches it.
+                output.Add(MapRequest(e, completion));
+                completions[e.Id] = null!;
+                continue;
             }
 
-            output.Add(leaf);
+            output.Add(Map(e));
         }
 
         return output;
@@ -55,22 +55,37 @@ public static class AuditEventMapper
         return leaf.Kind == AuditEventKinds.Request && leaf.Status is not null;
     }
 
-    private static AuditEvent Fold(AuditEvent request, JournalEvent completion) => request with
-    {
-        Status = completion.Status,
-        Code = completion.Code ?? request.Code,
-        Provider = completion.Provider ?? request.Provider,
-        Account = completion.Account ?? request.Account,
-        Usage = completion.PromptTokens is null && completion.CompletionTokens is null ? null
-            : new AuditUsage(completion.PromptTokens ?? 0, completion.CompletionTokens ?? 0, completion.Estimated),
-    };
-
     /// <summary>The audit event id of a journal event.</summary>
     public static string AuditId(JournalEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
         return e.Kind == "completion" ? e.Id + ":completed" : e.Id;
     }
+
+    // A request's leaf; with its completion folded in (status, code, provider, account, usage) when given.
+    private static AuditEvent MapRequest(JournalEvent e, JournalEvent? completion) => new()
+    {
+        Kind = AuditEventKinds.Request,
+        Ts = e.Ts,
+        Id = e.Id,
+        RequestId = e.Id,
+        Key = e.Key,
+        Team = e.Team,
+        Purpose = e.Purpose,
+        Provider = completion?.Provider ?? e.Provider,
+        Account = completion?.Account ?? e.Account,
+        Model = e.Model,
+        Decision = e.Decision,
+        Rule = e.Rule,
+        Code = completion is null ? e.Code : completion.Code ?? e.Code,
+        PolicyVersion = e.PolicyVersion,
+        MessagesSha256 = e.MessagesSha256,
+        Status = completion is null ? e.Status : completion.Status,
+        EvalRun = e.EvalRun,
+        Reason = e.Reason,
+        Usage = completion is null || (completion.PromptTokens is null && completion.CompletionTokens is null) ? null
+            : new AuditUsage(completion.PromptTokens ?? 0, completion.CompletionTokens ?? 0, completion.Estimated),
+    };
 
     /// <summary>Maps one event.</summary>
     public static AuditEvent Map(JournalEvent e)
@@ -79,27 +94,7 @@ public static class AuditEventMapper
         switch (e.Kind)
         {
             case "request":
-                return new AuditEvent
-                {
-                    Kind = AuditEventKinds.Request,
-                    Ts = e.Ts,
-                    Id = e.Id,
-                    RequestId = e.Id,
-                    Key = e.Key,
-                    Team = e.Team,
-                    Purpose = e.Purpose,
-                    Provider = e.Provider,
-                    Account = e.Account,
-                    Model = e.Model,
-                    Decision = e.Decision,
-                    Rule = e.Rule,
-                    Code = e.Code,
-                    PolicyVersion = e.PolicyVersion,
-                    MessagesSha256 = e.MessagesSha256,
-                    Status = e.Status,
-                    EvalRun = e.EvalRun,
-                    Reason = e.Reason,
-                };
+                return MapRequest(e, null);
             case "completion":
                 return new AuditEvent
                 {

@@ -228,7 +228,8 @@ public sealed partial class GatewayHandler
         return apiKey.Length > 0 ? _keys.AuthenticateAsync(apiKey) : ValueTask.FromResult<ApiKeyRecord?>(null);
     }
 
-    private async Task<(byte[]? Buffer, int Length, CharterError Error)> ReadBodyAsync(HttpContext context)
+    // A ValueTask: the body is usually in Kestrel's buffer already, and a synchronous completion then allocates nothing.
+    private async ValueTask<(byte[]? Buffer, int Length, CharterError Error)> ReadBodyAsync(HttpContext context)
     {
         var max = _options.MaxRequestBodyBytes;
         var declared = context.Request.ContentLength;

@@ -8,11 +8,24 @@ namespace Charter.Records;
 /// <summary>Writes and reads journal events as compact JSON (hand-written with Utf8JsonWriter: no reflection, no intermediate strings).</summary>
 public static class JournalEventSerializer
 {
+    // One writer per thread, reset onto each output: two events a request no longer allocate two writers.
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
     /// <summary>Serialises <paramref name="e"/> into <paramref name="output"/>.</summary>
     public static void Write(JournalEvent e, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(e);
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        var w = t_writer;
+        if (w is null)
+        {
+            w = t_writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+        }
+        else
+        {
+            w.Reset(output);
+        }
+
         w.WriteStartObject();
         w.WriteString("kind"u8, e.Kind);
         w.WriteString("id"u8, e.Id);
@@ -66,6 +79,7 @@ public static class JournalEventSerializer
         }
 
         w.WriteEndObject();
+        w.Flush();
     }
 
     /// <summary>Reads an event written by <see cref="Write"/>.</summary>
