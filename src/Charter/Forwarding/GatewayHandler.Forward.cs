@@ -3,7 +3,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Charter.Errors;
 using Charter.Records;
@@ -16,8 +15,6 @@ namespace Charter.Forwarding;
 /// <summary>Forwarding: payload rewrite, retries and fail-over, response relay.</summary>
 public sealed partial class GatewayHandler
 {
-    private static readonly MediaTypeHeaderValue s_json = new("application/json");
-
     private static ReadOnlySpan<byte> IncludeUsageProperty => "\"stream_options\":{\"include_usage\":true},"u8;
 
     private static ReadOnlySpan<byte> IncludeUsageValue => "{\"include_usage\":true}"u8;
@@ -76,7 +73,7 @@ public sealed partial class GatewayHandler
             {
                 Content = new ReadOnlyMemoryContent(payload),
             };
-            request.Content.Headers.ContentType = s_json;
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             request.Headers.TryAddWithoutValidation("X-Charter-Request-Id", state.Id);
             account.Authorize(request);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
@@ -139,7 +136,7 @@ public sealed partial class GatewayHandler
             using (response)
             {
                 ReadOnlyMemory<byte> buffered = default;
-                if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+                if (!IsEventStream(response))
                 {
                     // A whole answer is read before the client sees a byte, so a connection dropped mid-body is retried.
                     try
@@ -188,7 +185,7 @@ public sealed partial class GatewayHandler
         http.StatusCode = status;
         CopyHeaders(response, http);
         http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
-        var isStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var isStream = IsEventStream(response);
         var aborted = context.RequestAborted;
         if (isStream)
         {
@@ -397,7 +394,8 @@ public sealed partial class GatewayHandler
 
     private static void CopyHeaders(HttpResponseMessage response, HttpResponse http)
     {
-        foreach (var header in response.Headers)
+        // NonValidated: the upstream's header text as it came, without parsing every header into typed values.
+        foreach (var header in response.Headers.NonValidated)
         {
             var name = header.Key;
             if (name.StartsWith("x-ratelimit-", StringComparison.OrdinalIgnoreCase)
@@ -407,13 +405,19 @@ public sealed partial class GatewayHandler
                 || name.Equals("retry-after-ms", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("apim-request-id", StringComparison.OrdinalIgnoreCase))
             {
-                http.Headers[name] = header.Value.ToArray();
+                http.Headers[name] = header.Value.Count == 1 ? header.Value.ToString() : header.Value.ToArray();
             }
         }
 
-        if (response.Content.Headers.ContentType is { } ct)
+        if (ContentType(response) is { Length: > 0 } ct)
         {
-            http.ContentType = ct.ToString();
+            http.ContentType = ct;
         }
     }
+
+    private static string? ContentType(HttpResponseMessage response) =>
+        response.Content.Headers.NonValidated.TryGetValues("Content-Type", out var values) ? values.ToString() : null;
+
+    private static bool IsEventStream(HttpResponseMessage response) =>
+        ContentType(response) is { } ct && ct.AsSpan().Trim().StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase);
 }
