@@ -156,6 +156,7 @@ public sealed class Journal : IAsyncDisposable
         BinaryPrimitives.WriteInt32LittleEndian(span, payloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], System.IO.Hashing.Crc32.HashToUInt32(span.Slice(HeaderSize, payloadLength)));
         Task? wait = null;
+        MappedSegment? retired = null;
         lock (_lock)
         {
             if (_handle is null)
@@ -165,7 +166,16 @@ public sealed class Journal : IAsyncDisposable
 
             if (_offset + written > _handle.Capacity)
             {
-                _handle.Flush();
+                // Roll to the next segment. The full one is synced and unmapped after the lock (an fsync of up to a
+                // segment's worth of pages held every request for milliseconds); with fsync=always, before any waiter of
+                // this generation can be released.
+                retired = _handle;
+                _handle = null;
+                if (_always)
+                {
+                    retired.Flush();
+                }
+
                 OpenSegment(_segment + 1, 0, written);
             }
 
@@ -178,6 +188,11 @@ public sealed class Journal : IAsyncDisposable
             {
                 wait = _nextFlush.Task;
             }
+        }
+
+        if (retired is not null)
+        {
+            RetireSegment(retired);
         }
 
         return wait is null ? ValueTask.CompletedTask : new ValueTask(wait);
@@ -291,6 +306,23 @@ public sealed class Journal : IAsyncDisposable
         }
     }
 
+    private static void RetireSegment(MappedSegment segment)
+    {
+        try
+        {
+            segment.Flush();
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
+        {
+            // Its pages are in the page cache either way; recovery reads the file.
+        }
+        finally
+        {
+            segment.Dispose();
+        }
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_handle))]
     private void OpenSegment(long segment, long offset, long atLeast = 0)
     {
         _handle?.Dispose();
