@@ -151,20 +151,34 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         {
             try
             {
-                if (_pending.Count == 0 && !await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-                {
-                    return;
-                }
-
                 // Let a batch build up: one transaction (records, audit, detection) per interval. Each batch has a fixed cost
-                // (transactions, audit position), so fewer, larger batches leave more of the CPU to the request path. The
-                // interval runs from the start of the previous batch, so a batch holds about one interval of events: waiting a
-                // whole interval after a long batch made batches (and the events every GC had to keep alive and promote) grow
-                // with the time batches took, up to 30 ms GC pauses at 10 k requests/s; a backlog is taken at once.
-                var wait = interval - Stopwatch.GetElapsedTime(lastStart);
-                if (_pending.Count == 0 && wait > TimeSpan.Zero)
+                // (transactions, audit position), so fewer, larger batches leave more of the CPU to the request path, and a
+                // request usually meets its completion in the same batch (one row, one leaf). When idle, the first event
+                // starts a full interval. Under load the interval runs from the start of the previous batch, so a batch
+                // holds about one interval of events: waiting a whole interval after a long batch made batches (and the
+                // events every GC had to keep alive and promote) grow with the time batches took, up to 30 ms GC pauses at
+                // 10 k requests/s; a backlog is taken at once.
+                if (_pending.Count == 0)
                 {
-                    await Task.Delay(wait, stop).ConfigureAwait(false);
+                    TimeSpan wait;
+                    if (!reader.TryPeek(out _))
+                    {
+                        if (!await reader.WaitToReadAsync(stop).ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        wait = interval;
+                    }
+                    else
+                    {
+                        wait = interval - Stopwatch.GetElapsedTime(lastStart);
+                    }
+
+                    if (wait > TimeSpan.Zero)
+                    {
+                        await Task.Delay(wait, stop).ConfigureAwait(false);
+                    }
                 }
 
                 lastStart = Stopwatch.GetTimestamp();
