@@ -102,31 +102,14 @@ public sealed partial class AuditLog : IDisposable
             }
 
             var start = _range.Size;
-            var range = _range.Clone();
-            var stored = new StoredLeaf[queued.Count];
+            var (range, stored, nodes) = Stage(start, queued.Count, i => queued[i].Data);
             var ids = new long[queued.Count];
-            var nodes = new List<StoredNode>(queued.Count);
-            Action<NodeId, byte[]> onNode = (id, hash) => nodes.Add(new StoredNode(id, hash));
             for (var i = 0; i < queued.Count; i++)
             {
-                var hash = MerkleHash.HashLeaf(queued[i].Data);
-                stored[i] = new StoredLeaf(start + i, queued[i].Data, hash);
                 ids[i] = queued[i].QueueId;
-                range.Append(hash, onNode);
             }
 
-            try
-            {
-                await queue.AppendQueuedAsync(start, stored, nodes, ids, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AuditStoreConflictException)
-            {
-                Log.AppendConflict(_logger, start);
-                _initialized = false;
-                await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
-                throw;
-            }
-
+            await StoreLockedAsync(start, () => queue.AppendQueuedAsync(start, stored, nodes, ids, cancellationToken), cancellationToken).ConfigureAwait(false);
             _range = range;
             return queued.Count;
         }
@@ -185,6 +168,40 @@ public sealed partial class AuditLog : IDisposable
         return AppendLeavesAsync(leaves, cancellationToken);
     }
 
+    // Hashes leaves onto a copy of the frontier; the copy becomes the frontier only once the store holds the rows.
+    private (CompactRange Range, StoredLeaf[] Leaves, List<StoredNode> Nodes) Stage(long start, int count, Func<int, byte[]> data)
+    {
+        var range = _range.Clone();
+        var stored = new StoredLeaf[count];
+        var nodes = new List<StoredNode>(count + 64);
+        Action<NodeId, byte[]> onNode = (id, hash) => nodes.Add(new StoredNode(id, hash));
+        for (var i = 0; i < count; i++)
+        {
+            var leaf = data(i);
+            var hash = MerkleHash.HashLeaf(leaf);
+            stored[i] = new StoredLeaf(start + i, leaf, hash);
+            range.Append(hash, onNode);
+        }
+
+        return (range, stored, nodes);
+    }
+
+    // Writes a staged append; another writer got there first when the store refuses it: reload the frontier and rethrow.
+    private async Task StoreLockedAsync(long start, Func<Task> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await write().ConfigureAwait(false);
+        }
+        catch (AuditStoreConflictException)
+        {
+            Log.AppendConflict(_logger, start);
+            _initialized = false;
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            throw;
+        }
+    }
+
     /// <summary>Appends raw leaf bytes in one transaction.</summary>
     public async Task<AuditAppendResult> AppendLeavesAsync(IReadOnlyList<byte[]> leaves, CancellationToken cancellationToken = default)
     {
@@ -199,29 +216,8 @@ public sealed partial class AuditLog : IDisposable
                 return new AuditAppendResult(start, 0, start);
             }
 
-            var range = _range.Clone();
-            var stored = new StoredLeaf[leaves.Count];
-            var nodes = new List<StoredNode>(leaves.Count);
-            Action<NodeId, byte[]> onNode = (id, hash) => nodes.Add(new StoredNode(id, hash));
-            for (var i = 0; i < leaves.Count; i++)
-            {
-                var hash = MerkleHash.HashLeaf(leaves[i]);
-                stored[i] = new StoredLeaf(start + i, leaves[i], hash);
-                range.Append(hash, onNode);
-            }
-
-            try
-            {
-                await _store.AppendAsync(start, stored, nodes, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AuditStoreConflictException)
-            {
-                Log.AppendConflict(_logger, start);
-                _initialized = false;
-                await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
-                throw;
-            }
-
+            var (range, stored, nodes) = Stage(start, leaves.Count, i => leaves[i]);
+            await StoreLockedAsync(start, () => _store.AppendAsync(start, stored, nodes, cancellationToken), cancellationToken).ConfigureAwait(false);
             _range = range;
             return new AuditAppendResult(start, leaves.Count, range.Size);
         }

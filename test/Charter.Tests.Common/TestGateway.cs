@@ -110,6 +110,19 @@ public sealed class TestGateway : IAsyncDisposable
         return (doc.RootElement.GetProperty("key").GetString()!, doc.RootElement.GetProperty("id").GetString()!);
     }
 
+    /// <summary>Sends an admin API request with the bootstrap admin key; <paramref name="body"/> goes as JSON.</summary>
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null, CancellationToken cancellationToken = default)
+    {
+        using var req = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            req.Content = JsonContent.Create(body);
+        }
+
+        req.Headers.Authorization = new("Bearer", AdminKey);
+        return await Http.SendAsync(req, cancellationToken);
+    }
+
     /// <summary>Waits until every journal event is in the database.</summary>
     /// <remarks>A stream's completion is journaled just after its last event reaches the client, so by default this also
     /// waits (up to 5 s) until no record is still in flight.</remarks>

@@ -169,7 +169,8 @@ public static class LifecycleApi
         await http.Response.WriteAsJsonAsync(dto, LifecycleApiJsonContext.Default.LifecycleHistoryDto, cancellationToken: ct).ConfigureAwait(false);
     }
 
-    private static async Task<string?> ResolveAsync(HttpContext http, EntityKind kind)
+    /// <summary>The key, team or account named by the route's <c>id</c>; writes a 404 and returns null when there is none.</summary>
+    internal static async Task<string?> ResolveAsync(HttpContext http, EntityKind kind)
     {
         var raw = http.Request.RouteValues["id"] as string ?? "";
         var store = http.RequestServices.GetRequiredService<IGatewayStore>();
@@ -187,7 +188,8 @@ public static class LifecycleApi
         return id;
     }
 
-    private static async Task<AdminPrincipal?> AuthorizeAsync(HttpContext http)
+    /// <summary>The admin principal (write role for anything but GET); writes a 401/403 and returns null otherwise.</summary>
+    internal static async Task<AdminPrincipal?> AuthorizeAsync(HttpContext http)
     {
         var principal = await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false);
         if (principal is null)
@@ -205,7 +207,8 @@ public static class LifecycleApi
         return principal;
     }
 
-    private static Task ErrorAsync(HttpContext http, int status, string code, string message, IReadOnlyList<string> allowed)
+    /// <summary>Writes an admin error body.</summary>
+    internal static Task ErrorAsync(HttpContext http, int status, string code, string message, IReadOnlyList<string> allowed)
     {
         http.Response.StatusCode = status;
         var type = status == 404 ? "not_found_error" : status == 409 ? "conflict_error" : "invalid_request_error";

@@ -2,10 +2,8 @@
 
 using System.Text.Json;
 using Charter.Accounting;
-using Charter.Errors;
 using Charter.Policy;
 using Charter.Policy.Lifecycle;
-using Charter.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -137,40 +135,13 @@ public static class LimitsApi
         await http.Response.WriteAsJsonAsync(dto, LimitsApiJsonContext.Default.SubjectLimitsDto, cancellationToken: http.RequestAborted).ConfigureAwait(false);
     }
 
+    // The same admin check, id resolution and error body as the lifecycle endpoints on the same resources.
     private static async Task<(AdminPrincipal? Principal, string? Id)> AuthorizeAndResolveAsync(HttpContext http, EntityKind kind)
     {
-        var principal = await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false);
-        if (principal is null)
-        {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.").ConfigureAwait(false);
-            return (null, null);
-        }
-
-        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
-        {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
-            return (null, null);
-        }
-
-        var raw = http.Request.RouteValues["id"] as string ?? "";
-        var store = http.RequestServices.GetRequiredService<IGatewayStore>();
-        var id = kind == EntityKind.Team
-            ? (await store.FindTeamAsync(raw, http.RequestAborted).ConfigureAwait(false))?.Id
-            : (await store.GetKeyAsync(raw, http.RequestAborted).ConfigureAwait(false))?.Id;
-        if (id is null)
-        {
-            await ErrorAsync(http, 404, "not_found", $"No {kind.ToWireName()} with id '{raw}'.").ConfigureAwait(false);
-            return (principal, null);
-        }
-
-        return (principal, id);
+        var principal = await LifecycleApi.AuthorizeAsync(http).ConfigureAwait(false);
+        return principal is null ? (null, null) : (principal, await LifecycleApi.ResolveAsync(http, kind).ConfigureAwait(false));
     }
 
-    private static Task ErrorAsync(HttpContext http, int status, string code, string message)
-    {
-        http.Response.StatusCode = status;
-        var type = status == 404 ? "not_found_error" : "invalid_request_error";
-        return http.Response.WriteAsJsonAsync(new LifecycleErrorDto(new LifecycleErrorBody(message, type, code, [])),
-            LifecycleApiJsonContext.Default.LifecycleErrorDto, cancellationToken: http.RequestAborted);
-    }
+    private static Task ErrorAsync(HttpContext http, int status, string code, string message) =>
+        LifecycleApi.ErrorAsync(http, status, code, message, []);
 }

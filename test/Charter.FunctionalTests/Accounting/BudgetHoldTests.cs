@@ -55,7 +55,7 @@ public sealed class BudgetHoldTests
         AssertBudgetRefusal(held);
         Assert.Equal(upstreamBefore, gw.Simulator.RequestCount);
 
-        using var raise = await AdminAsync(gw, HttpMethod.Put, $"admin/v1/keys/{keyId}/limits", new { daily_budget_usd = 1.0m });
+        using var raise = await gw.AdminAsync(HttpMethod.Put, $"admin/v1/keys/{keyId}/limits", new { daily_budget_usd = 1.0m });
         var raised = await raise.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
         Assert.True(raise.IsSuccessStatusCode, raised.ToString());
         Assert.False(raised.GetProperty("budget_hold").GetBoolean());
@@ -87,7 +87,7 @@ public sealed class BudgetHoldTests
         JsonElement history = default;
         for (var i = 0; i < 200; i++)
         {
-            using var resp = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/keys/{keyId}/history", null);
+            using var resp = await gw.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{keyId}/history", null);
             resp.EnsureSuccessStatusCode();
             history = await resp.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
             var holds = history.GetProperty("entity").GetProperty("holds").EnumerateArray().Select(h => h.GetString()).ToList();
@@ -116,17 +116,5 @@ public sealed class BudgetHoldTests
 
         Assert.True(found.HasValue, $"no {@event} transition in {history}");
         return found.Value;
-    }
-
-    private static async Task<HttpResponseMessage> AdminAsync(TestGateway gw, HttpMethod method, string path, object? body)
-    {
-        using var req = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            req.Content = JsonContent.Create(body);
-        }
-
-        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
-        return await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
     }
 }

@@ -76,7 +76,7 @@ public sealed class BudgetHoldTwoInstanceTests
             }
 
             // Raise through B; A picks the new budget up from Redis and its cache drops the hold.
-            using (var raise = await AdminAsync(b, HttpMethod.Put, $"admin/v1/teams/{Team}/limits", new { daily_budget_usd = 1.0m }))
+            using (var raise = await b.AdminAsync(HttpMethod.Put, $"admin/v1/teams/{Team}/limits", new { daily_budget_usd = 1.0m }))
             {
                 var body = await raise.Content.ReadFromJsonAsync<JsonElement>(TestContext.Current.CancellationToken);
                 Assert.True(raise.IsSuccessStatusCode, body.ToString());
@@ -133,16 +133,22 @@ public sealed class BudgetHoldTwoInstanceTests
         return last!;
     }
 
-    private static async Task WaitForTeamHoldAsync(TestGateway gw, bool expectHold)
+    private static Task WaitForTeamHoldAsync(TestGateway gw, bool expectHold) =>
+        WaitForTeamLimitsAsync(gw, l => l.GetProperty("budget_hold").GetBoolean() == expectHold, $"the team's budget hold never became {expectHold}");
+
+    private static Task WaitForTeamBudgetAsync(TestGateway gw, decimal budget) =>
+        WaitForTeamLimitsAsync(gw, l => l.GetProperty("daily_budget_usd").GetDecimal() == budget, $"the instance never applied the team budget {budget}");
+
+    private static async Task WaitForTeamLimitsAsync(TestGateway gw, Func<JsonElement, bool> reached, string failure)
     {
         var text = "";
         for (var i = 0; i < 200; i++)
         {
-            using var resp = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/teams/{Team}/limits", null);
+            using var resp = await gw.AdminAsync(HttpMethod.Get, $"admin/v1/teams/{Team}/limits", null);
             text = await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
             resp.EnsureSuccessStatusCode();
             using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.GetProperty("budget_hold").GetBoolean() == expectHold)
+            if (reached(doc.RootElement))
             {
                 return;
             }
@@ -150,38 +156,6 @@ public sealed class BudgetHoldTwoInstanceTests
             await Task.Delay(25, TestContext.Current.CancellationToken);
         }
 
-        Assert.Fail($"the team's budget hold never became {expectHold}: {text}");
-    }
-
-    private static async Task WaitForTeamBudgetAsync(TestGateway gw, decimal budget)
-    {
-        var text = "";
-        for (var i = 0; i < 200; i++)
-        {
-            using var resp = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/teams/{Team}/limits", null);
-            text = await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-            resp.EnsureSuccessStatusCode();
-            using var doc = JsonDocument.Parse(text);
-            if (doc.RootElement.GetProperty("daily_budget_usd").GetDecimal() == budget)
-            {
-                return;
-            }
-
-            await Task.Delay(25, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Fail($"the instance never applied the team budget {budget}: {text}");
-    }
-
-    private static async Task<HttpResponseMessage> AdminAsync(TestGateway gw, HttpMethod method, string path, object? body)
-    {
-        using var req = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            req.Content = JsonContent.Create(body);
-        }
-
-        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
-        return await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        Assert.Fail($"{failure}: {text}");
     }
 }

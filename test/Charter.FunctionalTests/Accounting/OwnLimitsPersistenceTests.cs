@@ -36,7 +36,7 @@ public sealed class OwnLimitsPersistenceTests
             await using (var first = await TestGateway.StartAsync(Configure))
             {
                 (secret, keyId) = await first.CreateKeyAsync();
-                using var put = await AdminAsync(first, HttpMethod.Put, $"admin/v1/keys/{keyId}/limits", new { requests_per_minute = 2 });
+                using var put = await first.AdminAsync(HttpMethod.Put, $"admin/v1/keys/{keyId}/limits", new { requests_per_minute = 2 });
                 var body = await put.Content.ReadFromJsonAsync<JsonElement>(Ct);
                 Assert.True(put.IsSuccessStatusCode, body.ToString());
                 Assert.False(put.Headers.Contains("charter-warning"));
@@ -51,7 +51,7 @@ public sealed class OwnLimitsPersistenceTests
             var refused = await Assert.ThrowsAsync<ClientResultException>(() => client.CompleteChatAsync([new UserChatMessage("three")], cancellationToken: Ct));
 
             Assert.Equal(429, refused.Status);
-            using var get = await AdminAsync(second, HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
+            using var get = await second.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
             var limits = await get.Content.ReadFromJsonAsync<JsonElement>(Ct);
             Assert.True(limits.GetProperty("own").GetBoolean());
             Assert.Equal(2, limits.GetProperty("requests_per_minute").GetInt64());
@@ -121,7 +121,7 @@ public sealed class OwnLimitsPersistenceTests
         Assert.Equal(1, await CliApp.RunAsync(["keys", "limits", "no-such-key", "--rpm", "1", "--db", gw.DatabasePath]));
         Assert.Equal(2, await CliApp.RunAsync(["keys", "limits", keyId, "--rpm", "-1", "--db", gw.DatabasePath]));
         Assert.Equal(2, await CliApp.RunAsync(["keys", "limits", keyId, "--rpm", "1", "--reset", "--db", gw.DatabasePath]));
-        using var get = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
+        using var get = await gw.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
         Assert.False((await get.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("own").GetBoolean());
     }
 
@@ -130,7 +130,7 @@ public sealed class OwnLimitsPersistenceTests
         var text = "";
         for (var i = 0; i < 200; i++)
         {
-            using var resp = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
+            using var resp = await gw.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{keyId}/limits", null);
             text = await resp.Content.ReadAsStringAsync(Ct);
             resp.EnsureSuccessStatusCode();
             using var doc = JsonDocument.Parse(text);
@@ -150,7 +150,7 @@ public sealed class OwnLimitsPersistenceTests
         var text = "";
         for (var i = 0; i < 200; i++)
         {
-            using var resp = await AdminAsync(gw, HttpMethod.Get, $"admin/v1/teams/{team}/limits", null);
+            using var resp = await gw.AdminAsync(HttpMethod.Get, $"admin/v1/teams/{team}/limits", null);
             text = await resp.Content.ReadAsStringAsync(Ct);
             resp.EnsureSuccessStatusCode();
             using var doc = JsonDocument.Parse(text);
@@ -165,18 +165,6 @@ public sealed class OwnLimitsPersistenceTests
 
         Assert.Fail($"the gateway never applied the team change: {text}");
         return default;
-    }
-
-    private static async Task<HttpResponseMessage> AdminAsync(TestGateway gw, HttpMethod method, string path, object? body)
-    {
-        using var req = new HttpRequestMessage(method, path);
-        if (body is not null)
-        {
-            req.Content = JsonContent.Create(body);
-        }
-
-        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
-        return await gw.Http.SendAsync(req, Ct);
     }
 
     private static void DeleteQuietly(string dir)
