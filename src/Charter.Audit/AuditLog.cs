@@ -3,6 +3,7 @@
 using Charter.Audit.Merkle;
 using Charter.Audit.Signing;
 using Charter.Audit.Storage;
+using Charter.Audit.Threading;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -100,6 +101,9 @@ public sealed partial class AuditLog : IDisposable
             {
                 return 0;
             }
+
+            // Hashing the leaves and nodes is CPU work: off a socket event thread if the read completed on one.
+            await ThreadPoolHop.Instance;
 
             var start = _range.Size;
             var (range, stored, nodes) = Stage(start, queued.Count, i => queued[i].Data);

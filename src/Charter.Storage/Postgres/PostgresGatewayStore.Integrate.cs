@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Audit.Storage;
+using Charter.Audit.Threading;
 using Charter.Records;
 using Npgsql;
 using NpgsqlTypes;
@@ -45,6 +46,9 @@ public sealed partial class PostgresGatewayStore
     private async Task IntegrateOnceAsync(NpgsqlConnection c, IReadOnlyList<JournalEvent> events, JournalPosition position, CancellationToken cancellationToken)
     {
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Building the rows is CPU work: off a socket event thread if the round trip completed on one (inline completions).
+        await ThreadPoolHop.Instance;
         await using var batch = new NpgsqlBatch(c, tx);
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
         var completions = JournalBatch.PairCompletions(events);

@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Diagnostics;
+using Charter.Audit.Threading;
 using Charter.Configuration;
 using Charter.Storage;
 using Microsoft.Extensions.Hosting;
@@ -218,6 +219,10 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 
         var position = _pending[^1].Position;
         await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
+
+        // A PostgreSQL read may complete on a socket event thread (inline completions): the sinks' CPU work goes back to
+        // the thread pool so that it does not hold up the connections of that thread.
+        await ThreadPoolHop.Instance;
         foreach (var sink in _sinks)
         {
             // A sink that fails (its database is down) is retried with this same batch until it succeeds, so the audit
@@ -227,6 +232,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                 try
                 {
                     await sink.ConsumeAsync(_pending, position, cancellationToken).ConfigureAwait(false);
+                    await ThreadPoolHop.Instance;
                     break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -1,0 +1,35 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Audit.Threading;
+using Microsoft.AspNetCore.Http;
+
+namespace Charter.Hosting;
+
+/// <summary>
+/// Moves control-plane requests (admin, audit, usage, lifecycle, evaluation APIs) to the thread pool when they arrive on
+/// a socket event thread. With inline scheduling the gateway's own endpoints (<c>/v1/…</c>, <c>/healthz</c>) run on the
+/// thread that read the request, which is the cheapest place to run them since they never block; the control plane calls
+/// SQLite synchronously (a key creation waits for a commit), and must not hold up every other connection of that thread.
+/// </summary>
+internal static class ControlPlaneOffload
+{
+    /// <summary>The middleware.</summary>
+    public static Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        if (Thread.CurrentThread.IsThreadPoolThread || IsDataPlane(context.Request.Path))
+        {
+            return next(context);
+        }
+
+        return HopAsync(context, next);
+    }
+
+    /// <summary>True for the gateway's request path, which stays on the thread it arrived on.</summary>
+    internal static bool IsDataPlane(PathString path) => path.StartsWithSegments("/v1", StringComparison.Ordinal) || path.StartsWithSegments("/healthz", StringComparison.Ordinal);
+
+    private static async Task HopAsync(HttpContext context, RequestDelegate next)
+    {
+        await ThreadPoolHop.Instance;
+        await next(context).ConfigureAwait(false);
+    }
+}
