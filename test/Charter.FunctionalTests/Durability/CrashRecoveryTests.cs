@@ -1,12 +1,11 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using System.Diagnostics;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Charter.Audit.Signing;
 using Charter.Audit.Storage;
 using Charter.Audit.Verification;
+using Charter.FunctionalTests.Infrastructure;
 using Charter.Sim;
 using Charter.Storage.Sqlite;
 using Charter.Tests.Common;
@@ -26,13 +25,13 @@ public sealed class CrashRecoveryTests
         await sim.StartAsync();
         var simulator = sim.Services.GetRequiredService<Simulator>();
         var simUrl = TestGateway.Address(sim);
-        var port = FreePort();
+        var port = GatewayProcess.FreePort();
         var url = $"http://127.0.0.1:{port}";
         try
         {
-            using var first = StartGateway(dir, url, simUrl);
-            await WaitHealthyAsync(url);
-            var key = await CreateKeyAsync(url);
+            using var first = GatewayProcess.Start(dir, url, simUrl);
+            await GatewayProcess.WaitHealthyAsync(url);
+            var key = await GatewayProcess.CreateKeyAsync(url, "crash");
 
             // Load with 8 concurrent clients, then SIGKILL the process while requests are in flight.
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -52,8 +51,8 @@ public sealed class CrashRecoveryTests
             Assert.True(seen.Count >= 300, $"the load reached the upstream ({seen.Count} requests)");
 
             // Restart on the same database and journal: recovery runs before the first request is accepted.
-            using var second = StartGateway(dir, url, simUrl);
-            await WaitHealthyAsync(url);
+            using var second = GatewayProcess.Start(dir, url, simUrl);
+            await GatewayProcess.WaitHealthyAsync(url);
             second.Kill(entireProcessTree: true);
             await second.WaitForExitAsync();
 
@@ -89,13 +88,7 @@ public sealed class CrashRecoveryTests
         {
             await sim.StopAsync();
             await sim.DisposeAsync();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            GatewayProcess.DeleteDirectory(dir);
         }
     }
 
@@ -121,72 +114,5 @@ public sealed class CrashRecoveryTests
                 await Task.Delay(10, CancellationToken.None);
             }
         }
-    }
-
-    private static Process StartGateway(string dir, string url, string simUrl)
-    {
-        var cli = Path.Combine(AppContext.BaseDirectory, "Charter.Cli.dll");
-        var psi = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = dir,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in new[] { cli, "serve", "--urls", url, "--db", Path.Combine(dir, "charter.db"), "--upstream", simUrl + "/v1" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["CHARTER_ADMIN_KEY"] = TestGateway.AdminKey;
-        var p = Process.Start(psi)!;
-        p.OutputDataReceived += (_, _) => { };
-        p.ErrorDataReceived += (_, _) => { };
-        p.BeginOutputReadLine();
-        p.BeginErrorReadLine();
-        return p;
-    }
-
-    private static async Task WaitHealthyAsync(string url)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync(url + "/healthz")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("the gateway did not start");
-    }
-
-    private static async Task<string> CreateKeyAsync(string url)
-    {
-        using var http = new HttpClient();
-        using var req = new HttpRequestMessage(HttpMethod.Post, url + "/admin/v1/keys")
-        {
-            Content = JsonContent.Create(new Dictionary<string, object> { ["team"] = "crash", ["purposes"] = new[] { "testing" } }),
-        };
-        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
-        using var resp = await http.SendAsync(req);
-        resp.EnsureSuccessStatusCode();
-        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
-        return doc.RootElement.GetProperty("key").GetString()!;
-    }
-
-    private static int FreePort()
-    {
-        using var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 }
