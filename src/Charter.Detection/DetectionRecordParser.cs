@@ -16,6 +16,7 @@ namespace Charter.Detection;
 public sealed class DetectionRecordParser
 {
     private const int MaxPromptChars = 4096;
+    private static readonly JsonReaderOptions ReaderOptions = new() { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip };
     private readonly Dictionary<ulong, string> _intern = new();
     private readonly StringBuilder _prompt = new(1024);
 
@@ -47,26 +48,9 @@ public sealed class DetectionRecordParser
         record = null;
         var req = default(RequestFields);
         _prompt.Clear();
-        if (!body.IsEmpty)
+        if (!body.IsEmpty && !TryReadBody(body, ref req))
         {
-            try
-            {
-                var reader = new Utf8JsonReader(body, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                {
-                    return false;
-                }
-
-                ReadRequest(ref reader, ref req);
-            }
-            catch (JsonException)
-            {
-                return false;
-            }
-            catch (InvalidOperationException)
-            {
-                return false;
-            }
+            return false;
         }
 
         var model = envelope.Model;
@@ -255,7 +239,7 @@ public sealed class DetectionRecordParser
     private bool TryParseCore(ReadOnlySpan<byte> line, out DetectionRecord? record)
     {
         record = null;
-        var reader = new Utf8JsonReader(line, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        var reader = new Utf8JsonReader(line, ReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
@@ -385,6 +369,30 @@ public sealed class DetectionRecordParser
         RequestId = requestId,
         EvalRunId = evalRun,
     };
+
+    // The body as the "request" object of a log line; false when it is not a JSON object.
+    private bool TryReadBody(ReadOnlySpan<byte> body, ref RequestFields req)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body, ReaderOptions);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            ReadRequest(ref reader, ref req);
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
 
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ReadRequest(ref Utf8JsonReader reader, ref RequestFields req)

@@ -25,11 +25,7 @@ public sealed class SqliteRawStatement : IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
         Check(raw.sqlite3_prepare_v2(_db, sql, out _stmt));
-        ParameterCount = raw.sqlite3_bind_parameter_count(_stmt);
     }
-
-    /// <summary>Number of parameters in the statement (<c>?1</c> … <c>?N</c>).</summary>
-    public int ParameterCount { get; }
 
     /// <summary>Binds text (or NULL) to the 1-based parameter <paramref name="index"/>.</summary>
     public void Bind(int index, string? value) =>
@@ -47,8 +43,8 @@ public sealed class SqliteRawStatement : IDisposable
     public void Bind(int index, byte[]? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_blob(_stmt, index, value));
 
-    /// <summary>Runs the statement to completion and resets it for the next row; returns the rows it changed.</summary>
-    public int Execute()
+    /// <summary>Runs the statement to completion and resets it for the next row.</summary>
+    public void Execute()
     {
         var rc = raw.sqlite3_step(_stmt);
         raw.sqlite3_reset(_stmt);
@@ -56,8 +52,6 @@ public sealed class SqliteRawStatement : IDisposable
         {
             Check(rc);
         }
-
-        return raw.sqlite3_changes(_db);
     }
 
     /// <inheritdoc/>

@@ -1,13 +1,11 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.ClientModel;
-using System.ClientModel.Primitives;
 using System.Text;
 using System.Text.Json;
 using Charter.FunctionalTests.Infrastructure;
 using Charter.Sim;
 using Charter.Tests.Common;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Charter.FunctionalTests.Gateway;
@@ -33,12 +31,7 @@ public sealed class InlineCompletionsTests
             using var gateway = GatewayProcess.Start(dir, url, TestGateway.Address(sim), environment);
             await GatewayProcess.WaitHealthyAsync(url);
             var key = await GatewayProcess.CreateKeyAsync(url, "inline");
-            var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential(key), new OpenAIClientOptions
-            {
-                Endpoint = new Uri(url + "/v1"),
-                RetryPolicy = new ClientRetryPolicy(0),
-                NetworkTimeout = TimeSpan.FromSeconds(30),
-            });
+            var client = new ChatClient("gpt-4o-mini", new ApiKeyCredential(key), Sdk.Options(new Uri(url + "/")));
             var options = new ChatCompletionOptions { MaxOutputTokenCount = 24 };
             ChatMessage[] prompt = [new UserChatMessage("Describe a lighthouse.")];
 

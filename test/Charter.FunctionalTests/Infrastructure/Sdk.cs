@@ -13,9 +13,13 @@ namespace Charter.FunctionalTests.Infrastructure;
 /// <summary>Official OpenAI .NET SDK clients pointed at a test gateway.</summary>
 public static class Sdk
 {
-    public static OpenAIClientOptions Options(TestGateway gateway, string? purpose = null, string? evalRun = null)
+    public static OpenAIClientOptions Options(TestGateway gateway, string? purpose = null, string? evalRun = null) =>
+        Options(gateway.BaseUri, purpose, evalRun);
+
+    /// <summary>Options for a gateway at <paramref name="baseUri"/> (a gateway in its own process): no retries, 30 s timeout.</summary>
+    public static OpenAIClientOptions Options(Uri baseUri, string? purpose = null, string? evalRun = null)
     {
-        var options = new OpenAIClientOptions { Endpoint = new Uri(gateway.BaseUri, "v1"), RetryPolicy = new ClientRetryPolicy(0), NetworkTimeout = TimeSpan.FromSeconds(30) };
+        var options = new OpenAIClientOptions { Endpoint = new Uri(baseUri, "v1"), RetryPolicy = new ClientRetryPolicy(0), NetworkTimeout = TimeSpan.FromSeconds(30) };
         var headers = new Dictionary<string, string>();
         if (purpose is not null)
         {
