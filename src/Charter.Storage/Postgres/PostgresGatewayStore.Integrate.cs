@@ -51,12 +51,13 @@ public sealed partial class PostgresGatewayStore
         await ThreadPoolHop.Instance;
         await using var batch = new NpgsqlBatch(c, tx);
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
-        var completions = JournalBatch.PairCompletions(events);
-        foreach (var e in events)
+        var journal = JournalBatch.From(events);
+        for (var i = 0; i < journal.Count; i++)
         {
+            var e = journal[i];
             if (e.Kind == "request")
             {
-                var done = completions?.GetValueOrDefault(e.Id);
+                var done = journal.CompletionOf(i);
                 var cmd = new NpgsqlBatchCommand(InsertSql);
                 var p = cmd.Parameters;
                 P(p, e.Id, NpgsqlDbType.Text);
@@ -85,7 +86,7 @@ public sealed partial class PostgresGatewayStore
             }
             else if (e.Kind == "completion")
             {
-                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                if (journal.RequestIndexOf(i) >= 0)
                 {
                     continue; // already written with its request
                 }

@@ -29,13 +29,14 @@ public sealed partial class SqliteGatewayStore
             """);
 
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
-        var completions = JournalBatch.PairCompletions(events);
-        foreach (var e in events)
+        var batch = JournalBatch.From(events);
+        for (var i = 0; i < batch.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var e = batch[i];
             if (e.Kind == "request")
             {
-                var done = completions?.GetValueOrDefault(e.Id);
+                var done = batch.CompletionOf(i);
                 insert.Bind(1, e.Id);
                 insert.Bind(2, Ts(e.Ts));
                 insert.Bind(3, e.Key);
@@ -62,7 +63,7 @@ public sealed partial class SqliteGatewayStore
             }
             else if (e.Kind == "completion")
             {
-                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                if (batch.RequestIndexOf(i) >= 0)
                 {
                     continue; // already written with its request
                 }

@@ -19,26 +19,25 @@ public static class AuditEventMapper
     {
         ArgumentNullException.ThrowIfNull(batch);
         var output = new List<AuditEvent>(batch.Count);
-        var completions = JournalBatch.PairCompletions(batch);
-        for (var i = 0; i < batch.Count; i++)
+        var events = JournalBatch.From(batch);
+        for (var i = 0; i < events.Count; i++)
         {
-            var e = batch[i];
+            var e = events[i];
             if (skip?.Invoke(e) == true)
             {
                 continue;
             }
 
-            if (e.Kind == "completion" && completions is not null && completions.TryGetValue(e.Id, out var paired) && paired is null)
+            if (e.Kind == "completion" && events.RequestIndexOf(i) is >= 0 and var r && Folds(events[r], skip))
             {
                 continue; // already in its request's leaf
             }
 
-            if (e.Kind == "request" && e.Status is null && completions?.GetValueOrDefault(e.Id) is { } completion)
+            if (e.Kind == "request" && events.CompletionOf(i) is { } completion && Folds(e, skip))
             {
-                // Forwarded (not refused) and completed within the batch: one leaf. The pair is marked folded (null) so the
-                // completion is skipped when the loop reaches it.
+                // Forwarded (not refused) and completed within the batch: one leaf; the completion is skipped when the loop
+                // reaches it.
                 output.Add(MapRequest(e, completion));
-                completions[e.Id] = null!;
                 continue;
             }
 
@@ -47,6 +46,10 @@ public static class AuditEventMapper
 
         return output;
     }
+
+    // A request takes its in-batch completion into its leaf when it was forwarded (a refusal is complete already) and is not
+    // itself skipped.
+    private static bool Folds(JournalEvent request, Func<JournalEvent, bool>? skip) => request.Status is null && skip?.Invoke(request) != true;
 
     /// <summary>Whether a stored leaf already carries its request's completion (a refusal, or a folded completion).</summary>
     public static bool IsComplete(AuditEvent leaf)

@@ -48,16 +48,17 @@ public sealed partial class DetectionSink : IEventSink
 
         // A request and its completion in the same batch (the usual case) are observed at once; only a request whose
         // completion comes in a later batch waits in _pending (short-lived objects stay short-lived for the GC).
-        var completions = JournalBatch.PairCompletions(batch);
-        foreach (var e in batch)
+        var events = JournalBatch.From(batch);
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             if (e.Kind == "request")
             {
                 if (e.Decision == "deny" || e.Status is not null)
                 {
                     Observe(e, null);
                 }
-                else if (completions?.GetValueOrDefault(e.Id) is { } done)
+                else if (events.CompletionOf(i) is { } done)
                 {
                     Observe(e, done);
                 }
@@ -69,7 +70,7 @@ public sealed partial class DetectionSink : IEventSink
             }
             else if (e.Kind == "completion")
             {
-                if (completions is not null && completions.GetValueOrDefault(e.Id) == e)
+                if (events.RequestIndexOf(i) >= 0)
                 {
                     continue; // observed with its request
                 }

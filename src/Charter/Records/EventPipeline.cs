@@ -26,7 +26,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
     private readonly RecordsOptions _options;
     private readonly ILogger<EventPipeline> _logger;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<JournalEvent> _pending = [];
+    private readonly JournalBatch _pending = new(); // one batch, its storage and pairing reused
     private Task? _loop;
     private long _integrated;
 
@@ -217,7 +217,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             return;
         }
 
-        var position = _pending[^1].Position;
+        var position = _pending[_pending.Count - 1].Position;
         await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
 
         // A PostgreSQL read may complete on a socket event thread (inline completions): the sinks' CPU work goes back to

@@ -1,32 +1,117 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Collections;
+
 namespace Charter.Records;
 
-/// <summary>Pairs completions with their request when both are in one integration batch, so that the request record and
-/// the audit leaf are each written once (the usual case: a request completes within one integration interval).</summary>
-public static class JournalBatch
+/// <summary>A batch of journal events in journal order, with each request paired to its completion when both are in it, so
+/// that the request record, the audit leaf and detection's observation are each made once (the usual case: a request
+/// completes within one integration interval).</summary>
+/// <remarks>
+/// The pairing is computed once per batch and shared by every consumer (records, audit, detection): the event pipeline keeps
+/// one batch and reuses its storage, so a busy gateway allocates nothing here per batch (a dictionary per consumer and
+/// batch was three large-object-heap arrays a batch under load, each one a trigger for a full collection).
+/// A completion always follows its request in journal order; later completions of the same id (none in practice) are left
+/// unpaired, in order.
+/// </remarks>
+public sealed class JournalBatch : IReadOnlyList<JournalEvent>
 {
-    /// <summary>The first completion of each request that is itself in <paramref name="events"/>, by request id; null when none.</summary>
-    /// <remarks>A completion always follows its request in journal order. Later completions of the same id (none in practice)
-    /// are left to the ordinary update, in order.</remarks>
-    public static Dictionary<string, JournalEvent>? PairCompletions(IReadOnlyList<JournalEvent> events)
+    private readonly List<JournalEvent> _events;
+    private readonly Dictionary<string, int> _requestIndex = new(StringComparer.Ordinal);
+    private int[] _partner = [];
+    private bool _paired;
+
+    /// <summary>Creates an empty batch (the event pipeline's, filled with <see cref="Add"/>).</summary>
+    public JournalBatch()
+    {
+        _events = [];
+    }
+
+    private JournalBatch(IReadOnlyList<JournalEvent> events)
+    {
+        _events = [.. events];
+    }
+
+    /// <inheritdoc/>
+    public int Count => _events.Count;
+
+    /// <inheritdoc/>
+    public JournalEvent this[int index] => _events[index];
+
+    /// <summary>The batch itself when <paramref name="events"/> is one (its pairing is shared), or a new batch over a copy.</summary>
+    public static JournalBatch From(IReadOnlyList<JournalEvent> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        HashSet<string>? requests = null;
-        Dictionary<string, JournalEvent>? pairs = null;
-        for (var i = 0; i < events.Count; i++)
+        return events as JournalBatch ?? new JournalBatch(events);
+    }
+
+    /// <summary>Appends an event.</summary>
+    public void Add(JournalEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        _events.Add(e);
+        _paired = false;
+    }
+
+    /// <summary>Empties the batch, keeping its storage.</summary>
+    public void Clear()
+    {
+        _events.Clear();
+        _paired = false;
+    }
+
+    /// <summary>The completion in this batch of the request at <paramref name="index"/>, or null.</summary>
+    public JournalEvent? CompletionOf(int index)
+    {
+        EnsurePaired();
+        var partner = _partner[index];
+        return partner > index ? _events[partner] : null;
+    }
+
+    /// <summary>The index of the request in this batch that the completion at <paramref name="index"/> is paired with, or -1.</summary>
+    public int RequestIndexOf(int index)
+    {
+        EnsurePaired();
+        var partner = _partner[index];
+        return partner >= 0 && partner < index ? partner : -1;
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<JournalEvent> GetEnumerator() => _events.GetEnumerator();
+
+    /// <inheritdoc/>
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    private void EnsurePaired()
+    {
+        if (_paired)
         {
-            var e = events[i];
+            return;
+        }
+
+        var count = _events.Count;
+        if (_partner.Length < count)
+        {
+            _partner = new int[Math.Max(count, _partner.Length * 2)];
+        }
+
+        _partner.AsSpan(0, count).Fill(-1);
+        _requestIndex.Clear();
+        for (var i = 0; i < count; i++)
+        {
+            var e = _events[i];
             if (e.Kind == "request")
             {
-                (requests ??= new HashSet<string>(StringComparer.Ordinal)).Add(e.Id);
+                _requestIndex.TryAdd(e.Id, i);
             }
-            else if (e.Kind == "completion" && requests is not null && requests.Contains(e.Id))
+            else if (e.Kind == "completion" && _requestIndex.TryGetValue(e.Id, out var request) && _partner[request] < 0)
             {
-                (pairs ??= new Dictionary<string, JournalEvent>(StringComparer.Ordinal)).TryAdd(e.Id, e);
+                _partner[request] = i;
+                _partner[i] = request;
             }
         }
 
-        return pairs;
+        _requestIndex.Clear();
+        _paired = true;
     }
 }
