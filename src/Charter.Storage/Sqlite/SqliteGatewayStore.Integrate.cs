@@ -30,6 +30,7 @@ public sealed partial class SqliteGatewayStore
 
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
         var batch = JournalBatch.From(events);
+        Span<char> ts = stackalloc char[TsLength];
         for (var i = 0; i < batch.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -38,7 +39,8 @@ public sealed partial class SqliteGatewayStore
             {
                 var done = batch.CompletionOf(i);
                 insert.Bind(1, e.Id);
-                insert.Bind(2, Ts(e.Ts));
+                FormatTs(e.Ts, ts);
+                insert.Bind(2, ts);
                 insert.Bind(3, e.Key);
                 insert.Bind(4, e.Team);
                 insert.Bind(5, done?.Provider ?? e.Provider);

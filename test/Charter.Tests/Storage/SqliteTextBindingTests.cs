@@ -1,0 +1,82 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Globalization;
+using Charter.Audit.Storage;
+using Charter.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace Charter.Tests.Storage;
+
+public sealed class SqliteTextBindingTests
+{
+    public static TheoryData<string> Instants => new()
+    {
+        "0001-01-01T00:00:00.000+00:00",
+        "2026-11-27T20:35:22.644+00:00",
+        "2026-11-27T23:59:59.999-05:00", // next day in UTC
+        "1999-12-31T23:59:59.001+14:00",
+        "9999-12-31T23:59:59.999+00:00",
+    };
+
+    [Theory]
+    [MemberData(nameof(Instants))]
+    public void Ts_AnyInstant_EqualsTheInvariantCustomFormat(string instant)
+    {
+        var value = DateTimeOffset.Parse(instant, CultureInfo.InvariantCulture);
+
+        var text = SqliteGatewayStore.Ts(value);
+
+        Assert.Equal(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), text);
+        Assert.Equal(SqliteGatewayStore.TsLength, text.Length);
+        Assert.Equal(value, SqliteGatewayStore.ParseTs(text));
+    }
+
+    [Theory]
+    [InlineData("plain ascii")]
+    [InlineData("gpt-4o-mini")]
+    [InlineData("naïve café — 模型 🚀")]
+    [InlineData("")]
+    public void Bind_Text_StoresTheSameUtf8AsTheProvider(string value)
+    {
+        using var connection = Open();
+
+        Assert.Equal(value, RoundTrip(connection, value));
+    }
+
+    [Fact]
+    public void Bind_LoneSurrogate_IsReplacedLikeTheManagedEncoder()
+    {
+        using var connection = Open();
+        var value = "model\uD800x";
+
+        Assert.Equal("model\uFFFDx", RoundTrip(connection, value));
+    }
+
+    private static SqliteConnection Open()
+    {
+        var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = "CREATE TABLE t(v TEXT)";
+        create.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static string RoundTrip(SqliteConnection connection, string value)
+    {
+        using (var insert = new SqliteRawStatement(connection, "INSERT INTO t(v) VALUES (?1)"))
+        {
+            insert.Bind(1, value);
+            insert.Execute();
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT v, length(CAST(v AS BLOB)) FROM t";
+        using var r = read.ExecuteReader();
+        Assert.True(r.Read());
+        var text = r.GetString(0);
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(text), r.GetInt64(1)); // stored as UTF-8 bytes, nothing else
+        return text;
+    }
+}
