@@ -76,8 +76,7 @@ public sealed partial class GatewayHandler
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             request.Headers.TryAddWithoutValidation("X-Charter-Request-Id", state.Id);
             account.Authorize(request);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-            timeout.CancelAfter(TimeSpan.FromSeconds(_options.UpstreamTimeoutSeconds));
+            using var timeout = UpstreamTimeout.Start(TimeSpan.FromSeconds(_options.UpstreamTimeoutSeconds), aborted);
             HttpResponseMessage response;
             try
             {
@@ -135,13 +134,14 @@ public sealed partial class GatewayHandler
             lastResponse = null;
             using (response)
             {
-                ReadOnlyMemory<byte> buffered = default;
+                byte[]? buffer = null;
+                var length = 0;
                 if (!IsEventStream(response))
                 {
                     // A whole answer is read before the client sees a byte, so a connection dropped mid-body is retried.
                     try
                     {
-                        buffered = await response.Content.ReadAsByteArrayAsync(timeout.Token).ConfigureAwait(false);
+                        (buffer, length) = await PooledContent.ReadAsync(response.Content, timeout.Token).ConfigureAwait(false);
                     }
                     catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException && !aborted.IsCancellationRequested)
                     {
@@ -151,8 +151,18 @@ public sealed partial class GatewayHandler
                     }
                 }
 
-                account.Breaker.Success();
-                await RelayAsync(context, state, target, response, buffered, parsed, body, injectUsage).ConfigureAwait(false);
+                try
+                {
+                    account.Breaker.Success();
+                    await RelayAsync(context, state, target, response, buffer.AsMemory(0, length), parsed, body, injectUsage).ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (buffer is not null)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
             }
 
             return;

@@ -23,6 +23,33 @@ public sealed class EmbeddingsAndModelsTests
     }
 
     [Fact]
+    public async Task GenerateEmbeddings_LargeAnswer_PassesThroughByteForByte()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+        string[] inputs = [.. Enumerable.Range(0, 12).Select(i => "input number " + i)];
+        var request = "{\"model\":\"text-embedding-3-large\",\"dimensions\":3072,\"input\":["
+            + string.Join(',', inputs.Select(i => "\"" + i + "\"")) + "]}";
+        using var http = new HttpClient();
+
+        OpenAIEmbeddingCollection viaSdk = await Sdk.Embeddings(gw, key).GenerateEmbeddingsAsync(inputs, new EmbeddingGenerationOptions { Dimensions = 3072 });
+        using var direct = await http.PostAsync(new Uri(gw.SimUri!, "v1/embeddings"), new StringContent(request, System.Text.Encoding.UTF8, "application/json"));
+        var directBytes = await direct.Content.ReadAsByteArrayAsync();
+        using var viaGateway = new HttpRequestMessage(HttpMethod.Post, new Uri(gw.BaseUri, "v1/embeddings"))
+        {
+            Content = new StringContent(request, System.Text.Encoding.UTF8, "application/json"),
+        };
+        viaGateway.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        using var relayed = await http.SendAsync(viaGateway);
+        var gatewayBytes = await relayed.Content.ReadAsByteArrayAsync();
+
+        Assert.True(directBytes.Length > 64 * 1024, $"answer of {directBytes.Length} bytes"); // larger than any default buffer
+        Assert.Equal(directBytes, gatewayBytes); // the pooled buffer holds the whole answer, unchanged
+        Assert.Equal(12, viaSdk.Count);
+        Assert.All(viaSdk, e => Assert.Equal(3072, e.ToFloats().Length));
+    }
+
+    [Fact]
     public async Task GetModels_KeyWithAllowList_ListsOnlyAllowedModels()
     {
         await using var gw = await TestGateway.StartAsync();
