@@ -3,10 +3,11 @@
 # Charter (keys, policy, journal, records, audit, detection all on), in one run. Prints req/s, p50/p99 and the
 # gateway's CPU per request. Knobs: DURATION (s, 10), CONNS (32), PIN (1: servers on CPU 0, wrk on CPU 1),
 # REDIS (host:port: limits shared through Redis, with per-key RPM/TPM limits set high enough never to refuse, so every
-# request runs the atomic Redis scripts; empty: in-process limits, same limits).
+# request runs the atomic Redis scripts; empty: in-process limits, same limits), WARMUP (s, 30: under full load on one
+# core the tiered JIT needs about that long to reach its final code; see docs/performance.md).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-DURATION=${DURATION:-10}; CONNS=${CONNS:-32}; PIN=${PIN:-1}; REDIS=${REDIS:-}
+DURATION=${DURATION:-10}; CONNS=${CONNS:-32}; PIN=${PIN:-1}; REDIS=${REDIS:-}; WARMUP=${WARMUP:-30}
 LIMITS=(env CHARTER__limits__key_defaults__requests_per_minute=100000000 CHARTER__limits__key_defaults__tokens_per_minute=1000000000
         CHARTER__limits__team_defaults__requests_per_minute=100000000 CHARTER__limits__key_defaults__concurrent_requests=100000)
 REDIS_ARGS=(); if [ -n "$REDIS" ]; then REDIS_ARGS=(--redis "$REDIS"); fi
@@ -25,7 +26,7 @@ KEY=$(curl -s -X POST "http://127.0.0.1:$GW_PORT/admin/v1/keys" -H 'Authorizatio
   -d '{"team":"bench","purposes":["testing"],"default_purpose":"testing"}' | python3 -c 'import sys,json;print(json.load(sys.stdin)["key"])')
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 run() { # name url pid
-  AUTH_KEY=$KEY "${GEN[@]}" wrk -t1 -c"$CONNS" -d3s -s "$ROOT/bench/load/chat.lua" "$2" >/dev/null 2>&1   # warm-up
+  AUTH_KEY=$KEY "${GEN[@]}" wrk -t1 -c"$CONNS" -d"${WARMUP}s" -s "$ROOT/bench/load/chat.lua" "$2" >/dev/null 2>&1   # warm-up
   local t0; t0=$(ticks "$3")
   local out; out=$(AUTH_KEY=$KEY "${GEN[@]}" wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency -s "$ROOT/bench/load/chat.lua" "$2")
   local t1; t1=$(ticks "$3")
