@@ -261,10 +261,7 @@ public sealed partial class GatewayHandler
 
                 if (length + seq.Length > buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(buffer.Length * 2, length + seq.Length), max + 1));
-                    buffer.AsSpan(0, length).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    buffer = PooledBuffer.Grow(buffer, length, (int)Math.Min(Math.Max(buffer.Length * 2, length + seq.Length), max + 1));
                 }
 
                 seq.CopyTo(buffer.AsSpan(length));

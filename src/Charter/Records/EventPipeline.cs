@@ -217,7 +217,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             return;
         }
 
-        var position = _pending[_pending.Count - 1].Position;
+        var position = _pending[^1].Position;
         await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
 
         // A PostgreSQL read may complete on a socket event thread (inline completions): the sinks' CPU work goes back to

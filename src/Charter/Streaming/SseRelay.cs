@@ -3,6 +3,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using Charter.Errors;
+using Charter.Forwarding;
 
 namespace Charter.Streaming;
 
@@ -47,10 +48,7 @@ public static class SseRelay
             {
                 if (filled == buffer.Length)
                 {
-                    var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                    buffer.AsSpan(0, filled).CopyTo(bigger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = bigger;
+                    buffer = PooledBuffer.Grow(buffer, filled, buffer.Length * 2);
                 }
 
                 int read;
