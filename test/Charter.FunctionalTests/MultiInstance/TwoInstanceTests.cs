@@ -116,11 +116,14 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
                 cost += ((p * InputPerMillion) + (c * OutputPerMillion)) / 1_000_000m;
             }
 
+            // A request's record can be integrated a batch before its completion (the usage): wait for both.
             JsonElement total = default;
             for (var attempt = 0; attempt < 200; attempt++)
             {
                 total = await UsageTotalAsync(http, attempt % 2 == 0 ? urlA : urlB);
-                if (total.GetProperty("requests").GetInt64() >= usages.Count)
+                if (total.GetProperty("requests").GetInt64() >= usages.Count
+                    && total.GetProperty("prompt_tokens").GetInt64() >= prompt
+                    && total.GetProperty("completion_tokens").GetInt64() >= completion)
                 {
                     break;
                 }
