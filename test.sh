@@ -24,6 +24,11 @@ total=$(grep -E '^\s+total: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 failed=$(grep -E '^\s+failed: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^\s+skipped: [0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$failed" -ne 0 ]; then
+  # Repeat each failure at the end: CI keeps only the tail of the output, and server logs can push them out of it.
+  echo "--- failed tests ---"
+  awk '/^[[:space:]]*failed [^:]/ {n=30} n>0 {print; n--}' "$log" | cut -c1-400
+fi
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$rc" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$total" -eq 0 ]; then
