@@ -26,6 +26,10 @@ public sealed class SubjectLimits
     private volatile bool _anyKeys;
     private volatile bool _anyTeams;
 
+    // Counts this process's own changes (Set). A reload that began before one of them read the store before that change was
+    // saved: applying it would put the previous limits back until the next reload, so it is dropped instead.
+    private long _localChanges;
+
     /// <summary>Creates the table over the configured defaults, optionally shared through <paramref name="store"/>.</summary>
     public SubjectLimits(IOptionsMonitor<LimitsOptions> options, ILimitOverrideStore? store = null, IChangeNotifier? notifier = null)
     {
@@ -56,17 +60,8 @@ public sealed class SubjectLimits
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            var map = Map(scope);
-            if (limits is null)
-            {
-                map.TryRemove(id, out _);
-            }
-            else
-            {
-                map[id] = limits;
-            }
-
-            UpdateFlags();
+            _localChanges++;
+            Apply(scope, id, limits);
         }
     }
 
@@ -95,25 +90,38 @@ public sealed class SubjectLimits
     }
 
     /// <summary>Reloads the own limits of one key or team from the store (no-op without one).</summary>
-    public async Task ReloadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default)
+    /// <returns>False when a change made in this process while the store was read made the result stale (not applied).</returns>
+    public async Task<bool> ReloadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default)
     {
         if (_store is null)
         {
-            return;
+            return true;
         }
 
+        var seen = Interlocked.Read(ref _localChanges);
         var limits = await _store.LoadAsync(scope, id, cancellationToken).ConfigureAwait(false);
-        Set(scope, id, limits);
+        lock (_gate)
+        {
+            if (_localChanges != seen)
+            {
+                return false;
+            }
+
+            Apply(scope, id, limits);
+            return true;
+        }
     }
 
     /// <summary>Replaces every own limit with what the store holds (no-op without one).</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    /// <returns>False when a change made in this process while the store was read made the result stale (not applied).</returns>
+    public async Task<bool> ReloadAsync(CancellationToken cancellationToken = default)
     {
         if (_store is null)
         {
-            return;
+            return true;
         }
 
+        var seen = Interlocked.Read(ref _localChanges);
         var all = await _store.LoadAllAsync(cancellationToken).ConfigureAwait(false);
         var keys = new ConcurrentDictionary<string, LimitSet>(StringComparer.Ordinal);
         var teams = new ConcurrentDictionary<string, LimitSet>(StringComparer.Ordinal);
@@ -124,10 +132,31 @@ public sealed class SubjectLimits
 
         lock (_gate)
         {
+            if (_localChanges != seen)
+            {
+                return false;
+            }
+
             _keys = keys;
             _teams = teams;
             UpdateFlags();
+            return true;
         }
+    }
+
+    private void Apply(LimitScope scope, string id, LimitSet? limits)
+    {
+        var map = Map(scope);
+        if (limits is null)
+        {
+            map.TryRemove(id, out _);
+        }
+        else
+        {
+            map[id] = limits;
+        }
+
+        UpdateFlags();
     }
 
     // Most deployments give no key its own limits: the request path then skips the dictionary look-ups (IsEmpty locks, so it

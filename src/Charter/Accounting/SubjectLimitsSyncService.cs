@@ -85,9 +85,9 @@ public sealed partial class SubjectLimitsSyncService : IHostedService, IDisposab
                 try
                 {
                     var version = await store.GetChangeVersionAsync(stoppingToken).ConfigureAwait(false);
-                    if (version != Interlocked.Read(ref _version))
+                    // A reload dropped for a local change made meanwhile leaves the version unseen: the next tick loads again.
+                    if (version != Interlocked.Read(ref _version) && await _limits.ReloadAsync(stoppingToken).ConfigureAwait(false))
                     {
-                        await _limits.ReloadAsync(stoppingToken).ConfigureAwait(false);
                         Interlocked.Exchange(ref _version, version);
                     }
                 }
@@ -122,8 +122,10 @@ public sealed partial class SubjectLimitsSyncService : IHostedService, IDisposab
         try
         {
             var version = _store is null ? -1 : await _store.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
-            await _limits.ReloadAsync(cancellationToken).ConfigureAwait(false);
-            Interlocked.Exchange(ref _version, version);
+            if (await _limits.ReloadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Interlocked.Exchange(ref _version, version);
+            }
         }
 #pragma warning disable CA1031 // a failed load keeps the previous limits; the next poll, change or resync loads again
         catch (Exception ex)
@@ -137,13 +139,16 @@ public sealed partial class SubjectLimitsSyncService : IHostedService, IDisposab
     {
         try
         {
-            if (scope is { } s && id is not null)
+            // Dropped when a local change raced the read (see SubjectLimits): read again, a few times at most.
+            for (var attempt = 0; attempt < 3; attempt++)
             {
-                await _limits.ReloadAsync(s, id, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await _limits.ReloadAsync(cancellationToken).ConfigureAwait(false);
+                var applied = scope is { } s && id is not null
+                    ? await _limits.ReloadAsync(s, id, cancellationToken).ConfigureAwait(false)
+                    : await _limits.ReloadAsync(cancellationToken).ConfigureAwait(false);
+                if (applied)
+                {
+                    break;
+                }
             }
         }
 #pragma warning disable CA1031 // a failed reload keeps the previous limits; the next change or resync reloads again

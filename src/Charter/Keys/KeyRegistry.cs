@@ -21,6 +21,11 @@ public sealed class KeyRegistry
     private ConcurrentDictionary<string, TeamRecord> _teams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<KeyHash, long> _negative = new();
 
+    // Counts this process's own changes (Upsert). A reload whose read began before one of them can miss it (a key revoked
+    // here would be served again until the next reload), so such a reload is dropped and the next tick reads again.
+    private readonly Lock _gate = new();
+    private long _localChanges;
+
     /// <summary>Creates a registry over <paramref name="store"/>.</summary>
     public KeyRegistry(IGatewayStore store) => _store = store;
 
@@ -55,8 +60,11 @@ public sealed class KeyRegistry
     public TeamRecord? Team(string id) => _teams.TryGetValue(id, out var t) ? t : null;
 
     /// <summary>Reloads every key and team from the store.</summary>
-    public async Task ReloadAsync(CancellationToken cancellationToken = default)
+    /// <returns>False when a change made in this process while the store was read made the result stale (not applied; the
+    /// version stays unseen so that the next refresh reads again).</returns>
+    public async Task<bool> ReloadAsync(CancellationToken cancellationToken = default)
     {
+        var seen = Interlocked.Read(ref _localChanges);
         var version = await _store.GetChangeVersionAsync(cancellationToken).ConfigureAwait(false);
         var keys = await _store.ListKeysAsync(cancellationToken).ConfigureAwait(false);
         var teams = await _store.ListTeamsAsync(cancellationToken).ConfigureAwait(false);
@@ -72,10 +80,19 @@ public sealed class KeyRegistry
             byTeam[t.Id] = t;
         }
 
-        _byHash = byHash;
-        _teams = byTeam;
-        _negative.Clear();
-        Version = version;
+        lock (_gate)
+        {
+            if (_localChanges != seen)
+            {
+                return false;
+            }
+
+            _byHash = byHash;
+            _teams = byTeam;
+            _negative.Clear();
+            Version = version;
+            return true;
+        }
     }
 
     /// <summary>Puts a key into the cache (after this instance created or changed it).</summary>
@@ -83,15 +100,23 @@ public sealed class KeyRegistry
     {
         ArgumentNullException.ThrowIfNull(key);
         var h = KeyHash.From(key.Hash);
-        _byHash[h] = key;
-        _negative.TryRemove(h, out _);
+        lock (_gate)
+        {
+            _localChanges++;
+            _byHash[h] = key;
+            _negative.TryRemove(h, out _);
+        }
     }
 
     /// <summary>Puts a team into the cache.</summary>
     public void Upsert(TeamRecord team)
     {
         ArgumentNullException.ThrowIfNull(team);
-        _teams[team.Id] = team;
+        lock (_gate)
+        {
+            _localChanges++;
+            _teams[team.Id] = team;
+        }
     }
 
     private async ValueTask<ApiKeyRecord?> MissAsync(KeyHash hash, byte[] digest)

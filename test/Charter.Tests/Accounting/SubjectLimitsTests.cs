@@ -74,6 +74,53 @@ public sealed class SubjectLimitsTests
         Assert.Equal(0m, limits.ForKey("k9").DailyBudgetUsd);
     }
 
+    [Fact]
+    public async Task ReloadAsync_LocalChangeSavedWhileReading_KeepsTheChangeAndReportsNotApplied()
+    {
+        var store = new MemoryOverrideStore { HoldReads = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var limits = new SubjectLimits(new StaticMonitor(Defaults), store);
+
+        var reload = limits.ReloadAsync(TestContext.Current.CancellationToken);
+        await store.ReadStarted.Task;
+        Assert.True(await limits.SetAsync(LimitScope.Key, "k1", new LimitSet { RequestsPerMinute = 2 }, TestContext.Current.CancellationToken));
+        store.HoldReads.SetResult();
+
+        Assert.False(await reload);
+        Assert.Equal(2, limits.ForKey("k1").RequestsPerMinute);
+        Assert.True(await limits.ReloadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(2, limits.ForKey("k1").RequestsPerMinute);
+    }
+
+    [Fact]
+    public async Task ReloadAsync_OneSubjectWhileALocalChangeIsSaved_KeepsTheChangeAndReportsNotApplied()
+    {
+        var store = new MemoryOverrideStore { HoldReads = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var limits = new SubjectLimits(new StaticMonitor(Defaults), store);
+
+        var reload = limits.ReloadAsync(LimitScope.Team, "t1", TestContext.Current.CancellationToken);
+        await store.ReadStarted.Task;
+        Assert.True(await limits.SetAsync(LimitScope.Team, "t1", new LimitSet { MonthlyBudgetUsd = 7m }, TestContext.Current.CancellationToken));
+        store.HoldReads.SetResult();
+
+        Assert.False(await reload);
+        Assert.Equal(7m, limits.ForTeam("t1").MonthlyBudgetUsd);
+        Assert.True(limits.HasOwn(LimitScope.Team, "t1"));
+    }
+
+    [Fact]
+    public async Task ReloadAsync_NoLocalChange_AppliesWhatTheStoreHolds()
+    {
+        var store = new MemoryOverrideStore();
+        var limits = new SubjectLimits(new StaticMonitor(Defaults), store);
+        limits.Set(LimitScope.Key, "k1", new LimitSet { RequestsPerMinute = 3 });
+        await store.SaveAsync(LimitScope.Key, "k2", new LimitSet { RequestsPerMinute = 4 }, TestContext.Current.CancellationToken);
+
+        Assert.True(await limits.ReloadAsync(TestContext.Current.CancellationToken));
+
+        Assert.False(limits.HasOwn(LimitScope.Key, "k1"));
+        Assert.Equal(4, limits.ForKey("k2").RequestsPerMinute);
+    }
+
     private sealed class MemoryOverrideStore : ILimitOverrideStore
     {
         private readonly ConcurrentDictionary<(LimitScope, string), LimitSet> _saved = new();
@@ -92,11 +139,33 @@ public sealed class SubjectLimitsTests
             return new(true);
         }
 
-        public ValueTask<LimitSet?> LoadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default) =>
-            new(_saved.TryGetValue((scope, id), out var l) ? l : null);
+        /// <summary>When set, reads take their snapshot, then wait for it: what the store held before a concurrent save.</summary>
+        public TaskCompletionSource? HoldReads { get; set; }
 
-        public ValueTask<IReadOnlyList<(LimitScope Scope, string Id, LimitSet Limits)>> LoadAllAsync(CancellationToken cancellationToken = default) =>
-            new([.. _saved.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value))]);
+        public TaskCompletionSource ReadStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<LimitSet?> LoadAsync(LimitScope scope, string id, CancellationToken cancellationToken = default)
+        {
+            var snapshot = _saved.TryGetValue((scope, id), out var l) ? l : null;
+            await HoldAsync();
+            return snapshot;
+        }
+
+        public async ValueTask<IReadOnlyList<(LimitScope Scope, string Id, LimitSet Limits)>> LoadAllAsync(CancellationToken cancellationToken = default)
+        {
+            IReadOnlyList<(LimitScope, string, LimitSet)> snapshot = [.. _saved.Select(kv => (kv.Key.Item1, kv.Key.Item2, kv.Value))];
+            await HoldAsync();
+            return snapshot;
+        }
+
+        private async Task HoldAsync()
+        {
+            ReadStarted.TrySetResult();
+            if (HoldReads is { } hold)
+            {
+                await hold.Task;
+            }
+        }
     }
 
     private sealed class StaticMonitor(LimitsOptions value) : IOptionsMonitor<LimitsOptions>
