@@ -4,8 +4,11 @@ namespace Charter.Redis;
 
 /// <summary>The Lua scripts behind <see cref="RedisLimitStore"/>: each call checks and charges atomically on the server.</summary>
 /// <remarks>
-/// Keys per subject (key, then team): 1 window hash (fields r&lt;bucket&gt; = requests, t&lt;bucket&gt; = tokens),
-/// 2 concurrency sorted set (member = lease, score = expiry ms), 3 day spend (nano-USD), 4 month spend.
+/// Keys per subject (key, then team): 1 window hash (fields r&lt;bucket&gt; = requests, t&lt;bucket&gt; = tokens, and the
+/// running sums R and T of every bucket field present, L = the bucket at the last trim, NR/NT = newest bucket with requests /
+/// tokens), 2 concurrency sorted set (member = lease, score = expiry ms), 3 day spend (nano-USD), 4 month spend.
+/// The sums make an admission O(1): it no longer reads every bucket of the window (with 60 buckets, two subjects and both
+/// counters, a scan of up to 240 fields in Lua cost ~90 µs of Redis CPU per call; INFO commandstats, bench/load/run.sh).
 /// Redis runs a script alone, so check-then-charge has no read-modify-write race between instances.
 /// Numbers are Lua doubles: exact up to 2^53 (9 million dollars in nano-dollars per counter).
 /// </remarks>
@@ -31,29 +34,71 @@ internal static class RedisLimitScripts
         local subjects = #KEYS / 4
         local out = {0, 0, 0, cur, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1}
 
-        local function scan(h)
-          local flat = redis.call('HGETALL', h)
-          local req, tok = {}, {}
-          local ureq, utok, nr, nt = 0, 0, -1, -1
-          local stale = {}
-          for i = 1, #flat, 2 do
-            local f = flat[i]
-            local b = tonumber(string.sub(f, 2))
-            local v = tonumber(flat[i + 1])
-            if b == nil or b < oldest then
-              stale[#stale + 1] = f
-            elseif string.sub(f, 1, 1) == 'r' then
-              req[b] = v
-              ureq = ureq + v
-              if v > 0 and b > nr then nr = b end
-            else
-              tok[b] = v
-              utok = utok + v
-              if v > 0 and b > nt then nt = b end
+        -- The window's sums as of now: buckets that left it since the last trim are subtracted and deleted (usually one
+        -- bucket, at most n); a window written without the sums (an earlier version) is summed once.
+        -- Also returns the current bucket's two values, so that an admission writes the hash with one HSET.
+        local function trim(h)
+          local v = redis.call('HMGET', h, 'L', 'R', 'T', 'NR', 'NT', 'r' .. cur, 't' .. cur)
+          local last = tonumber(v[1])
+          local ureq, utok = tonumber(v[2]) or 0, tonumber(v[3]) or 0
+          local nr, nt = tonumber(v[4]) or -1, tonumber(v[5]) or -1
+          local rc, tc = tonumber(v[6]) or 0, tonumber(v[7]) or 0
+          if last == nil then
+            ureq, utok, nr, nt = 0, 0, -1, -1
+            local flat = redis.call('HGETALL', h)
+            local stale = {}
+            for i = 1, #flat, 2 do
+              local f = flat[i]
+              local b = tonumber(string.sub(f, 2))
+              local x = tonumber(flat[i + 1])
+              local c = string.sub(f, 1, 1)
+              if b == nil or b < oldest or (c ~= 'r' and c ~= 't') then
+                stale[#stale + 1] = f
+              elseif c == 'r' then
+                ureq = ureq + x
+                if x > 0 and b > nr then nr = b end
+              else
+                utok = utok + x
+                if x > 0 and b > nt then nt = b end
+              end
             end
+            if #stale > 0 then redis.call('HDEL', h, unpack(stale)) end
+            redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
+            redis.call('PEXPIRE', h, (n + 1) * bms)
+          elseif last < cur then
+            if cur - last >= n then
+              redis.call('DEL', h)
+              ureq, utok, nr, nt, rc, tc = 0, 0, -1, -1, 0, 0
+            else
+              local fields = {}
+              for b = last - n + 1, cur - n do
+                fields[#fields + 1] = 'r' .. b
+                fields[#fields + 1] = 't' .. b
+              end
+              if #fields > 0 then
+                local vals = redis.call('HMGET', h, unpack(fields))
+                for i = 1, #fields, 2 do
+                  ureq = ureq - (tonumber(vals[i]) or 0)
+                  utok = utok - (tonumber(vals[i + 1]) or 0)
+                end
+                redis.call('HDEL', h, unpack(fields))
+              end
+            end
+            redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
+            -- Once per bucket is enough: the hash then outlives the bucket's last write by at least the window.
+            redis.call('PEXPIRE', h, (n + 1) * bms)
           end
-          if #stale > 0 then redis.call('HDEL', h, unpack(stale)) end
-          return req, tok, ureq, utok, nr, nt
+          return ureq, utok, nr, nt, rc, tc
+        end
+
+        -- Per-bucket values oldest..cur, read only to say when a refused request would fit.
+        local function buckets(h, prefix)
+          local fields = {}
+          for b = oldest, cur do fields[#fields + 1] = prefix .. b end
+          local vals = redis.call('HMGET', h, unpack(fields))
+          local t = {}
+          for i = 1, #fields do t[oldest + i - 1] = tonumber(vals[i]) end
+          return t
         end
 
         local function freeing(values, used, need, limit)
@@ -67,11 +112,11 @@ internal static class RedisLimitScripts
         end
 
         local function reset(newest)
-          if newest < 0 then return 0 end
+          if newest < oldest then return 0 end
           return (newest + n) * bms - now
         end
 
-        local conc = {}
+        local conc, cnt = {}, {}
         for s = 0, subjects - 1 do
           local k = s * 4
           local a = 9 + s * 5
@@ -80,7 +125,8 @@ internal static class RedisLimitScripts
           local mc = tonumber(ARGV[a + 2])
           local dayB = tonumber(ARGV[a + 3])
           local monthB = tonumber(ARGV[a + 4])
-          local req, tok, ureq, utok, nr, nt = scan(KEYS[k + 1])
+          local ureq, utok, nr, nt, rc, tc = trim(KEYS[k + 1])
+          cnt[s] = {ureq, utok, rc, tc}
           local o = 7 + s * 4
           out[o] = ureq
           out[o + 1] = utok
@@ -107,28 +153,30 @@ internal static class RedisLimitScripts
           end
           if rpm > 0 and ureq + 1 > rpm then
             out[1] = 1
-            out[3] = freeing(req, ureq, 1, rpm)
+            out[3] = freeing(buckets(KEYS[k + 1], 'r'), ureq, 1, rpm)
             return out
           end
           local need = est
           if tpm > 0 and need > tpm then need = tpm end
           if tpm > 0 and utok + need > tpm then
             out[1] = 2
-            out[3] = freeing(tok, utok, need, tpm)
+            out[3] = freeing(buckets(KEYS[k + 1], 't'), utok, need, tpm)
             return out
           end
           conc[s] = mc
         end
 
         out[2] = 0
-        local ttl = (n + 1) * bms
         local window = (cur + n) * bms - now
         for s = 0, subjects - 1 do
           local k = s * 4
           local h = KEYS[k + 1]
-          redis.call('HINCRBY', h, 'r' .. cur, 1)
-          if est > 0 then redis.call('HINCRBY', h, 't' .. cur, est) end
-          redis.call('PEXPIRE', h, ttl)
+          local c = cnt[s]
+          if est > 0 then
+            redis.call('HSET', h, 'r' .. cur, c[3] + 1, 'R', c[1] + 1, 't' .. cur, c[4] + est, 'T', c[2] + est, 'NR', cur, 'NT', cur)
+          else
+            redis.call('HSET', h, 'r' .. cur, c[3] + 1, 'R', c[1] + 1, 'NR', cur)
+          end
           if conc[s] > 0 then
             redis.call('ZADD', KEYS[k + 2], leaseExp, member)
             redis.call('PEXPIRE', KEYS[k + 2], leaseExp - now + 1000)
@@ -162,9 +210,16 @@ internal static class RedisLimitScripts
           if delta ~= 0 then
             if charged > cur - n and redis.call('HEXISTS', h, 't' .. charged) == 1 then
               local v = redis.call('HINCRBY', h, 't' .. charged, delta)
-              if v < 0 then redis.call('HSET', h, 't' .. charged, 0) end
+              local applied = delta
+              if v < 0 then
+                redis.call('HSET', h, 't' .. charged, 0)
+                applied = delta - v
+              end
+              redis.call('HINCRBY', h, 'T', applied)
             elseif delta > 0 then
               redis.call('HINCRBY', h, 't' .. cur, delta)
+              redis.call('HINCRBY', h, 'T', delta)
+              if (tonumber(redis.call('HGET', h, 'NT')) or -1) < cur then redis.call('HSET', h, 'NT', cur) end
               redis.call('PEXPIRE', h, (n + 1) * bms)
             end
           end

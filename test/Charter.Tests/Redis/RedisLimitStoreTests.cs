@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Charter.Accounting;
 using Charter.Redis;
+using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -184,6 +185,104 @@ public sealed class RedisLimitStoreTests(RedisServerFixture redis) : IClassFixtu
         Assert.Equal(LimitKind.RequestsPerMinute, openSecond.Limit);
         Assert.Equal(LimitKind.Unavailable, budget.Limit);
         Assert.False(await store.CompleteAsync(new LimitLease(request, 0, 1, false, false, local: false), 1, 1, Ct));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_WindowSlidesBucketByBucket_OldRequestsLeaveIt()
+    {
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 3, TokensPerMinute = 1000 };
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 400), Ct);
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 100), Ct);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        Assert.True((await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 100), Ct)).Allowed);
+
+        var refused = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct);
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var after = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 50), Ct);
+
+        Assert.Equal(LimitKind.RequestsPerMinute, refused.Limit);
+        Assert.Equal(30, refused.RetryAfterSeconds);
+        Assert.True(after.Allowed);
+        Assert.Equal(1, after.Headers.RemainingRequests);
+        Assert.Equal(850, after.Headers.RemainingTokens);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_IdleLongerThanTheWindow_StartsFromEmpty()
+    {
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 2, TokensPerMinute = 1000 };
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 700), Ct);
+        await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 200), Ct);
+        _clock.Advance(TimeSpan.FromMinutes(5));
+
+        var decision = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 10), Ct);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(1, decision.Headers.RemainingRequests);
+        Assert.Equal(990, decision.Headers.RemainingTokens);
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_WindowWrittenWithoutSums_SummedOnceFromItsBuckets()
+    {
+        // The layout of earlier versions: bucket fields only (one stale bucket, two in the window).
+        var store = Store(redis.First);
+        var cur = _clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000;
+        var window = (RedisKey)(_options.RedisKeyPrefix + "l:k:key:w");
+        await redis.First.GetDatabase().HashSetAsync(window,
+        [
+            new("r" + (cur - 90), 5), new("t" + (cur - 90), 500),
+            new("r" + (cur - 10), 2), new("t" + (cur - 10), 300),
+            new("r" + cur, 1), new("t" + cur, 100),
+        ]);
+        var limits = new LimitSet { RequestsPerMinute = 10, TokensPerMinute = 1000 };
+
+        var decision = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 50), Ct);
+
+        Assert.True(decision.Allowed);
+        Assert.Equal(6, decision.Headers.RemainingRequests);
+        Assert.Equal(550, decision.Headers.RemainingTokens);
+        Assert.False(await redis.First.GetDatabase().HashExistsAsync(window, "r" + (cur - 90)));
+    }
+
+    [Fact]
+    public async Task TryAcquireAsync_RandomTraffic_DecidesAsTheInProcessStore()
+    {
+        // The same arrivals, estimates and completions against the in-process store (the reference semantics) and Redis.
+        var steps = Gen.Select(Gen.Int[0, 9_000], Gen.Int[0, 400], Gen.Int[-1, 600], Gen.Int[0, 40]).Array[1, 120];
+        var run = 0;
+        steps.Sample(t =>
+        {
+            var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(1_790_000_000 + (run * 1_000)));
+            var options = new LimitsOptions { RedisKeyPrefix = $"charter-test:{Guid.NewGuid():N}:", RedisTimeoutMs = 5000 };
+            var local = new LocalLimitStore(Options.Create(options), clock);
+            var shared = new RedisLimitStore(redis.First, Options.Create(options), clock, NullLogger<RedisLimitStore>.Instance);
+            var key = new LimitSet { RequestsPerMinute = 6, TokensPerMinute = 2_000 };
+            var team = new LimitSet { RequestsPerMinute = 9, TokensPerMinute = 3_000 };
+            run++;
+            foreach (var (gap, estimate, actual, idle) in t)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(idle == 0 ? 70_000 : gap));
+                var request = new AdmissionRequest("key", key, "team", team, estimate);
+                var expected = local.TryAcquire(request);
+                var got = shared.TryAcquireAsync(request, Ct).AsTask().GetAwaiter().GetResult();
+
+                Assert.Equal(expected.Limit, got.Limit);
+                Assert.Equal(expected.Scope, got.Scope);
+                Assert.Equal(expected.RetryAfter, got.RetryAfter);
+                Assert.Equal(expected.Headers.RemainingRequests, got.Headers.RemainingRequests);
+                Assert.Equal(expected.Headers.RemainingTokens, got.Headers.RemainingTokens);
+                Assert.Equal(expected.Headers.ResetRequests, got.Headers.ResetRequests);
+                Assert.Equal(expected.Headers.ResetTokens, got.Headers.ResetTokens);
+                if (expected.Allowed && actual >= 0)
+                {
+                    local.Complete(expected.Lease, actual, 0);
+                    Assert.True(shared.CompleteAsync(got.Lease, actual, 0, Ct).AsTask().GetAwaiter().GetResult());
+                }
+            }
+        }, iter: 40);
     }
 
     internal static int FreePort()
