@@ -43,7 +43,8 @@ internal static class RedisLimitScripts
           local ureq, utok = tonumber(v[2]) or 0, tonumber(v[3]) or 0
           local nr, nt = tonumber(v[4]) or -1, tonumber(v[5]) or -1
           local rc, tc = tonumber(v[6]) or 0, tonumber(v[7]) or 0
-          if last == nil then
+          -- Idle for a whole window: buckets a settlement added since the last prune may still be in it, so sum what is there.
+          if last == nil or cur - last >= n then
             ureq, utok, nr, nt = 0, 0, -1, -1
             local flat = redis.call('HGETALL', h)
             local stale = {}
@@ -66,23 +67,18 @@ internal static class RedisLimitScripts
             redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
             redis.call('PEXPIRE', h, (n + 1) * bms)
           elseif last < cur then
-            if cur - last >= n then
-              redis.call('DEL', h)
-              ureq, utok, nr, nt, rc, tc = 0, 0, -1, -1, 0, 0
-            else
-              local fields = {}
-              for b = last - n + 1, cur - n do
-                fields[#fields + 1] = 'r' .. b
-                fields[#fields + 1] = 't' .. b
+            local fields = {}
+            for b = last - n + 1, cur - n do
+              fields[#fields + 1] = 'r' .. b
+              fields[#fields + 1] = 't' .. b
+            end
+            if #fields > 0 then
+              local vals = redis.call('HMGET', h, unpack(fields))
+              for i = 1, #fields, 2 do
+                ureq = ureq - (tonumber(vals[i]) or 0)
+                utok = utok - (tonumber(vals[i + 1]) or 0)
               end
-              if #fields > 0 then
-                local vals = redis.call('HMGET', h, unpack(fields))
-                for i = 1, #fields, 2 do
-                  ureq = ureq - (tonumber(vals[i]) or 0)
-                  utok = utok - (tonumber(vals[i + 1]) or 0)
-                end
-                redis.call('HDEL', h, unpack(fields))
-              end
+              redis.call('HDEL', h, unpack(fields))
             end
             redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
             -- Once per bucket is enough: the hash then outlives the bucket's last write by at least the window.
@@ -216,6 +212,18 @@ internal static class RedisLimitScripts
                 applied = delta - v
               end
               redis.call('HINCRBY', h, 'T', applied)
+              -- The newest bucket with tokens just fell to none: find the one before it (rare: a request used no tokens).
+              if v <= 0 and (tonumber(redis.call('HGET', h, 'NT')) or -1) == charged then
+                local nt = -1
+                for b = charged - 1, cur - n + 1, -1 do
+                  local x = tonumber(redis.call('HGET', h, 't' .. b))
+                  if x and x > 0 then
+                    nt = b
+                    break
+                  end
+                end
+                redis.call('HSET', h, 'NT', nt)
+              end
             elseif delta > 0 then
               redis.call('HINCRBY', h, 't' .. cur, delta)
               redis.call('HINCRBY', h, 'T', delta)
