@@ -215,12 +215,17 @@ internal static class RedisLimitScripts
               redis.call('HINCRBY', h, 'T', applied)
               -- The newest bucket with tokens just fell to none: find the one before it (rare: a request used no tokens).
               if v <= 0 and (tonumber(redis.call('HGET', h, 'NT')) or -1) == charged then
+                local fields = {}
+                for b = charged - 1, cur - n + 1, -1 do fields[#fields + 1] = 't' .. b end
                 local nt = -1
-                for b = charged - 1, cur - n + 1, -1 do
-                  local x = tonumber(redis.call('HGET', h, 't' .. b))
-                  if x and x > 0 then
-                    nt = b
-                    break
+                if #fields > 0 then
+                  local vals = redis.call('HMGET', h, unpack(fields))
+                  for i = 1, #fields do
+                    local x = tonumber(vals[i])
+                    if x and x > 0 then
+                      nt = charged - i
+                      break
+                    end
                   end
                 end
                 redis.call('HSET', h, 'NT', nt)
