@@ -118,4 +118,5 @@ public sealed partial class SqliteGatewayStore
         cmd.Parameters.AddWithValue("$s", position.Segment);
         cmd.Parameters.AddWithValue("$o", position.Offset);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }}
+    }
+}
