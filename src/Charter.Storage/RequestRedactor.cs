@@ -2,6 +2,7 @@
 
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using Charter.Forwarding;
 
 namespace Charter.Storage;
@@ -9,6 +10,8 @@ namespace Charter.Storage;
 /// <summary>Replaces the prompt (messages or input) of a stored request body by its SHA-256 unless content retention is on.</summary>
 public static class RequestRedactor
 {
+    private static ReadOnlySpan<byte> Redacted => "{\"redacted\":true}"u8;
+
     /// <summary>Returns the body to store.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="endpoint">Endpoint (chooses the parser when the messages' place is unknown).</param>
@@ -18,9 +21,27 @@ public static class RequestRedactor
     /// <param name="messagesLength">Their length.</param>
     public static string Redact(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, int messagesStart = -1, int messagesLength = 0)
     {
+        var output = new ArrayBufferWriter<byte>(body.Length + 80);
+        RedactUtf8(body, endpoint, sha256, retainContent, output, messagesStart, messagesLength);
+        return Encoding.UTF8.GetString(output.WrittenSpan);
+    }
+
+    /// <summary>Writes the body to store into <paramref name="output"/> as UTF-8 (for a store that binds UTF-8 text without a string).</summary>
+    /// <remarks>Bytes that are not UTF-8 come out as U+FFFD, as decoding them into a string would.</remarks>
+    /// <param name="body">The request body.</param>
+    /// <param name="endpoint">Endpoint (chooses the parser when the messages' place is unknown).</param>
+    /// <param name="sha256">SHA-256 (hex) of the messages.</param>
+    /// <param name="retainContent">Store the body as it is.</param>
+    /// <param name="output">Receives the text.</param>
+    /// <param name="messagesStart">Where the messages start in <paramref name="body"/> when the gateway already parsed it; -1 to parse.</param>
+    /// <param name="messagesLength">Their length.</param>
+    public static void RedactUtf8(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, IBufferWriter<byte> output, int messagesStart = -1, int messagesLength = 0)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         if (retainContent)
         {
-            return Encoding.UTF8.GetString(body);
+            WriteText(output, body);
+            return;
         }
 
         if (messagesStart < 0 || messagesStart + messagesLength > body.Length)
@@ -28,7 +49,8 @@ public static class RequestRedactor
             var parse = endpoint == "embeddings" ? RequestParser.ParseEmbeddings(body, out var parsed) : RequestParser.ParseChat(body, out parsed);
             if (!parse.Success)
             {
-                return "{\"redacted\":true}";
+                output.Write(Redacted);
+                return;
             }
 
             (messagesStart, messagesLength) = (parsed.MessagesStart, parsed.MessagesLength);
@@ -36,29 +58,32 @@ public static class RequestRedactor
 
         if (messagesLength == 0)
         {
-            return "{\"redacted\":true}";
+            output.Write(Redacted);
+            return;
         }
 
-        // head + "sha256:<hex>" + tail, decoded straight into one rented buffer.
-        var head = body[..messagesStart];
-        var tail = body[(messagesStart + messagesLength)..];
-        sha256 ??= "";
-        var rented = ArrayPool<char>.Shared.Rent(head.Length + tail.Length + sha256.Length + 9);
-        try
+        // head + "sha256:<hex>" + tail. The messages' bounds are JSON token boundaries, so head and tail are whole text.
+        WriteText(output, body[..messagesStart]);
+        output.Write("\"sha256:"u8);
+        var hex = (sha256 ?? "").AsSpan();
+        var span = output.GetSpan(hex.Length);
+        var n = Encoding.UTF8.GetBytes(hex, span);
+        output.Advance(n);
+        output.Write("\""u8);
+        WriteText(output, body[(messagesStart + messagesLength)..]);
+    }
+
+    private static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)
+    {
+        if (Utf8.IsValid(utf8))
         {
-            var chars = rented.AsSpan();
-            var n = Encoding.UTF8.GetChars(head, chars);
-            "\"sha256:".CopyTo(chars[n..]);
-            n += 8;
-            sha256.CopyTo(chars[n..]);
-            n += sha256.Length;
-            chars[n++] = '"';
-            n += Encoding.UTF8.GetChars(tail, chars[n..]);
-            return new string(chars[..n]);
+            output.Write(utf8);
+            return;
         }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(rented);
-        }
+
+        // Not UTF-8 (the gateway refuses such bodies; a record may still carry one): replace what does not decode.
+        var text = Encoding.UTF8.GetString(utf8);
+        var span = output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length));
+        output.Advance(Encoding.UTF8.GetBytes(text, span));
     }
 }

@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using Charter.Audit.Storage;
 using Charter.Records;
 using Microsoft.Data.Sqlite;
@@ -31,6 +32,7 @@ public sealed partial class SqliteGatewayStore
         // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
         var batch = JournalBatch.From(events);
         Span<char> ts = stackalloc char[TsLength];
+        var stored = new ArrayBufferWriter<byte>(1024); // the stored (redacted) body of each request, as UTF-8
         for (var i = 0; i < batch.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -48,7 +50,17 @@ public sealed partial class SqliteGatewayStore
                 insert.Bind(7, e.Model);
                 insert.Bind(8, e.Purpose);
                 insert.Bind(9, e.Endpoint);
-                insert.Bind(10, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, e.MessagesStart, e.MessagesLength));
+                if (e.Body.IsEmpty)
+                {
+                    insert.Bind(10, (string?)null);
+                }
+                else
+                {
+                    stored.ResetWrittenCount();
+                    RequestRedactor.RedactUtf8(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, stored, e.MessagesStart, e.MessagesLength);
+                    insert.BindUtf8(10, stored.WrittenSpan);
+                }
+
                 insert.Bind(11, done is null ? e.Status : done.Status);
                 insert.Bind(12, done is null ? e.Code : done.Code);
                 insert.Bind(13, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs);

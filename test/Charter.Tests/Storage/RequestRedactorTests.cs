@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.Text;
 using Charter.Forwarding;
 using Charter.Storage;
@@ -26,6 +27,7 @@ public sealed class RequestRedactorTests
         // Parsed again by the redactor (after a journal replay) and with the place the gateway found: the same text.
         Assert.Equal(expected, RequestRedactor.Redact(bytes, endpoint, Sha, retainContent: false));
         Assert.Equal(expected, RequestRedactor.Redact(bytes, endpoint, Sha, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
+        Assert.Equal(expected, RedactUtf8(bytes, endpoint, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
     }
 
     [Fact]
@@ -43,11 +45,41 @@ public sealed class RequestRedactorTests
         Assert.Equal("""{"redacted":true}""", RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RedactUtf8_BytesThatAreNotUtf8_ComeOutReplacedLikeTheStringForm(bool retainContent)
+    {
+        // {"model":"m\xFF","messages":[...],"user":"\xC3"}: invalid bytes in the head and in the tail.
+        var body = Encoding.UTF8.GetBytes("""{"model":"m?","messages":[{"role":"user","content":"x"}],"user":"?"}""");
+        body[11] = 0xFF;
+        body[^3] = 0xC3;
+        Assert.False(RequestParser.ParseChat(body, out _).Success); // the gateway refuses such a body; a record may still hold one
+        var start = Encoding.UTF8.GetString(body).IndexOf("[{", StringComparison.Ordinal);
+        var length = Encoding.UTF8.GetString(body).IndexOf("}]", StringComparison.Ordinal) + 2 - start;
+
+        var text = RedactUtf8(body, "chat.completions", retainContent, start, length);
+
+        Assert.Equal(RequestRedactor.Redact(body, "chat.completions", Sha, retainContent, start, length), text);
+        Assert.Equal(2, text.Count(c => c == '\uFFFD'));
+        Assert.Equal(retainContent, text.Contains("content", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Redact_PlaceOutsideTheBody_ParsesInstead()
     {
         const string body = """{"model":"m","messages":[{"role":"user","content":"x"}]}""";
         Assert.Equal("""{"model":"m","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""",
             RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false, 40, 500));
+    }
+
+    private static string RedactUtf8(byte[] body, string endpoint, bool retainContent, int start, int length)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        output.Write("stale"u8); // the caller resets between records; what follows must not depend on it
+        output.ResetWrittenCount();
+        RequestRedactor.RedactUtf8(body, endpoint, Sha, retainContent, output, start, length);
+        Assert.True(System.Text.Unicode.Utf8.IsValid(output.WrittenSpan));
+        return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 }

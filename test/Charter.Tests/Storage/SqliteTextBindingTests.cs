@@ -53,6 +53,51 @@ public sealed class SqliteTextBindingTests
         Assert.Equal("model\uFFFDx", RoundTrip(connection, value));
     }
 
+    [Fact]
+    public void Bind_ValuesOfGrowingAndShrinkingLength_EachRowKeepsItsOwnText()
+    {
+        using var connection = Open();
+        string[] values = ["short", new string('é', 700) + "🚀", "x", new string('a', 5000), "모델"];
+
+        using (var insert = new SqliteRawStatement(connection, "INSERT INTO t(v) VALUES (?1)"))
+        {
+            foreach (var v in values)
+            {
+                insert.Bind(1, v); // one statement and one transcoding buffer for every row
+                insert.Execute();
+            }
+        }
+
+        Assert.Equal(values, ReadAll(connection));
+    }
+
+    [Fact]
+    public void BindUtf8_Bytes_StoredAsTheSameText()
+    {
+        using var connection = Open();
+        using (var insert = new SqliteRawStatement(connection, "INSERT INTO t(v) VALUES (?1)"))
+        {
+            insert.BindUtf8(1, "naïve 🚀"u8);
+            insert.Execute();
+        }
+
+        Assert.Equal(["naïve 🚀"], ReadAll(connection));
+    }
+
+    private static List<string> ReadAll(SqliteConnection connection)
+    {
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT v FROM t ORDER BY rowid";
+        using var r = read.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read())
+        {
+            list.Add(r.GetString(0));
+        }
+
+        return list;
+    }
+
     private static SqliteConnection Open()
     {
         var connection = new SqliteConnection("Data Source=:memory:");
