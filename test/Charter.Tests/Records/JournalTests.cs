@@ -34,6 +34,47 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task FlushLoop_IdleJournal_SleepsUntilAnAppend()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions { FsyncIntervalMs = 5 }, dir.File("journal"));
+        journal.Recover(default);
+
+        await Task.Delay(200); // forty intervals with nothing written
+        Assert.Equal(0, journal.FlusherWakeups);
+
+        await journal.AppendAsync(Event(1));
+        await journal.AppendAsync(Event(2)); // same burst: one wake-up, one flush
+        await WaitForAsync(() => journal.FlusherWakeups >= 1);
+        await Task.Delay(200);
+        Assert.Equal(1, journal.FlusherWakeups);
+
+        await journal.AppendAsync(Event(3)); // after a flush the next append wakes it again
+        await WaitForAsync(() => journal.FlusherWakeups >= 2);
+    }
+
+    [Fact]
+    public async Task AppendAsync_FsyncAlways_EachAppendCompletesAfterItsFlush()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        await using (var journal = new Journal(new RecordsOptions { Fsync = "always" }, path))
+        {
+            journal.Recover(default);
+            for (var i = 0; i < 20; i++)
+            {
+                // Each append waits for the flusher, which must be woken again after every flush (a hang fails here).
+                await journal.AppendAsync(Event(i)).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            }
+
+            Assert.InRange(journal.FlusherWakeups, 1, 20);
+        }
+
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        Assert.Equal(20, reopened.Recover(default).Count);
+    }
+
+    [Fact]
     public async Task Recover_FromPosition_ReturnsOnlyLaterEventsAndAppendsContinueAfterThem()
     {
         using var dir = new TempDirectory();
@@ -166,4 +207,14 @@ public sealed class JournalTests
         Endpoint = "chat.completions",
         Body = System.Text.Encoding.UTF8.GetBytes(Json(body)),
     };
+
+    private static async Task WaitForAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 600 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
 }
