@@ -9,8 +9,6 @@ namespace Charter.Audit;
 /// <summary>Converts <see cref="AuditEvent"/> to and from its leaf bytes (RFC 8785 canonical JSON).</summary>
 public static class AuditEventSerializer
 {
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
     private enum Field
     {
         Kind, Ts, Id, RequestId, Key, Team, Purpose, Provider, Account, Model, Decision, Rule, Code,
@@ -119,7 +117,7 @@ public static class AuditEventSerializer
         };
     }
 
-    internal static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+    internal static string FormatTime(DateTimeOffset t) => UtcTimestamp.Format(t);
 
     internal static DateTimeOffset ParseTime(string s) =>
         DateTimeOffset.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);

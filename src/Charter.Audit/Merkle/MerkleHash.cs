@@ -1,6 +1,5 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Charter.Audit.Merkle;
@@ -8,37 +7,19 @@ namespace Charter.Audit.Merkle;
 /// <summary>RFC 9162 §2.1.1 hashing: leaf = SHA-256(0x00‖data), node = SHA-256(0x01‖left‖right).</summary>
 public static class MerkleHash
 {
+    [ThreadStatic]
+    private static IncrementalHash? t_sha;
+
     /// <summary>Hash length in bytes.</summary>
     public const int Size = 32;
+
+    private static ReadOnlySpan<byte> LeafPrefix => [0];
 
     /// <summary>The root of the empty tree: SHA-256 of the empty string.</summary>
     public static byte[] EmptyRoot() => SHA256.HashData(ReadOnlySpan<byte>.Empty);
 
     /// <summary>Hashes a leaf into <paramref name="destination"/> (32 bytes).</summary>
-    public static void HashLeaf(ReadOnlySpan<byte> leaf, Span<byte> destination)
-    {
-        var length = leaf.Length + 1;
-        if (length <= 512)
-        {
-            Span<byte> buffer = stackalloc byte[length];
-            buffer[0] = 0;
-            leaf.CopyTo(buffer[1..]);
-            SHA256.HashData(buffer, destination);
-            return;
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            rented[0] = 0;
-            leaf.CopyTo(rented.AsSpan(1));
-            SHA256.HashData(rented.AsSpan(0, length), destination);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
-    }
+    public static void HashLeaf(ReadOnlySpan<byte> leaf, Span<byte> destination) => Sha256(LeafPrefix, leaf, destination);
 
     /// <summary>Returns the leaf hash of <paramref name="leaf"/>.</summary>
     public static byte[] HashLeaf(ReadOnlySpan<byte> leaf)
@@ -55,7 +36,7 @@ public static class MerkleHash
         buffer[0] = 1;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + Size)..]);
-        SHA256.HashData(buffer, destination);
+        Sha256(default, buffer, destination);
     }
 
     /// <summary>Returns the interior node hash of two children.</summary>
@@ -64,5 +45,29 @@ public static class MerkleHash
         var hash = new byte[Size];
         HashChildren(left, right, hash);
         return hash;
+    }
+
+    // One SHA-256 context per thread, reset after each hash: the one-shot SHA256.HashData creates and frees an OpenSSL
+    // context per call, which cost more than hashing the ~300 bytes of a leaf (a leaf and a node per request).
+    private static void Sha256(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data, Span<byte> destination)
+    {
+        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            if (!prefix.IsEmpty)
+            {
+                sha.AppendData(prefix);
+            }
+
+            sha.AppendData(data);
+            sha.GetHashAndReset(destination);
+        }
+        catch
+        {
+            // Never leave half a message in the context for the next hash on this thread.
+            t_sha = null;
+            sha.Dispose();
+            throw;
+        }
     }
 }

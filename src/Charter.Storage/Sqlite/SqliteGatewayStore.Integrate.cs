@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Buffers;
+using Charter.Audit.Json;
 using Charter.Audit.Storage;
 using Charter.Records;
 using Microsoft.Data.Sqlite;
@@ -41,7 +42,7 @@ public sealed partial class SqliteGatewayStore
             {
                 var done = batch.CompletionOf(i);
                 insert.Bind(1, e.Id);
-                FormatTs(e.Ts, ts);
+                UtcTimestamp.Format(e.Ts, ts);
                 insert.Bind(2, ts);
                 insert.Bind(3, e.Key);
                 insert.Bind(4, e.Team);

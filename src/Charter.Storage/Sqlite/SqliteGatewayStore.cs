@@ -3,6 +3,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Charter.Audit.Json;
 using Charter.Keys;
 using Charter.Records;
 using Microsoft.Data.Sqlite;
@@ -12,8 +13,8 @@ namespace Charter.Storage.Sqlite;
 /// <summary>The gateway store on a SQLite file (WAL mode; pooled connections; one transaction per batch).</summary>
 public sealed partial class SqliteGatewayStore : IGatewayStore
 {
-    /// <summary>Length of a stored timestamp (<see cref="FormatTs"/>).</summary>
-    internal const int TsLength = 24;
+    /// <summary>Length of a stored timestamp (<see cref="UtcTimestamp"/>).</summary>
+    internal const int TsLength = UtcTimestamp.Length;
 
     private readonly string _connectionString;
     private readonly bool _retainContent;
@@ -315,38 +316,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         }
     }
 
-    internal static string Ts(DateTimeOffset value) => string.Create(TsLength, value, static (dest, v) => FormatTs(v, dest));
-
-    /// <summary>Writes <paramref name="value"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> (UTC; <see cref="TsLength"/> characters), the
-    /// stored form that sorts as text; by hand because the general custom-format path was a visible share of integrating a
-    /// batch.</summary>
-    internal static void FormatTs(DateTimeOffset value, Span<char> destination)
-    {
-        var t = value.UtcDateTime;
-        Digits(destination, 0, t.Year, 4);
-        destination[4] = '-';
-        Digits(destination, 5, t.Month, 2);
-        destination[7] = '-';
-        Digits(destination, 8, t.Day, 2);
-        destination[10] = 'T';
-        Digits(destination, 11, t.Hour, 2);
-        destination[13] = ':';
-        Digits(destination, 14, t.Minute, 2);
-        destination[16] = ':';
-        Digits(destination, 17, t.Second, 2);
-        destination[19] = '.';
-        Digits(destination, 20, t.Millisecond, 3);
-        destination[23] = 'Z';
-
-        static void Digits(Span<char> d, int at, int value, int width)
-        {
-            for (var i = at + width - 1; i >= at; i--)
-            {
-                d[i] = (char)('0' + (value % 10));
-                value /= 10;
-            }
-        }
-    }
+    internal static string Ts(DateTimeOffset value) => UtcTimestamp.Format(value);
 
     internal static DateTimeOffset ParseTs(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 

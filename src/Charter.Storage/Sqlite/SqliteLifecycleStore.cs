@@ -1,6 +1,5 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
-using System.Globalization;
 using Charter.Policy;
 using Charter.Policy.Lifecycle;
 using Microsoft.Data.Sqlite;
@@ -12,7 +11,6 @@ namespace Charter.Storage.Sqlite;
 /// change version, in one transaction (so every gateway instance reloads its cache within a second).</summary>
 public sealed class SqliteLifecycleStore : ILifecycleCatalog
 {
-    private const string TsFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private static readonly EntityKind[] s_kinds = [EntityKind.Key, EntityKind.Team, EntityKind.Account];
     private readonly SqliteGatewayStore _store;
 
@@ -70,7 +68,7 @@ public sealed class SqliteLifecycleStore : ILifecycleCatalog
                 """;
             cmd.Parameters.AddWithValue("$t", transition.Kind.ToWireName());
             cmd.Parameters.AddWithValue("$id", transition.EntityId);
-            cmd.Parameters.AddWithValue("$at", transition.At.UtcDateTime.ToString(TsFormat, CultureInfo.InvariantCulture));
+            cmd.Parameters.AddWithValue("$at", SqliteGatewayStore.Ts(transition.At));
             cmd.Parameters.AddWithValue("$ev", transition.Event.ToWireName());
             cmd.Parameters.AddWithValue("$from", transition.From.ToWireName());
             cmd.Parameters.AddWithValue("$to", transition.To.ToWireName());

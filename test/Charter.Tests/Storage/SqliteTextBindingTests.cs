@@ -30,6 +30,7 @@ public sealed class SqliteTextBindingTests
         Assert.Equal(value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), text);
         Assert.Equal(SqliteGatewayStore.TsLength, text.Length);
         Assert.Equal(value, SqliteGatewayStore.ParseTs(text));
+        Assert.Equal(text, Charter.Audit.AuditEventSerializer.FormatTime(value)); // audit leaves hash the same text
     }
 
     [Theory]
