@@ -1,15 +1,13 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Security.Cryptography;
+using Charter.Audit.Hashing;
 
 namespace Charter.Audit.Merkle;
 
 /// <summary>RFC 9162 §2.1.1 hashing: leaf = SHA-256(0x00‖data), node = SHA-256(0x01‖left‖right).</summary>
 public static class MerkleHash
 {
-    [ThreadStatic]
-    private static IncrementalHash? t_sha;
-
     /// <summary>Hash length in bytes.</summary>
     public const int Size = 32;
 
@@ -19,7 +17,7 @@ public static class MerkleHash
     public static byte[] EmptyRoot() => SHA256.HashData(ReadOnlySpan<byte>.Empty);
 
     /// <summary>Hashes a leaf into <paramref name="destination"/> (32 bytes).</summary>
-    public static void HashLeaf(ReadOnlySpan<byte> leaf, Span<byte> destination) => Sha256(LeafPrefix, leaf, destination);
+    public static void HashLeaf(ReadOnlySpan<byte> leaf, Span<byte> destination) => ThreadSha256.Hash(LeafPrefix, leaf, destination);
 
     /// <summary>Returns the leaf hash of <paramref name="leaf"/>.</summary>
     public static byte[] HashLeaf(ReadOnlySpan<byte> leaf)
@@ -36,7 +34,7 @@ public static class MerkleHash
         buffer[0] = 1;
         left.CopyTo(buffer[1..]);
         right.CopyTo(buffer[(1 + Size)..]);
-        Sha256(default, buffer, destination);
+        ThreadSha256.Hash(buffer, destination);
     }
 
     /// <summary>Returns the interior node hash of two children.</summary>
@@ -45,29 +43,5 @@ public static class MerkleHash
         var hash = new byte[Size];
         HashChildren(left, right, hash);
         return hash;
-    }
-
-    // One SHA-256 context per thread, reset after each hash: the one-shot SHA256.HashData creates and frees an OpenSSL
-    // context per call, which cost more than hashing the ~300 bytes of a leaf (a leaf and a node per request).
-    private static void Sha256(ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> data, Span<byte> destination)
-    {
-        var sha = t_sha ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        try
-        {
-            if (!prefix.IsEmpty)
-            {
-                sha.AppendData(prefix);
-            }
-
-            sha.AppendData(data);
-            sha.GetHashAndReset(destination);
-        }
-        catch
-        {
-            // Never leave half a message in the context for the next hash on this thread.
-            t_sha = null;
-            sha.Dispose();
-            throw;
-        }
     }
 }

@@ -3,7 +3,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
-using System.Security.Cryptography;
+using Charter.Audit.Hashing;
 using Charter.Configuration;
 using Charter.Errors;
 using Charter.Keys;
@@ -288,7 +288,7 @@ public sealed partial class GatewayHandler
     private static string HashMessages(ReadOnlySpan<byte> body, in ParsedRequest parsed)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(body.Slice(parsed.MessagesStart, parsed.MessagesLength), digest);
+        ThreadSha256.Hash(body.Slice(parsed.MessagesStart, parsed.MessagesLength), digest);
         return Convert.ToHexStringLower(digest);
     }
 

@@ -2,6 +2,7 @@
 
 using System.Security.Cryptography;
 using System.Text;
+using Charter.Audit.Hashing;
 
 namespace Charter.Keys;
 
@@ -25,12 +26,12 @@ public static class KeySecrets
         var max = Encoding.UTF8.GetMaxByteCount(secret.Length);
         if (max > 512)
         {
-            SHA256.HashData(Encoding.UTF8.GetBytes(secret.ToString()), destination);
+            ThreadSha256.Hash(Encoding.UTF8.GetBytes(secret.ToString()), destination);
             return;
         }
 
         Span<byte> utf8 = stackalloc byte[512];
         var n = Encoding.UTF8.GetBytes(secret, utf8);
-        SHA256.HashData(utf8[..n], destination);
+        ThreadSha256.Hash(utf8[..n], destination);
     }
 }
