@@ -29,6 +29,7 @@ public sealed class Journal : IAsyncDisposable
     private readonly Channel<JournalEvent> _channel = Channel.CreateUnbounded<JournalEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly bool _always;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _dirty = new(0, 1); // not disposed: an append racing shutdown may still release it
     private MappedSegment? _handle;
     private long _segment;
     private long _offset;
@@ -36,7 +37,6 @@ public sealed class Journal : IAsyncDisposable
     private long _flushed;
     private bool _flushRequested; // an append since the flusher last started a flush: it has been woken (or will be)
     private long _flusherWakeups;
-    private readonly SemaphoreSlim _dirty = new(0, 1);
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _flusher;
 
@@ -289,7 +289,6 @@ public sealed class Journal : IAsyncDisposable
         }
 
         _stop.Dispose();
-        _dirty.Dispose();
     }
 
     private static Span<byte> MemoryMarshal(ArrayBufferWriter<byte> buffer) =>
