@@ -65,8 +65,6 @@ internal static class RedisLimitScripts
               end
             end
             if #stale > 0 then redis.call('HDEL', h, unpack(stale)) end
-            redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
-            redis.call('PEXPIRE', h, (n + 1) * bms)
           elseif last < cur then
             local fields = {}
             for b = last - n + 1, cur - n do
@@ -81,6 +79,8 @@ internal static class RedisLimitScripts
               end
               redis.call('HDEL', h, unpack(fields))
             end
+          end
+          if last == nil or last < cur then -- either branch above ran
             redis.call('HSET', h, 'L', cur, 'R', ureq, 'T', utok, 'NR', nr, 'NT', nt)
             -- Once per bucket is enough: the hash then outlives the bucket's last write by at least the window.
             redis.call('PEXPIRE', h, (n + 1) * bms)

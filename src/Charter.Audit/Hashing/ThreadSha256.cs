@@ -13,9 +13,6 @@ namespace Charter.Audit.Hashing;
 /// </remarks>
 public static class ThreadSha256
 {
-    /// <summary>Digest length in bytes.</summary>
-    public const int Size = 32;
-
     [ThreadStatic]
     private static IncrementalHash? t_sha;
 
