@@ -5,81 +5,66 @@ using System.Text.Json;
 
 namespace Charter.Records;
 
-/// <summary>Writes and reads journal events as compact JSON (hand-written with Utf8JsonWriter: no reflection, no intermediate strings).</summary>
+/// <summary>Writes and reads journal events as compact JSON (written by hand into the output, <see cref="JournalJsonWriter"/>: no reflection, no intermediate strings).</summary>
 public static class JournalEventSerializer
 {
-    // One writer per thread, reset onto each output: two events a request no longer allocate two writers.
-    [ThreadStatic]
-    private static Utf8JsonWriter? t_writer;
-
     /// <summary>Serialises <paramref name="e"/> into <paramref name="output"/>.</summary>
     public static void Write(JournalEvent e, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var w = t_writer;
-        if (w is null)
-        {
-            w = t_writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        }
-        else
-        {
-            w.Reset(output);
-        }
-
-        w.WriteStartObject();
-        w.WriteString("kind"u8, e.Kind);
-        w.WriteString("id"u8, e.Id);
-        w.WriteString("ts"u8, e.Ts.UtcDateTime);
-        Opt(w, "key"u8, e.Key);
-        Opt(w, "team"u8, e.Team);
-        Opt(w, "provider"u8, e.Provider);
-        Opt(w, "account"u8, e.Account);
-        Opt(w, "model"u8, e.Model);
-        Opt(w, "purpose"u8, e.Purpose);
-        Opt(w, "endpoint"u8, e.Endpoint);
-        Opt(w, "decision"u8, e.Decision);
-        Opt(w, "rule"u8, e.Rule);
-        Opt(w, "code"u8, e.Code);
-        Opt(w, "policy_version"u8, e.PolicyVersion);
-        Opt(w, "messages_sha256"u8, e.MessagesSha256);
-        Opt(w, "eval_run"u8, e.EvalRun);
+        var w = new JournalJsonWriter(output);
+        w.StartObject();
+        w.String("kind"u8, e.Kind);
+        w.String("id"u8, e.Id);
+        w.Timestamp("ts"u8, e.Ts);
+        Opt(ref w, "key"u8, e.Key);
+        Opt(ref w, "team"u8, e.Team);
+        Opt(ref w, "provider"u8, e.Provider);
+        Opt(ref w, "account"u8, e.Account);
+        Opt(ref w, "model"u8, e.Model);
+        Opt(ref w, "purpose"u8, e.Purpose);
+        Opt(ref w, "endpoint"u8, e.Endpoint);
+        Opt(ref w, "decision"u8, e.Decision);
+        Opt(ref w, "rule"u8, e.Rule);
+        Opt(ref w, "code"u8, e.Code);
+        Opt(ref w, "policy_version"u8, e.PolicyVersion);
+        Opt(ref w, "messages_sha256"u8, e.MessagesSha256);
+        Opt(ref w, "eval_run"u8, e.EvalRun);
         if (e.Stream)
         {
-            w.WriteBoolean("stream"u8, true);
+            w.True("stream"u8);
         }
 
-        Opt(w, "status"u8, e.Status);
-        Opt(w, "prompt_tokens"u8, e.PromptTokens);
-        Opt(w, "completion_tokens"u8, e.CompletionTokens);
-        Opt(w, "cached_tokens"u8, e.CachedTokens);
+        Opt(ref w, "status"u8, e.Status);
+        Opt(ref w, "prompt_tokens"u8, e.PromptTokens);
+        Opt(ref w, "completion_tokens"u8, e.CompletionTokens);
+        Opt(ref w, "cached_tokens"u8, e.CachedTokens);
         if (e.Estimated)
         {
-            w.WriteBoolean("estimated"u8, true);
+            w.True("estimated"u8);
         }
 
-        if (e.LatencyMs is { } latency)
+        if (e.LatencyMs is { } latency && double.IsFinite(latency))
         {
-            w.WriteNumber("latency_ms"u8, Math.Round(latency, 3));
+            w.Number("latency_ms"u8, Math.Round(latency, 3));
         }
 
         if (e.CostNanos is { } cost)
         {
-            w.WriteNumber("cost_nanos"u8, cost);
+            w.Number("cost_nanos"u8, cost);
         }
 
-        Opt(w, "actor"u8, e.Actor);
-        Opt(w, "entity_type"u8, e.EntityType);
-        Opt(w, "entity_id"u8, e.EntityId);
-        Opt(w, "reason"u8, e.Reason);
-        Opt(w, "detail"u8, e.Detail);
+        Opt(ref w, "actor"u8, e.Actor);
+        Opt(ref w, "entity_type"u8, e.EntityType);
+        Opt(ref w, "entity_id"u8, e.EntityId);
+        Opt(ref w, "reason"u8, e.Reason);
+        Opt(ref w, "detail"u8, e.Detail);
         if (!e.Body.IsEmpty)
         {
-            w.WritePropertyName("body"u8);
-            w.WriteRawValue(e.Body.Span, skipInputValidation: true);
+            w.Raw("body"u8, e.Body.Span);
         }
 
-        w.WriteEndObject();
-        w.Flush();
+        w.EndObject();
     }
 
     /// <summary>Reads an event written by <see cref="Write"/>.</summary>
@@ -122,19 +107,19 @@ public static class JournalEventSerializer
         };
     }
 
-    private static void Opt(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    private static void Opt(ref JournalJsonWriter w, ReadOnlySpan<byte> name, string? value)
     {
         if (value is not null)
         {
-            w.WriteString(name, value);
+            w.String(name, value);
         }
     }
 
-    private static void Opt(Utf8JsonWriter w, ReadOnlySpan<byte> name, int? value)
+    private static void Opt(ref JournalJsonWriter w, ReadOnlySpan<byte> name, int? value)
     {
         if (value is { } v)
         {
-            w.WriteNumber(name, v);
+            w.Number(name, v);
         }
     }
 
