@@ -34,5 +34,10 @@ internal static class SqliteSchema
             requests_per_minute INTEGER, tokens_per_minute INTEGER, max_concurrent_requests INTEGER,
             daily_budget_usd TEXT, monthly_budget_usd TEXT, updated_at TEXT NOT NULL, PRIMARY KEY (scope, id));
         """,
+        // 3: no query reads requests by key (usage groups by key within a time range, through requests_ts), and each index
+        // is one more B-tree insert per request record: ~1.5-2.5 µs of the background integration per request under load.
+        """
+        DROP INDEX IF EXISTS requests_key;
+        """,
     ];
 }

@@ -69,6 +69,40 @@ public sealed class PostgresGatewayStoreContractTests : GatewayStoreContractTest
     }
 
     [Fact]
+    public async Task MigrateAsync_DatabaseFromBeforeVersionFive_DropsTheKeyIndexAndKeepsTheTimeIndex()
+    {
+        await Store.MigrateAsync(Ct);
+        await using var c = new NpgsqlConnection(_database!.ConnectionString);
+        await c.OpenAsync(Ct);
+        Assert.Equal(["requests_pkey", "requests_ts"], await IndexesAsync(c));
+
+        // A database written by an earlier version: the index exists and the schema stops at version 4.
+        await using (var old = new NpgsqlCommand("CREATE INDEX requests_key ON requests(key_id, ts); DELETE FROM schema_version WHERE version > 4", c))
+        {
+            await old.ExecuteNonQueryAsync(Ct);
+        }
+
+        Assert.Contains("requests_key", await IndexesAsync(c));
+
+        await Store.MigrateAsync(Ct);
+
+        Assert.Equal(["requests_pkey", "requests_ts"], await IndexesAsync(c));
+    }
+
+    private static async Task<List<string>> IndexesAsync(NpgsqlConnection c)
+    {
+        await using var cmd = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE tablename = 'requests' AND indexname <> 'requests_eval_run' ORDER BY indexname COLLATE \"C\"", c);
+        var names = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(Ct);
+        while (await r.ReadAsync(Ct))
+        {
+            names.Add(r.GetString(0));
+        }
+
+        return names;
+    }
+
+    [Fact]
     public async Task StoreFactory_PostgresUrl_CreatesWorkingPostgresStore()
     {
         var store = StoreFactory.Create(_database!.Url, retainContent: false);
