@@ -10,9 +10,10 @@ public static class AuditSchema
     /// <summary>SQL creating the audit tables; plain enough to port to PostgreSQL (BLOB → bytea).</summary>
     public const string CreateSql = """
         CREATE TABLE IF NOT EXISTS audit_leaves (
-            idx  INTEGER PRIMARY KEY,
-            data BLOB NOT NULL,
-            hash BLOB NOT NULL);
+            idx   INTEGER PRIMARY KEY,
+            data  BLOB NOT NULL,
+            hash  BLOB NOT NULL,
+            nodes BLOB);
         CREATE TABLE IF NOT EXISTS audit_nodes (
             level INTEGER NOT NULL,
             idx   INTEGER NOT NULL,
@@ -36,5 +37,20 @@ public static class AuditSchema
         using var cmd = connection.CreateCommand();
         cmd.CommandText = CreateSql;
         cmd.ExecuteNonQuery();
+
+        // Logs created before the nodes column: add it (their nodes stay in audit_nodes, where reads still find them).
+        cmd.CommandText = "SELECT COUNT(*) FROM pragma_table_info('audit_leaves') WHERE name = 'nodes'";
+        if ((long)cmd.ExecuteScalar()! == 0)
+        {
+            cmd.CommandText = "ALTER TABLE audit_leaves ADD COLUMN nodes BLOB";
+            try
+            {
+                cmd.ExecuteNonQuery();
+            }
+            catch (SqliteException e) when (e.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process opening the same file added it first.
+            }
+        }
     }
 }

@@ -9,11 +9,17 @@ namespace Charter.Audit.Storage;
 
 /// <summary>SQLite implementation of <see cref="IAuditStore"/> over the shared database file.</summary>
 /// <remarks>
-/// A batch append is one IMMEDIATE transaction with two prepared inserts reused for every row, which is what makes
-/// tens of thousands of leaves per second possible. Proof reads are point lookups on the (level, idx) primary key.
+/// A batch append is one IMMEDIATE transaction with one prepared insert reused for every row, which is what makes
+/// tens of thousands of leaves per second possible. The interior nodes a leaf completes (levels 1 to the number of
+/// trailing one bits of its index) are stored in that leaf's row, 32 bytes each from level 1 up: node (L, i) is in the row
+/// of leaf (i + 1)·2^L − 1. One row per leaf instead of a leaf row and, on average, one node row: a B-tree insert less
+/// per request logged. Logs written before keep their nodes in <c>audit_nodes</c>, and reads fall back to it. Proof
+/// reads are point lookups on the leaves' primary key.
 /// </remarks>
 public sealed class SqliteAuditStore : IAuditStore
 {
+    private const int NodeSize = 32;
+    private const int MaxNodesPerLeaf = 62;
     private readonly string _connectionString;
 
     /// <summary>Creates a store over the SQLite file at <paramref name="databasePath"/>.</summary>
@@ -61,18 +67,44 @@ public sealed class SqliteAuditStore : IAuditStore
             }
         }
 
-        InsertRows(connection, "audit_leaves (idx, data, hash)", leaves.Count, (i, s) =>
+        var (first, counts, elsewhere) = PackNodes(startIndex, leaves.Count, nodes);
+        using (var insert = new SqliteRawStatement(connection, "INSERT INTO audit_leaves (idx, data, hash, nodes) VALUES (?1, ?2, ?3, ?4)"))
         {
-            s.Bind(1, leaves[i].Index);
-            s.Bind(2, leaves[i].Data);
-            s.Bind(3, leaves[i].Hash);
-        });
-        InsertRows(connection, "audit_nodes (level, idx, hash)", nodes.Count, (i, s) =>
+            Span<byte> packed = stackalloc byte[MaxNodesPerLeaf * NodeSize];
+            for (var i = 0; i < leaves.Count; i++)
+            {
+                insert.Bind(1, leaves[i].Index);
+                insert.Bind(2, leaves[i].Data);
+                insert.Bind(3, leaves[i].Hash);
+                if (counts[i] == 0)
+                {
+                    insert.BindNull(4);
+                }
+                else
+                {
+                    for (var level = 0; level < counts[i]; level++)
+                    {
+                        nodes[first[i] + level].Hash.CopyTo(packed[(level * NodeSize)..]);
+                    }
+
+                    insert.BindBlob(4, packed[..(counts[i] * NodeSize)]);
+                }
+
+                insert.Execute();
+            }
+        }
+
+        if (elsewhere.Count > 0)
         {
-            s.Bind(1, nodes[i].Id.Level);
-            s.Bind(2, nodes[i].Id.Index);
-            s.Bind(3, nodes[i].Hash);
-        });
+            using var insert = new SqliteRawStatement(connection, "INSERT INTO audit_nodes (level, idx, hash) VALUES (?1, ?2, ?3)");
+            foreach (var node in elsewhere)
+            {
+                insert.Bind(1, node.Id.Level);
+                insert.Bind(2, node.Id.Index);
+                insert.Bind(3, node.Hash);
+                insert.Execute();
+            }
+        }
 
         tx.Commit();
     }
@@ -104,28 +136,40 @@ public sealed class SqliteAuditStore : IAuditStore
         using var leafCmd = connection.CreateCommand();
         leafCmd.CommandText = "SELECT hash FROM audit_leaves WHERE idx = $i";
         var leafIdx = leafCmd.Parameters.Add("$i", SqliteType.Integer);
+        using var packedCmd = connection.CreateCommand();
+        packedCmd.CommandText = "SELECT nodes FROM audit_leaves WHERE idx = $i";
+        var packedIdx = packedCmd.Parameters.Add("$i", SqliteType.Integer);
         using var nodeCmd = connection.CreateCommand();
         nodeCmd.CommandText = "SELECT hash FROM audit_nodes WHERE level = $l AND idx = $i";
         var nodeLevel = nodeCmd.Parameters.Add("$l", SqliteType.Integer);
         var nodeIdx = nodeCmd.Parameters.Add("$i", SqliteType.Integer);
         leafCmd.Prepare();
+        packedCmd.Prepare();
         nodeCmd.Prepare();
         for (var i = 0; i < ids.Count; i++)
         {
+            var id = ids[i];
             object? value;
-            if (ids[i].Level == 0)
+            if (id.Level == 0)
             {
-                leafIdx.Value = ids[i].Index;
+                leafIdx.Value = id.Index;
                 value = leafCmd.ExecuteScalar();
             }
             else
             {
-                nodeLevel.Value = ids[i].Level;
-                nodeIdx.Value = ids[i].Index;
-                value = nodeCmd.ExecuteScalar();
+                packedIdx.Value = id.End - 1;
+                value = packedCmd.ExecuteScalar() is byte[] packed && packed.Length >= id.Level * NodeSize
+                    ? packed.AsSpan((id.Level - 1) * NodeSize, NodeSize).ToArray()
+                    : null;
+                if (value is null)
+                {
+                    nodeLevel.Value = id.Level;
+                    nodeIdx.Value = id.Index;
+                    value = nodeCmd.ExecuteScalar();
+                }
             }
 
-            result[i] = value as byte[] ?? throw new InvalidOperationException($"Audit node {ids[i]} is missing.");
+            result[i] = value as byte[] ?? throw new InvalidOperationException($"Audit node {id} is missing.");
         }
 
         return result;
@@ -133,15 +177,45 @@ public sealed class SqliteAuditStore : IAuditStore
 
     public async IAsyncEnumerable<StoredNode> ReadNodesAsync(int level, long fromIndex, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(level, MaxNodesPerLeaf);
+
+        // Two ordered streams merged: nodes packed into the rows of the leaves that completed them, and nodes of logs
+        // written before that (audit_nodes). A node is in one of them.
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = connection.CreateCommand();
-        cmd.CommandText = "SELECT idx, hash FROM audit_nodes WHERE level = $l AND idx >= $i ORDER BY idx";
-        cmd.Parameters.AddWithValue("$l", level);
-        cmd.Parameters.AddWithValue("$i", fromIndex);
-        await using var reader = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (reader.Read())
+        var mask = (1L << level) - 1;
+        await using var packedCmd = connection.CreateCommand();
+        packedCmd.CommandText = "SELECT idx, nodes FROM audit_leaves WHERE idx >= $s AND (idx & $m) = $m AND length(nodes) >= $n ORDER BY idx";
+        packedCmd.Parameters.AddWithValue("$s", fromIndex > (long.MaxValue >> level) ? long.MaxValue : ((fromIndex + 1) << level) - 1);
+        packedCmd.Parameters.AddWithValue("$m", mask);
+        packedCmd.Parameters.AddWithValue("$n", level * NodeSize);
+        await using var nodeCmd = connection.CreateCommand();
+        nodeCmd.CommandText = "SELECT idx, hash FROM audit_nodes WHERE level = $l AND idx >= $i ORDER BY idx";
+        nodeCmd.Parameters.AddWithValue("$l", level);
+        nodeCmd.Parameters.AddWithValue("$i", fromIndex);
+        await using var packed = await packedCmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var old = await nodeCmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var havePacked = packed.Read();
+        var haveOld = old.Read();
+        while (havePacked || haveOld)
         {
-            yield return new StoredNode(new NodeId(level, reader.GetInt64(0)), (byte[])reader.GetValue(1));
+            var packedIndex = havePacked ? packed.GetInt64(0) >> level : long.MaxValue;
+            var oldIndex = haveOld ? old.GetInt64(0) : long.MaxValue;
+            if (packedIndex <= oldIndex)
+            {
+                var hashes = (byte[])packed.GetValue(1);
+                yield return new StoredNode(new NodeId(level, packedIndex), hashes.AsSpan((level - 1) * NodeSize, NodeSize).ToArray());
+                havePacked = packed.Read();
+                if (oldIndex == packedIndex)
+                {
+                    haveOld = old.Read(); // written twice by a caller: the packed copy is the one proofs read
+                }
+            }
+            else
+            {
+                yield return new StoredNode(new NodeId(level, oldIndex), (byte[])old.GetValue(1));
+                haveOld = old.Read();
+            }
         }
     }
 
@@ -193,16 +267,41 @@ public sealed class SqliteAuditStore : IAuditStore
         return keys;
     }
 
-    private static void InsertRows(SqliteConnection connection, string target, int count, Action<int, SqliteRawStatement> bind)
+    // Which nodes go into the row of the leaf that completed them: for each leaf of the batch, the position in nodes of
+    // its level-1 node and how many consecutive levels follow it there. Anything else (a node completed by a leaf outside
+    // the batch, levels out of order) goes into audit_nodes, which reads also consult.
+    private static (int[] First, int[] Counts, List<StoredNode> Elsewhere) PackNodes(long startIndex, int leafCount, IReadOnlyList<StoredNode> nodes)
     {
-        // One prepared single-row INSERT bound by position: a multi-row INSERT with named parameters costs a scan of every
-        // parameter name per bound value (quadratic in the rows per statement).
-        using var insert = new SqliteRawStatement(connection, $"INSERT INTO {target} VALUES (?1, ?2, ?3)");
-        for (var i = 0; i < count; i++)
+        var first = new int[leafCount];
+        var counts = new int[leafCount];
+        var elsewhere = new List<StoredNode>();
+        for (var j = 0; j < nodes.Count; j++)
         {
-            bind(i, insert);
-            insert.Execute();
+            var id = nodes[j].Id;
+            var leaf = id.Level is >= 1 and <= MaxNodesPerLeaf && nodes[j].Hash.Length == NodeSize ? id.End - 1 - startIndex : -1;
+            if (leaf < 0 || leaf >= leafCount)
+            {
+                elsewhere.Add(nodes[j]);
+                continue;
+            }
+
+            var i = (int)leaf;
+            if (counts[i] == 0 && id.Level == 1)
+            {
+                first[i] = j;
+                counts[i] = 1;
+            }
+            else if (counts[i] > 0 && first[i] + counts[i] == j && id.Level == counts[i] + 1)
+            {
+                counts[i]++;
+            }
+            else
+            {
+                elsewhere.Add(nodes[j]);
+            }
         }
+
+        return (first, counts, elsewhere);
     }
 
     private static DateTimeOffset ParseTime(string s) =>

@@ -72,6 +72,12 @@ public sealed class SqliteRawStatement : IDisposable
     public void Bind(int index, byte[]? value) =>
         Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_blob(_stmt, index, value));
 
+    /// <summary>Binds a blob copied from <paramref name="value"/> (SQLite copies it).</summary>
+    public void BindBlob(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_stmt, index, value));
+
+    /// <summary>Binds NULL.</summary>
+    public void BindNull(int index) => Check(raw.sqlite3_bind_null(_stmt, index));
+
     /// <summary>Runs the statement to completion and resets it for the next row.</summary>
     public void Execute()
     {
