@@ -67,6 +67,8 @@ public sealed class SqliteAuditStore : IAuditStore
             }
         }
 
+        // One prepared single-row INSERT bound by position: a multi-row INSERT with named parameters costs a scan of every
+        // parameter name per bound value (quadratic in the rows per statement).
         var (first, counts, elsewhere) = PackNodes(startIndex, leaves.Count, nodes);
         using (var insert = new SqliteRawStatement(connection, "INSERT INTO audit_leaves (idx, data, hash, nodes) VALUES (?1, ?2, ?3, ?4)"))
         {

@@ -4,6 +4,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using Charter.Audit.Json;
 
 namespace Charter.Records;
 
@@ -83,25 +84,11 @@ internal ref struct JournalJsonWriter
     /// <summary>Writes <c>"name":"yyyy-MM-ddTHH:mm:ss.fffffffZ"</c> (ISO 8601, UTC, every tick).</summary>
     public void Timestamp(ReadOnlySpan<byte> name, DateTimeOffset value)
     {
-        const int Length = 30;
+        const int Length = UtcTimestamp.TicksLength + 2;
         var span = Name(name, Length);
-        var t = value.UtcDateTime;
         span[0] = (byte)'"';
-        Digits(span, 1, t.Year, 4);
-        span[5] = (byte)'-';
-        Digits(span, 6, t.Month, 2);
-        span[8] = (byte)'-';
-        Digits(span, 9, t.Day, 2);
-        span[11] = (byte)'T';
-        Digits(span, 12, t.Hour, 2);
-        span[14] = (byte)':';
-        Digits(span, 15, t.Minute, 2);
-        span[17] = (byte)':';
-        Digits(span, 18, t.Second, 2);
-        span[20] = (byte)'.';
-        Digits(span, 21, (int)(t.Ticks % TimeSpan.TicksPerSecond), 7);
-        span[28] = (byte)'Z';
-        span[29] = (byte)'"';
+        UtcTimestamp.FormatTicksUtf8(value, span[1..]);
+        span[Length - 1] = (byte)'"';
         _output.Advance(Length);
     }
 
@@ -195,13 +182,4 @@ internal ref struct JournalJsonWriter
     }
 
     private static byte Hex(int v) => (byte)(v < 10 ? '0' + v : 'a' + v - 10);
-
-    private static void Digits(Span<byte> d, int at, int value, int width)
-    {
-        for (var i = at + width - 1; i >= at; i--)
-        {
-            d[i] = (byte)('0' + (value % 10));
-            value /= 10;
-        }
-    }
 }
