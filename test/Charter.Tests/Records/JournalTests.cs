@@ -177,6 +177,96 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task AppendAsync_AfterRelease_RecyclesASegmentAndRecoverSkipsItsStaleFrames()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        var options = new RecordsOptions { SegmentBytes = 4096 };
+        var spare = Path.Combine(path, "journal.spare");
+        // Ids of one width: every frame has the same length, so the stale frames of the recycled segment lie exactly
+        // where the next new frame would begin (their checksum salt is all that tells them apart).
+        var events = Enumerable.Range(100, 100).Select(Event).ToList();
+        JournalEvent firstInRecycled;
+        await using (var journal = new Journal(options, path))
+        {
+            journal.Recover(default);
+            foreach (var e in events)
+            {
+                await journal.AppendAsync(e);
+            }
+
+            var kept = events[60].Position.Segment;
+            Assert.True(kept >= 4, $"expected several segments before the release, got {kept}");
+            journal.ReleaseUpTo(events[60].Position);
+            Assert.True(File.Exists(spare)); // one segment this journal wrote is kept instead of deleted
+            var files = Directory.GetFiles(path, "journal-*.log").Select(Path.GetFileName).Order().ToList();
+            Assert.Equal(Enumerable.Range((int)kept, (int)(events[^1].Position.Segment - kept + 1)).Select(s => $"journal-{s:D8}.log"), files);
+
+            // Fill the current segment; the next append rolls into the spare, over frames of an older segment.
+            var i = 200;
+            do
+            {
+                firstInRecycled = Event(i++);
+                events.Add(firstInRecycled);
+                await journal.AppendAsync(firstInRecycled);
+            }
+            while (firstInRecycled.Position.Segment == events[99].Position.Segment);
+
+            Assert.False(File.Exists(spare));
+            var recycled = await File.ReadAllBytesAsync(Path.Combine(path, $"journal-{firstInRecycled.Position.Segment:D8}.log"));
+            Assert.Contains(recycled.AsSpan((int)firstInRecycled.Position.Offset).ToArray(), b => b != 0); // stale frames follow
+        }
+
+        await using var reopened = new Journal(options, path);
+        var recovered = reopened.Recover(default);
+        var expected = events.Where(e => e.Position.Segment >= events[60].Position.Segment).Select(e => e.Id);
+        Assert.Equal(expected, recovered.Select(e => e.Id));
+        Assert.Equal(firstInRecycled.Position, reopened.Head);
+    }
+
+    [Fact]
+    public async Task Recover_SegmentWithUnsaltedFrames_ReadsThemAndAppendsAfterThem()
+    {
+        // Frames from a build before checksums were salted: crc32 of the payload alone.
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        Directory.CreateDirectory(path);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        for (var i = 0; i < 3; i++)
+        {
+            var payload = new System.Buffers.ArrayBufferWriter<byte>();
+            JournalEventSerializer.Write(Event(i), payload);
+            var header = buffer.GetSpan(8);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.WrittenCount);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.WrittenSpan));
+            buffer.Advance(8);
+            System.Buffers.BuffersExtensions.Write(buffer, payload.WrittenSpan);
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(path, "journal-00000003.log"), buffer.WrittenSpan.ToArray());
+        await File.WriteAllBytesAsync(Path.Combine(path, "journal.spare"), new byte[4096]); // left by an earlier process
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            Assert.Equal(["req-0", "req-1", "req-2"], journal.Recover(default).Select(e => e.Id));
+            Assert.False(File.Exists(Path.Combine(path, "journal.spare")));
+            await journal.AppendAsync(Event(3));
+        }
+
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        Assert.Equal(["req-0", "req-1", "req-2", "req-3"], reopened.Recover(default).Select(e => e.Id));
+    }
+
+    [Fact]
+    public void Salt_DistinctSegments_DistinctAndNeverZero()
+    {
+        var salts = Enumerable.Range(0, 100_000).Select(s => Journal.Salt(s)).ToList();
+
+        Assert.Equal(salts.Count, salts.Distinct().Count());
+        Assert.DoesNotContain(0u, salts);
+        Assert.NotEqual(0u, Journal.Salt(uint.MaxValue - 1L));
+    }
+
+    [Fact]
     public async Task InstanceId_SameDirectory_StableAcrossOpensAndDistinctPerDirectory()
     {
         using var dir = new TempDirectory();
