@@ -17,8 +17,12 @@ public sealed class RecordsOptions
     /// <summary>Group fsync period. Default 50 ms (at most 100 ms of events lost on power loss; none on a process crash).</summary>
     public int FsyncIntervalMs { get; set; } = 50;
 
-    /// <summary>Segment size after which the journal rolls to a new file. Default 64 MiB.</summary>
-    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+    /// <summary>
+    /// Segment size after which the journal rolls to a new file. Default 16 MiB: twice the default request size limit, so
+    /// a request event still fits one segment; small enough that recycled segments (whose pages are already in the page
+    /// cache) take over after ~50 MB of events and that the journal keeps ~50 MB of page cache (current, previous, spare).
+    /// </summary>
+    public long SegmentBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>How often the integrator moves journal entries into the database, audit log and detection. Default 100 ms.</summary>
     public int IntegrateIntervalMs { get; set; } = 100;
