@@ -154,7 +154,7 @@ public sealed class Journal : IAsyncDisposable
         // A spare left by an earlier process is not reused: its frames' segment numbers are only known to be older than
         // every segment this process creates while the segments it came from are still listed.
         File.Delete(SparePath);
-        _firstOwnSegment = lastSegment + 1;
+        _firstOwnSegment = File.Exists(SegmentPath(lastSegment)) ? lastSegment + 1 : lastSegment; // a new file holds no old frames
         OpenSegment(lastSegment, lastOffset);
         _flusher = Task.Run(FlushLoopAsync);
         return recovered;

@@ -225,6 +225,47 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task ReleaseUpTo_SegmentCreatedByThisJournal_KeptAsSpareButOneFoundAtRecoveryDeleted()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        var options = new RecordsOptions { SegmentBytes = 4096 };
+        var spare = Path.Combine(path, "journal.spare");
+        var first = Path.Combine(path, "journal-00000001.log");
+        await using (var journal = new Journal(options, path))
+        {
+            journal.Recover(default); // a new journal: its first segment is a new file
+            var e = Event(0);
+            for (var i = 1; !File.Exists(Path.Combine(path, "journal-00000002.log")); i++)
+            {
+                e = Event(i);
+                await journal.AppendAsync(e);
+            }
+
+            journal.ReleaseUpTo(e.Position);
+            Assert.True(File.Exists(spare));
+            Assert.False(File.Exists(first));
+        }
+
+        await using (var reopened = new Journal(options, path))
+        {
+            reopened.Recover(default); // segment 2 was there before: it may hold frames of any build, so it is not recycled
+            Assert.False(File.Exists(spare)); // nor is a spare of an earlier process
+            JournalEvent e;
+            do
+            {
+                e = Event(500);
+                await reopened.AppendAsync(e);
+            }
+            while (e.Position.Segment == 2);
+
+            reopened.ReleaseUpTo(e.Position);
+            Assert.False(File.Exists(Path.Combine(path, "journal-00000002.log")));
+            Assert.False(File.Exists(spare));
+        }
+    }
+
+    [Fact]
     public async Task Recover_SegmentWithUnsaltedFrames_ReadsThemAndAppendsAfterThem()
     {
         // Frames from a build before checksums were salted: crc32 of the payload alone.
