@@ -6,7 +6,7 @@ using Charter.Records;
 
 namespace Charter.Benchmarks.Gateway;
 
-/// <summary>What the write-ahead journal adds to the request path: serialise + one pwrite per event (fsync is grouped off-path).</summary>
+/// <summary>What the write-ahead journal adds to the request path: serialise + one copy into the mapped segment per event (fsync is grouped off-path).</summary>
 [MemoryDiagnoser]
 public class JournalBenchmarks
 {
@@ -15,12 +15,20 @@ public class JournalBenchmarks
     private byte[] _body = [];
     private JournalEvent _event = null!;
     private readonly System.Buffers.ArrayBufferWriter<byte> _output = new(4096);
+    private long _segment;
+
+    /// <summary>
+    /// true: each segment is released once the next one starts, as the integrator does, so segments are recycled (steady
+    /// state); false: none is, so every segment is a new file (the first segments after a start).
+    /// </summary>
+    [Params(true, false)]
+    public bool ReleaseIntegrated { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "charter-journal-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        _journal = new Journal(new RecordsOptions { FsyncIntervalMs = 50 }, _dir);
+        _journal = new Journal(new RecordsOptions { FsyncIntervalMs = 50, SegmentBytes = 4L * 1024 * 1024 }, _dir);
         _journal.Recover(default);
         _body = System.Text.Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello in one short sentence, please."}],"max_tokens":32}""");
         _event = RequestEvent();
@@ -37,8 +45,17 @@ public class JournalBenchmarks
     [Benchmark]
     public async ValueTask AppendRequestEvent()
     {
-        await _journal.AppendAsync(RequestEvent()).ConfigureAwait(false);
+        var e = RequestEvent();
+        await _journal.AppendAsync(e).ConfigureAwait(false);
         _journal.Reader.TryRead(out _);
+        if (e.Position.Segment != _segment)
+        {
+            _segment = e.Position.Segment;
+            if (ReleaseIntegrated)
+            {
+                _journal.ReleaseUpTo(e.Position);
+            }
+        }
     }
 
     /// <summary>The serialiser alone (the JSON of the decision event), without the copy into the mapped segment.</summary>
