@@ -6,10 +6,11 @@ namespace Charter.Audit.Hashing;
 
 /// <summary>SHA-256 for the per-request hashes: OpenSSL's digest called directly where it can be, else one context per thread.</summary>
 /// <remarks>
-/// On Linux with libcrypto 3 the hash goes through <see cref="OpenSslSha256"/> (its remarks say why). Elsewhere: the one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> creates and frees an OpenSSL context per
-/// call, which costs more than hashing the short inputs of the request path and the audit log (a presented key, a
-/// leaf, two child hashes): ~0.8 against ~0.6 µs for 120 bytes here. Used for every per-request hash: the key, the
-/// messages, audit leaves and nodes. Lives in Charter.Audit, the lowest project all of them reference.
+/// On Linux with libcrypto 3 the hash goes through <see cref="OpenSslSha256"/> (its remarks say why). Elsewhere: the
+/// one-shot <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/> creates and frees an OpenSSL context per call,
+/// which costs more than hashing the short inputs of the request path and the audit log (a presented key, a leaf, two
+/// child hashes): ~0.8 against ~0.6 µs for 120 bytes here. Used for every per-request hash: the key, the messages,
+/// audit leaves and nodes. Lives in Charter.Audit, the lowest project all of them reference.
 /// </remarks>
 public static class ThreadSha256
 {

@@ -69,8 +69,17 @@ public sealed class SqliteRawStatement : IDisposable
         Check(value is { } v ? raw.sqlite3_bind_double(_stmt, index, v) : raw.sqlite3_bind_null(_stmt, index));
 
     /// <summary>Binds a blob (or NULL).</summary>
-    public void Bind(int index, byte[]? value) =>
-        Check(value is null ? raw.sqlite3_bind_null(_stmt, index) : raw.sqlite3_bind_blob(_stmt, index, value));
+    public void Bind(int index, byte[]? value)
+    {
+        if (value is null)
+        {
+            BindNull(index);
+        }
+        else
+        {
+            BindBlob(index, value);
+        }
+    }
 
     /// <summary>Binds a blob copied from <paramref name="value"/> (SQLite copies it).</summary>
     public void BindBlob(int index, ReadOnlySpan<byte> value) => Check(raw.sqlite3_bind_blob(_stmt, index, value));

@@ -244,13 +244,12 @@ public sealed class Journal : IAsyncDisposable
             var path = SegmentPath(seg);
             try
             {
-                lock (_lock) // the roll takes the spare under this lock
+                // No lock with the appends: a rename never replaces an existing file, so if a roll takes the spare or
+                // another becomes it meanwhile, one of the two renames fails and the segment is deleted next time.
+                if (seg >= _firstOwnSegment && !File.Exists(SparePath) && new FileInfo(path).Length == _options.SegmentBytes)
                 {
-                    if (seg >= _firstOwnSegment && !File.Exists(SparePath) && new FileInfo(path).Length == _options.SegmentBytes)
-                    {
-                        File.Move(path, SparePath);
-                        continue;
-                    }
+                    File.Move(path, SparePath);
+                    continue;
                 }
 
                 File.Delete(path);
