@@ -34,7 +34,8 @@ public sealed class SqliteAuditStore : IAuditStore
         await using var connection = await OpenAsync(cancellationToken, write: true).ConfigureAwait(false);
         await using (var wal = connection.CreateCommand())
         {
-            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            // The gateway store may not have created the file yet: the page size before WAL mode, as it does.
+            wal.CommandText = SqlitePageSize.Pragma + " PRAGMA journal_mode=WAL;";
             await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

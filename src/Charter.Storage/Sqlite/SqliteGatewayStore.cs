@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Charter.Audit.Json;
+using Charter.Audit.Storage;
 using Charter.Keys;
 using Charter.Records;
 using Microsoft.Data.Sqlite;
@@ -46,12 +47,14 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     public string Path { get; }
 
     /// <summary>Opens a pooled connection with the pragmas every connection needs.</summary>
+    /// <remarks>The page size comes first: it only takes on a new, empty file (before WAL mode writes its header), and a
+    /// file that already has pages keeps its own (see <see cref="SqlitePageSize"/>).</remarks>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var c = new SqliteConnection(_connectionString);
         await c.OpenAsync(cancellationToken).ConfigureAwait(false);
         using var cmd = c.CreateCommand();
-        cmd.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
+        cmd.CommandText = SqlitePageSize.Pragma + " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return c;
     }

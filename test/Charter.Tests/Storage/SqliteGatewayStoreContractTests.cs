@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Audit.Storage;
 using Charter.Storage;
 using Charter.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -31,6 +32,66 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
         await store.MigrateAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(["requests_ts", "sqlite_autoindex_requests_1"], Indexes(store.Path));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_NewDatabase_UsesSixteenKibPages()
+    {
+        var store = (SqliteGatewayStore)await CreateStoreAsync(retainContent: false);
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(16384L, Scalar(store.Path, "PRAGMA page_size"));
+        Assert.Equal(SqlitePageSize.Bytes, Scalar(store.Path, "PRAGMA page_size"));
+        Assert.Equal("wal", ScalarText(store.Path, "PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task MigrateAsync_ExistingFourKibDatabase_KeepsItsPagesAndItsRows()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "earlier.db"); // charter.db is the contract's own store
+        Exec(path, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; CREATE TABLE earlier(x INTEGER); INSERT INTO earlier VALUES (42);");
+        var store = new SqliteGatewayStore(path);
+
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        Assert.True(await store.CreateTeamAsync(new Charter.Keys.TeamRecord { Id = "team_pages", Name = "pages", CreatedAt = DateTimeOffset.UtcNow }, TestContext.Current.CancellationToken));
+
+        Assert.Equal(4096L, Scalar(path, "PRAGMA page_size"));
+        Assert.Equal(42L, Scalar(path, "SELECT x FROM earlier"));
+        Assert.Equal(1L, Scalar(path, "SELECT COUNT(*) FROM teams WHERE id = 'team_pages'"));
+    }
+
+    [Fact]
+    public async Task EnsureCreatedAsync_AuditStoreCreatesTheFileFirst_GatewayStoreFindsSixteenKibPages()
+    {
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "audit-first.db");
+        await new SqliteAuditStore(path).EnsureCreatedAsync(TestContext.Current.CancellationToken);
+        var store = new SqliteGatewayStore(path);
+
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(16384L, Scalar(path, "PRAGMA page_size"));
+        Assert.Equal(0L, Scalar(path, "SELECT COUNT(*) FROM audit_leaves"));
+        Assert.Equal(0L, Scalar(path, "SELECT COUNT(*) FROM requests"));
+    }
+
+    private static long Scalar(string path, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static string ScalarText(string path, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 
     private static List<string> Indexes(string path)
