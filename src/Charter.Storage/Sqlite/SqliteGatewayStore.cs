@@ -47,7 +47,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     public string Path { get; }
 
     /// <summary>Opens a pooled connection with the pragmas every connection needs.</summary>
-    /// <remarks>The page size comes first: it only takes on a new, empty file (before WAL mode writes its header), and a
+    /// <remarks>The page size comes first: it only takes effect on a new, empty file (before WAL mode writes its header), and a
     /// file that already has pages keeps its own (see <see cref="SqlitePageSize"/>).</remarks>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Audit.Storage;
+using Charter.Keys;
 using Charter.Storage;
 using Charter.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -54,7 +55,7 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
         var store = new SqliteGatewayStore(path);
 
         await store.MigrateAsync(TestContext.Current.CancellationToken);
-        Assert.True(await store.CreateTeamAsync(new Charter.Keys.TeamRecord { Id = "team_pages", Name = "pages", CreatedAt = DateTimeOffset.UtcNow }, TestContext.Current.CancellationToken));
+        Assert.True(await store.CreateTeamAsync(new TeamRecord { Id = "team_pages", Name = "pages", CreatedAt = DateTimeOffset.UtcNow }, TestContext.Current.CancellationToken));
 
         Assert.Equal(4096L, Scalar(path, "PRAGMA page_size"));
         Assert.Equal(42L, Scalar(path, "SELECT x FROM earlier"));
