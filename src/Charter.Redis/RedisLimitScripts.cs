@@ -229,6 +229,10 @@ internal static class RedisLimitScripts
                   end
                 end
                 redis.call('HSET', h, 'NT', nt)
+              elseif v == delta and delta > 0 and (tonumber(redis.call('HGET', h, 'NT')) or -1) < charged then
+                -- The bucket held no tokens (a request that used none settled there, or one charged no estimate) and now
+                -- does: it may be newer than NT.
+                redis.call('HSET', h, 'NT', charged)
               end
             elseif delta > 0 then
               redis.call('HINCRBY', h, 't' .. cur, delta)

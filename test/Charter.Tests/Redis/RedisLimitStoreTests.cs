@@ -291,6 +291,29 @@ public sealed class RedisLimitStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task CompleteAsync_TokensLandInABucketThatHadNone_ResetTokensCountsFromThatBucket()
+    {
+        // Found by the random-traffic comparison below (seed auP5FOaTvPR8): a bucket whose tokens had settled to zero got
+        // tokens again from a request charged no estimate, and the newest-bucket-with-tokens marker stayed older.
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 100, TokensPerMinute = 10_000 };
+        var older = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 100), Ct);
+        Assert.True(await store.CompleteAsync(older.Lease, 100, 0, Ct));
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        var settlesToNone = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 100), Ct);
+        Assert.True(await store.CompleteAsync(settlesToNone.Lease, 0, 0, Ct)); // this bucket: 0 tokens, newest is 20 s back
+        var noEstimate = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct);
+        Assert.True(await store.CompleteAsync(noEstimate.Lease, 50, 0, Ct)); // this bucket: 50 tokens again
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var next = await store.TryAcquireAsync(new AdmissionRequest("key", limits, null, null, 0), Ct);
+
+        Assert.True(next.Allowed);
+        Assert.Equal(10_000 - 150, next.Headers.RemainingTokens);
+        Assert.Equal(TimeSpan.FromSeconds(59), next.Headers.ResetTokens); // not 39 s (the bucket 20 s older)
+    }
+
+    [Fact]
     public async Task TryAcquireAsync_RandomTraffic_DecidesAsTheInProcessStore()
     {
         // The same arrivals, estimates and completions against the in-process store (the reference semantics) and Redis.
