@@ -230,8 +230,8 @@ internal static class RedisLimitScripts
                 end
                 redis.call('HSET', h, 'NT', nt)
               elseif v == delta and delta > 0 and (tonumber(redis.call('HGET', h, 'NT')) or -1) < charged then
-                -- The bucket held no tokens (a request that used none settled there, or one charged no estimate) and now
-                -- does: it may be newer than NT.
+                -- The bucket's tokens had settled to zero (a request there used none) and a request charged no estimate
+                -- now adds some: the bucket may be newer than NT again.
                 redis.call('HSET', h, 'NT', charged)
               end
             elseif delta > 0 then
