@@ -16,7 +16,10 @@ public static class AuditEventSerializer
         Event, Actor, Reason, Measures, Deadline, Detail,
     }
 
-    private static readonly (string Name, Field Field)[] s_members = SortedMembers();
+    private static readonly (byte[] Name, Field Field)[] s_members = SortedMembers();
+    private static readonly byte[] s_completionTokens = CanonicalJsonWriter.EncodeName("completion_tokens");
+    private static readonly byte[] s_estimated = CanonicalJsonWriter.EncodeName("estimated");
+    private static readonly byte[] s_promptTokens = CanonicalJsonWriter.EncodeName("prompt_tokens");
 
     [ThreadStatic]
     private static CanonicalJsonWriter? t_writer;
@@ -133,7 +136,10 @@ public static class AuditEventSerializer
             switch (field)
             {
                 case Field.Kind: Str(w, name, e.Kind); break;
-                case Field.Ts: Str(w, name, FormatTime(e.Ts)); break;
+                case Field.Ts:
+                    w.WriteEncodedPropertyName(name);
+                    w.WriteTimestampValue(e.Ts);
+                    break;
                 case Field.Id: Str(w, name, e.Id); break;
                 case Field.RequestId: Str(w, name, e.RequestId); break;
                 case Field.Key: Str(w, name, e.Key); break;
@@ -159,14 +165,15 @@ public static class AuditEventSerializer
                 case Field.Deadline:
                     if (e.Deadline is { } deadline)
                     {
-                        Str(w, name, FormatTime(deadline));
+                        w.WriteEncodedPropertyName(name);
+                        w.WriteTimestampValue(deadline);
                     }
 
                     break;
                 case Field.Status:
                     if (e.Status is { } status)
                     {
-                        w.WritePropertyName(name);
+                        w.WriteEncodedPropertyName(name);
                         w.WriteNumberValue(status);
                     }
 
@@ -175,13 +182,13 @@ public static class AuditEventSerializer
                     if (e.Usage is { } usage)
                     {
                         // Members already in code-unit order: completion_tokens < estimated < prompt_tokens.
-                        w.WritePropertyName(name);
+                        w.WriteEncodedPropertyName(name);
                         w.WriteStartObject();
-                        w.WritePropertyName("completion_tokens");
+                        w.WriteEncodedPropertyName(s_completionTokens);
                         w.WriteNumberValue(usage.CompletionTokens);
-                        w.WritePropertyName("estimated");
+                        w.WriteEncodedPropertyName(s_estimated);
                         w.WriteBooleanValue(usage.Estimated);
-                        w.WritePropertyName("prompt_tokens");
+                        w.WriteEncodedPropertyName(s_promptTokens);
                         w.WriteNumberValue(usage.PromptTokens);
                         w.WriteEndObject();
                     }
@@ -190,7 +197,7 @@ public static class AuditEventSerializer
                 case Field.Measures:
                     if (e.Measures is { } measures)
                     {
-                        w.WritePropertyName(name);
+                        w.WriteEncodedPropertyName(name);
                         w.WriteStartArray();
                         for (var i = 0; i < measures.Count; i++)
                         {
@@ -209,16 +216,16 @@ public static class AuditEventSerializer
         w.WriteEndObject();
     }
 
-    private static void Str(CanonicalJsonWriter w, string name, string? value)
+    private static void Str(CanonicalJsonWriter w, byte[] name, string? value)
     {
         if (value is not null)
         {
-            w.WritePropertyName(name);
+            w.WriteEncodedPropertyName(name);
             w.WriteStringValue(value);
         }
     }
 
-    private static (string, Field)[] SortedMembers()
+    private static (byte[], Field)[] SortedMembers()
     {
         (string Name, Field Field)[] members =
         [
@@ -234,6 +241,6 @@ public static class AuditEventSerializer
 
         // RFC 8785 §3.2.3: members sorted by their UTF-16 code units.
         Array.Sort(members, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return members;
+        return Array.ConvertAll(members, static m => (CanonicalJsonWriter.EncodeName(m.Name), m.Field));
     }
 }

@@ -15,6 +15,7 @@ public class RequestPathBenchmarks
 {
     private byte[] _body = [];
     private byte[] _sse = [];
+    private byte[] _completion = [];
     private KeyRegistry _registry = null!;
     private string _secret = "";
     private ArrayBufferWriter<byte> _sink = new(64 * 1024);
@@ -31,6 +32,8 @@ public class RequestPathBenchmarks
 
         sb.Append("data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini\",\"choices\":[],\"usage\":{\"prompt_tokens\":21,\"completion_tokens\":40,\"total_tokens\":61}}\n\ndata: [DONE]\n\n");
         _sse = Encoding.UTF8.GetBytes(sb.ToString());
+        var content = string.Join(' ', Enumerable.Repeat("Paris is the capital of France, on the Seine.", 20));
+        _completion = Encoding.UTF8.GetBytes($$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"message":{"role":"assistant","content":"{{{content}}}","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":200,"total_tokens":221,"prompt_tokens_details":{"cached_tokens":0}},"system_fingerprint":"fp_1"}""");
         var store = new BenchStore();
         _registry = new KeyRegistry(store);
         _secret = KeySecrets.NewSecret();
@@ -51,6 +54,10 @@ public class RequestPathBenchmarks
     /// <summary>SHA-256 of the bearer secret, dictionary lookup, constant-time compare.</summary>
     [Benchmark]
     public bool AuthenticateKey() => _registry.AuthenticateAsync(_secret).Result is not null;
+
+    /// <summary>Reading the usage of a ~1 KB completion (a member after usage, as some providers send it).</summary>
+    [Benchmark]
+    public int ReadUsage() => UsageReader.TryRead(_completion, out var usage) ? usage.CompletionTokens : -1;
 
     /// <summary>Relaying a 42-event stream (usage read, usage chunk and usage:null stripped), per stream.</summary>
     [Benchmark]

@@ -86,6 +86,42 @@ internal sealed class CanonicalJsonWriter
         _afterName = true;
     }
 
+    /// <summary>Writes a member name given as its canonical text, quotes and colon included (<c>"name":</c>, UTF-8).</summary>
+    /// <remarks>For names fixed at start-up (<see cref="EncodeName"/>): no escaping, no transcoding per write.</remarks>
+    public void WriteEncodedPropertyName(ReadOnlySpan<byte> encoded)
+    {
+        EnsureCapacity(encoded.Length + 1);
+        if (_needComma[_depth])
+        {
+            _buffer[_length++] = (byte)',';
+        }
+
+        _needComma[_depth] = true;
+        encoded.CopyTo(_buffer.AsSpan(_length));
+        _length += encoded.Length;
+        _afterName = true;
+    }
+
+    /// <summary>The canonical text of a member name for <see cref="WriteEncodedPropertyName"/>: <c>"name":</c> as UTF-8.</summary>
+    public static byte[] EncodeName(string name)
+    {
+        var writer = new CanonicalJsonWriter(name.Length + 8);
+        writer.WriteQuoted(name);
+        writer.WriteByte((byte)':');
+        return writer.ToArray();
+    }
+
+    /// <summary>Writes a timestamp as a string in Charter's one stored form (<see cref="UtcTimestamp"/>).</summary>
+    public void WriteTimestampValue(DateTimeOffset value)
+    {
+        BeginValue();
+        EnsureCapacity(UtcTimestamp.Length + 2);
+        _buffer[_length++] = (byte)'"';
+        UtcTimestamp.FormatUtf8(value, _buffer.AsSpan(_length));
+        _length += UtcTimestamp.Length;
+        _buffer[_length++] = (byte)'"';
+    }
+
     public void WriteStringValue(string value)
     {
         BeginValue();

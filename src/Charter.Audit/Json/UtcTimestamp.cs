@@ -28,6 +28,13 @@ public static class UtcTimestamp
         Write(destination, t, t.Millisecond, 3);
     }
 
+    /// <summary>Writes <paramref name="value"/> as UTF-8 into the first <see cref="Length"/> bytes of <paramref name="destination"/>.</summary>
+    public static void FormatUtf8(DateTimeOffset value, Span<byte> destination)
+    {
+        var t = value.UtcDateTime;
+        Write(destination, t, t.Millisecond, 3);
+    }
+
     /// <summary>Writes <paramref name="value"/> with all seven fraction digits, as UTF-8, into the first
     /// <see cref="TicksLength"/> bytes of <paramref name="destination"/>.</summary>
     public static void FormatTicksUtf8(DateTimeOffset value, Span<byte> destination)

@@ -111,6 +111,54 @@ public sealed class CanonicalJsonTests
     }
 
     [Fact]
+    public void Serialize_EveryMemberSet_IsItsOwnCanonicalFormWithEveryMemberOnce()
+    {
+        var e = new AuditEvent
+        {
+            Kind = "lifecycle", Ts = new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero), Id = "ev-\u00e9\"2\"",
+            RequestId = "req_1", Key = "k", Team = "t", Purpose = "evaluation", Provider = "openai", Account = "main",
+            Model = "gpt-4o", Decision = "flag", Rule = "r\\1", Code = "c", PolicyVersion = "pv", MessagesSha256 = "ms",
+            Usage = new AuditUsage(1, 2, false), Status = 429, EvalRun = "run", EntityType = "key", EntityId = "key_1",
+            FromState = "active", ToState = "suspended", Event = "suspend", Actor = "admin:ops", Reason = "why\n",
+            Measures = ["m1"], Deadline = new DateTimeOffset(2026, 2, 3, 4, 5, 6, 7, TimeSpan.Zero), Detail = "d",
+        };
+
+        var bytes = AuditEventSerializer.Serialize(e);
+
+        Assert.Equal(bytes, CanonicalJson.Canonicalize(bytes));
+        using var doc = System.Text.Json.JsonDocument.Parse(bytes);
+        var names = doc.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(28, names.Count);
+        Assert.Equal(names.Count, names.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal("2026-01-02T03:04:05.678Z", doc.RootElement.GetProperty("ts").GetString());
+        Assert.Equal("2026-02-03T04:05:06.007Z", doc.RootElement.GetProperty("deadline").GetString());
+        Assert.Equal(e.Id, doc.RootElement.GetProperty("id").GetString());
+        Assert.Equal(e.Reason, doc.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public void EncodeName_NameNeedingEscapes_WritesTheSameTextAsWritePropertyName()
+    {
+        var byName = new CanonicalJsonWriter();
+        byName.WriteStartObject();
+        byName.WritePropertyName("a\"b\u00e9");
+        byName.WriteNumberValue(1);
+        byName.WritePropertyName("c");
+        byName.WriteNumberValue(2);
+        byName.WriteEndObject();
+        var encoded = new CanonicalJsonWriter();
+        encoded.WriteStartObject();
+        encoded.WriteEncodedPropertyName(CanonicalJsonWriter.EncodeName("a\"b\u00e9"));
+        encoded.WriteNumberValue(1);
+        encoded.WriteEncodedPropertyName(CanonicalJsonWriter.EncodeName("c"));
+        encoded.WriteNumberValue(2);
+        encoded.WriteEndObject();
+
+        Assert.Equal(Encoding.UTF8.GetString(byName.WrittenSpan), Encoding.UTF8.GetString(encoded.WrittenSpan));
+        Assert.Equal("{\"a\\\"b\u00e9\":1,\"c\":2}", Encoding.UTF8.GetString(encoded.WrittenSpan));
+    }
+
+    [Fact]
     public void Deserialize_SerializedEvent_RoundTrips()
     {
         var e = SampleEvent() with { Team = "t\u00e9am \"x\"", Deadline = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero), Status = 403 };
