@@ -73,6 +73,54 @@ public sealed class SqliteTextBindingTests
     }
 
     [Fact]
+    public void Bind_SameInstancesAcrossRowsMixedWithOtherKinds_EveryRowHoldsWhatWasBoundForIt()
+    {
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE t(a, b)";
+            create.ExecuteNonQuery();
+        }
+
+        var team = "team_1";
+        var equalText = new string(team.AsSpan()); // equal text, another instance
+        (Action<SqliteRawStatement> Bind, object? A, object? B)[] rows =
+        [
+            (s => { s.Bind(1, team); s.Bind(2, 200L); }, "team_1", 200L),
+            (s => { s.Bind(1, team); s.Bind(2, 200L); }, "team_1", 200L), // both skipped: bound already
+            (s => { s.Bind(1, equalText); s.Bind(2, (long?)null); }, "team_1", null),
+            (s => { s.Bind(1, (string?)null); s.Bind(2, (long?)null); }, null, null),
+            (s => { s.Bind(1, "x".AsSpan()); s.Bind(2, 200L); }, "x", 200L),
+            (s => { s.BindUtf8(1, "y"u8); s.Bind(2, 1.5); }, "y", 1.5),
+            (s => { s.Bind(1, team); s.Bind(2, 200L); }, "team_1", 200L),
+            (s => { s.BindBlob(1, [1, 2]); s.Bind(2, "200"); }, new byte[] { 1, 2 }, "200"),
+            (s => { s.Bind(1, team); s.Bind(2, 200L); }, "team_1", 200L),
+            (s => { s.BindNull(1); s.Bind(2, 201L); }, null, 201L),
+        ];
+        using (var insert = new SqliteRawStatement(connection, "INSERT INTO t(a, b) VALUES (?1, ?2)"))
+        {
+            foreach (var row in rows)
+            {
+                row.Bind(insert);
+                insert.Execute();
+            }
+        }
+
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT a, b FROM t ORDER BY rowid";
+        using var r = read.ExecuteReader();
+        foreach (var row in rows)
+        {
+            Assert.True(r.Read());
+            Assert.Equal(row.A, r.IsDBNull(0) ? null : r.GetValue(0));
+            Assert.Equal(row.B, r.IsDBNull(1) ? null : r.GetValue(1));
+        }
+
+        Assert.False(r.Read());
+    }
+
+    [Fact]
     public void BindUtf8_Bytes_StoredAsTheSameText()
     {
         using var connection = Open();
