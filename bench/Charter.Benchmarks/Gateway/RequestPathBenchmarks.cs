@@ -9,7 +9,7 @@ using Charter.Streaming;
 
 namespace Charter.Benchmarks.Gateway;
 
-/// <summary>The per-request CPU work of the gateway's own code: parse, key lookup, SSE relay (no network).</summary>
+/// <summary>The per-request CPU work of the gateway's own code: parse, key lookup, usage read, SSE relay (no network).</summary>
 [MemoryDiagnoser]
 public class RequestPathBenchmarks
 {
