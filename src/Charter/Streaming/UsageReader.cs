@@ -42,6 +42,9 @@ public static class UsageReader
         }
     }
 
+    // JSON's insignificant whitespace.
+    private static ReadOnlySpan<byte> Whitespace => " \t\r\n"u8;
+
     private enum Tail
     {
         Unknown,
@@ -53,19 +56,19 @@ public static class UsageReader
     {
         usage = default;
         // A member name follows '{' or ','; this also rules out the text of an escaped quote inside a string (\"usage").
-        var before = json[..at].TrimEnd(" \t\r\n"u8);
+        var before = json[..at].TrimEnd(Whitespace);
         if (before.IsEmpty || (before[^1] != (byte)',' && before[^1] != (byte)'{'))
         {
             return Tail.Unknown;
         }
 
-        var rest = json[(at + "\"usage\"".Length)..].TrimStart(" \t\r\n"u8);
+        var rest = json[(at + "\"usage\"".Length)..].TrimStart(Whitespace);
         if (rest.IsEmpty || rest[0] != (byte)':')
         {
             return Tail.Unknown;
         }
 
-        rest = rest[1..].TrimStart(" \t\r\n"u8);
+        rest = rest[1..].TrimStart(Whitespace);
         if (rest.StartsWith("null"u8))
         {
             // "usage":null on every chunk of a stream but the last (stream_options.include_usage).
@@ -95,25 +98,25 @@ public static class UsageReader
     {
         while (true)
         {
-            rest = rest.TrimStart(" \t\r\n"u8);
+            rest = rest.TrimStart(Whitespace);
             if (rest.IsEmpty || rest[0] != (byte)',')
             {
                 break;
             }
 
-            rest = rest[1..].TrimStart(" \t\r\n"u8);
+            rest = rest[1..].TrimStart(Whitespace);
             if (!SkipString(ref rest))
             {
                 return false;
             }
 
-            rest = rest.TrimStart(" \t\r\n"u8);
+            rest = rest.TrimStart(Whitespace);
             if (rest.IsEmpty || rest[0] != (byte)':')
             {
                 return false;
             }
 
-            rest = rest[1..].TrimStart(" \t\r\n"u8);
+            rest = rest[1..].TrimStart(Whitespace);
             if (rest.IsEmpty || rest[0] is (byte)'{' or (byte)'[')
             {
                 return false;
@@ -138,7 +141,7 @@ public static class UsageReader
             }
         }
 
-        rest = rest.TrimEnd(" \t\r\n"u8);
+        rest = rest.TrimEnd(Whitespace);
         return rest.Length == 1 && rest[0] == (byte)'}';
     }
 
