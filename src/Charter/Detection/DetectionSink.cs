@@ -64,6 +64,7 @@ public sealed partial class DetectionSink : IEventSink
                 }
                 else if (_pending.TryAdd(e.Id, e))
                 {
+                    e.DetachBody(); // kept past this batch: its segment may be released before the completion comes
                     _order.Enqueue(e.Id);
                     TrimPending();
                 }

@@ -12,5 +12,9 @@ public interface IEventSink
     Task<JournalPosition?> GetPositionAsync(CancellationToken cancellationToken);
 
     /// <summary>Consumes a batch; <paramref name="position"/> is the position after its last event.</summary>
+    /// <remarks>
+    /// The events' bodies are valid until the batch is integrated (they point into the journal's mapped segments): a sink
+    /// that keeps an event past this call first calls <see cref="JournalEvent.DetachBody"/>.
+    /// </remarks>
     Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken);
 }

@@ -41,6 +41,7 @@ public sealed class Journal : IAsyncDisposable
     private readonly bool _always;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _dirty = new(0, 1); // not disposed: an append racing shutdown may still release it
+    private readonly List<(long Segment, MappedSegment Map)> _retired = []; // full segments, mapped until integrated
     private MappedSegment? _handle;
     private long _segment;
     private long _firstOwnSegment = long.MaxValue; // segments from this number on were created by this process
@@ -162,6 +163,12 @@ public sealed class Journal : IAsyncDisposable
     }
 
     /// <summary>Appends an event; when this returns the event is in the OS (and on disk in <c>always</c> mode).</summary>
+    /// <remarks>
+    /// The event's <see cref="JournalEvent.Body"/> is copied into the journal, so the caller may reuse its buffer once this
+    /// returns (the request path passes its pooled request buffer). The event then refers to the body as the journal holds
+    /// it, in the mapped segment: no second copy on the heap, however large the prompt, and nothing more for each GC to keep
+    /// alive until the integrator has taken the event. A segment stays mapped until <see cref="ReleaseUpTo"/> passes it.
+    /// </remarks>
     public ValueTask AppendAsync(JournalEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -192,6 +199,7 @@ public sealed class Journal : IAsyncDisposable
                 // this generation can be released.
                 retired = _handle;
                 _handle = null;
+                _retired.Add((_segment, retired));
                 if (_always)
                 {
                     retired.Flush();
@@ -202,6 +210,13 @@ public sealed class Journal : IAsyncDisposable
 
             BinaryPrimitives.WriteUInt32LittleEndian(span[4..], crc ^ Salt(_segment));
             _handle.Write(span[..written], _offset);
+            if (!e.Body.IsEmpty)
+            {
+                // The body is the frame's last member, raw, before the closing brace (JournalEventSerializer.Write).
+                var bodyLength = e.Body.Length;
+                e.Body = _handle.TrySlice(_offset + written - 1 - bodyLength, bodyLength, out var held) ? held : e.Body.ToArray();
+            }
+
             _offset += written;
             _written++;
             e.Position = new JournalPosition(_segment, _offset);
@@ -225,7 +240,7 @@ public sealed class Journal : IAsyncDisposable
 
         if (retired is not null)
         {
-            RetireSegment(retired);
+            FlushRetired(retired);
         }
 
         return wait is null ? ValueTask.CompletedTask : new ValueTask(wait);
@@ -234,6 +249,21 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>Deletes segments wholly before <paramref name="integrated"/>, keeping one this process wrote as the spare.</summary>
     public void ReleaseUpTo(JournalPosition integrated)
     {
+        // Unmap full segments the integrator is done with (their events' bodies point into them) before their files go.
+        List<MappedSegment>? unmap = null;
+        lock (_lock)
+        {
+            for (var i = _retired.Count - 1; i >= 0; i--)
+            {
+                if (_retired[i].Segment < integrated.Segment)
+                {
+                    (unmap ??= []).Add(_retired[i].Map);
+                    _retired.RemoveAt(i);
+                }
+            }
+        }
+
+        unmap?.ForEach(m => m.Dispose());
         foreach (var seg in ListSegments())
         {
             if (seg >= integrated.Segment)
@@ -315,6 +345,8 @@ public sealed class Journal : IAsyncDisposable
         {
             _handle?.Dispose();
             _handle = null;
+            _retired.ForEach(r => r.Map.Dispose());
+            _retired.Clear();
         }
 
         _stop.Dispose();
@@ -358,7 +390,7 @@ public sealed class Journal : IAsyncDisposable
         }
     }
 
-    private static void RetireSegment(MappedSegment segment)
+    private static void FlushRetired(MappedSegment segment)
     {
         try
         {
@@ -367,10 +399,6 @@ public sealed class Journal : IAsyncDisposable
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
             // Its pages are in the page cache either way; recovery reads the file.
-        }
-        finally
-        {
-            segment.Dispose();
         }
     }
 

@@ -56,7 +56,8 @@ public sealed class JournalEvent
     public string? MessagesSha256 { get; init; }
 
     /// <summary>The raw request body (UTF-8 JSON), for request events.</summary>
-    public ReadOnlyMemory<byte> Body { get; init; }
+    /// <remarks>Once appended, the journal's own copy (<see cref="Journal.AppendAsync"/>): valid while the integrator holds the event.</remarks>
+    public ReadOnlyMemory<byte> Body { get; set; }
 
     /// <summary>
     /// Where the messages (or input) sit in <see cref="Body"/>, as the request parser found them; -1 when unknown. Kept in
@@ -111,4 +112,16 @@ public sealed class JournalEvent
 
     /// <summary>Where this event ends in the journal (set by the journal).</summary>
     public JournalPosition Position { get; set; }
+
+    /// <summary>
+    /// Gives the event its own copy of <see cref="Body"/>. An appended event's body lives in the journal's mapped segment,
+    /// which is released once the batch holding the event is integrated: a consumer that keeps the event longer calls this.
+    /// </summary>
+    public void DetachBody()
+    {
+        if (!Body.IsEmpty)
+        {
+            Body = Body.ToArray();
+        }
+    }
 }

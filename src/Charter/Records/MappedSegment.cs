@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.IO.MemoryMappedFiles;
 using Microsoft.Win32.SafeHandles;
 
@@ -11,12 +12,19 @@ namespace Charter.Records;
 /// so they survive the process being killed (like a <c>pwrite</c>) without a system call per event. <see cref="Flush"/>
 /// (<c>msync</c> + <c>fsync</c>) makes them survive power loss. The file is sized to its capacity up front; the unused tail
 /// reads as zeros, which recovery takes as the end of the entries.
+/// <para>
+/// <see cref="TrySlice"/> hands out what was written as <see cref="ReadOnlyMemory{T}"/> over the mapping itself, so that the
+/// journal's in-memory events need no copy of their request bodies. Such memory is valid until <see cref="Dispose"/>;
+/// reading it afterwards throws <see cref="ObjectDisposedException"/> (a span taken before and kept past it is the one
+/// misuse nothing can catch: the journal unmaps a segment only after the integrator is done with its events).
+/// </para>
 /// </remarks>
 internal sealed unsafe class MappedSegment : IDisposable
 {
     private readonly SafeFileHandle _file;
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
+    private readonly View? _memory;
     private byte* _base;
 
     private MappedSegment(SafeFileHandle file, MemoryMappedFile map, MemoryMappedViewAccessor view, long capacity)
@@ -28,6 +36,7 @@ internal sealed unsafe class MappedSegment : IDisposable
         byte* pointer = null;
         view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         _base = pointer + view.PointerOffset;
+        _memory = capacity <= int.MaxValue ? new View(this) : null;
     }
 
     /// <summary>Bytes the segment can hold.</summary>
@@ -69,6 +78,25 @@ internal sealed unsafe class MappedSegment : IDisposable
         data.CopyTo(new Span<byte>(_base + offset, data.Length));
     }
 
+    /// <summary>
+    /// The <paramref name="length"/> bytes at <paramref name="offset"/> as memory over the mapping (no copy), or
+    /// <see langword="false"/> when the segment is too large to be addressed by <see cref="Memory{T}"/>.
+    /// </summary>
+    public bool TrySlice(long offset, int length, out ReadOnlyMemory<byte> memory)
+    {
+        ObjectDisposedException.ThrowIf(_base is null, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + length, Capacity, nameof(length));
+        if (_memory is null)
+        {
+            memory = default;
+            return false;
+        }
+
+        memory = _memory.Memory.Slice((int)offset, length);
+        return true;
+    }
+
     /// <summary>Forces the mapped pages and the file to disk.</summary>
     public void Flush()
     {
@@ -88,5 +116,32 @@ internal sealed unsafe class MappedSegment : IDisposable
         _view.Dispose();
         _map.Dispose();
         _file.Dispose();
+    }
+
+    // The mapping as Memory<byte>: every read of Memory.Span comes through GetSpan, which refuses once the segment is unmapped.
+    private sealed class View(MappedSegment owner) : MemoryManager<byte>
+    {
+        public override Span<byte> GetSpan()
+        {
+            var at = owner._base;
+            ObjectDisposedException.ThrowIf(at is null, owner);
+            return new Span<byte>(at, (int)owner.Capacity);
+        }
+
+        public override MemoryHandle Pin(int elementIndex = 0)
+        {
+            var at = owner._base;
+            ObjectDisposedException.ThrowIf(at is null, owner);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)elementIndex, (ulong)owner.Capacity, nameof(elementIndex));
+            return new MemoryHandle(at + elementIndex);
+        }
+
+        public override void Unpin()
+        {
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+        }
     }
 }

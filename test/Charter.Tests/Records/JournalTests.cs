@@ -34,6 +34,65 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task AppendAsync_CallerReusesBodyBuffer_EventKeepsTheJournalsCopy()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
+        journal.Recover(default);
+        var buffer = new byte[256];
+        var appended = new List<(string Id, string Body)>();
+        for (var i = 0; i < 20; i++)
+        {
+            // The request path passes its pooled request buffer and reuses it for the next request.
+            var body = System.Text.Encoding.UTF8.GetBytes(Json($"prompt {i} " + new string('x', i * 7)));
+            body.CopyTo(buffer, 0);
+            var e = Event(i);
+            e.Body = buffer.AsMemory(0, body.Length);
+            await journal.AppendAsync(e);
+            Array.Fill(buffer, (byte)'#');
+            appended.Add((e.Id, System.Text.Encoding.UTF8.GetString(body)));
+        }
+
+        for (var i = 0; i < appended.Count; i++)
+        {
+            Assert.True(journal.Reader.TryRead(out var e));
+            Assert.Equal(appended[i].Id, e.Id);
+            Assert.Equal(appended[i].Body, System.Text.Encoding.UTF8.GetString(e.Body.Span));
+            Assert.False(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Body, out _)); // the mapped segment, not a heap copy
+        }
+    }
+
+    [Fact]
+    public async Task ReleaseUpTo_PastRolledSegment_ItsBodiesRefuseToBeReadAndLaterOnesStillRead()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 4096 }, dir.File("journal"));
+        journal.Recover(default);
+        var events = new List<JournalEvent>();
+        for (var i = 100; i < 160; i++)
+        {
+            var e = Event(i);
+            await journal.AppendAsync(e);
+            events.Add(e);
+        }
+
+        var detached = events[0];
+        detached.DetachBody(); // a consumer that keeps an event past its batch
+        var releasedAt = events[40].Position;
+        Assert.True(releasedAt.Segment > events[0].Position.Segment + 1);
+        journal.ReleaseUpTo(releasedAt);
+
+        // Unmapped: reading throws instead of touching memory that is gone.
+        var released = events.First(e => e != detached && e.Position.Segment < releasedAt.Segment);
+        Assert.Throws<ObjectDisposedException>(() => released.Body.Span.Length);
+        Assert.Equal(Json("hello 100"), System.Text.Encoding.UTF8.GetString(detached.Body.Span));
+        foreach (var e in events.Where(e => e.Position.Segment >= releasedAt.Segment))
+        {
+            Assert.Equal(Json($"hello {e.Id[4..]}"), System.Text.Encoding.UTF8.GetString(e.Body.Span));
+        }
+    }
+
+    [Fact]
     public async Task FlushLoop_IdleJournal_SleepsUntilAnAppend()
     {
         using var dir = new TempDirectory();
