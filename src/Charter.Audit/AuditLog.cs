@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Runtime.CompilerServices;
 using Charter.Audit.Merkle;
 using Charter.Audit.Signing;
 using Charter.Audit.Storage;
@@ -160,6 +161,7 @@ public sealed partial class AuditLog : IDisposable
     }
 
     /// <summary>Appends events as leaves (RFC 8785 canonical JSON) in one transaction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     public Task<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -173,6 +175,7 @@ public sealed partial class AuditLog : IDisposable
     }
 
     // Hashes leaves onto a copy of the frontier; the copy becomes the frontier only once the store holds the rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     private (CompactRange Range, StoredLeaf[] Leaves, List<StoredNode> Nodes) Stage(long start, int count, Func<int, byte[]> data)
     {
         var range = _range.Clone();

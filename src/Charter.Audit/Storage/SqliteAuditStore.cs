@@ -73,28 +73,7 @@ public sealed class SqliteAuditStore : IAuditStore
         var (first, counts, elsewhere) = PackNodes(startIndex, leaves.Count, nodes);
         using (var insert = new SqliteRawStatement(connection, "INSERT INTO audit_leaves (idx, data, hash, nodes) VALUES (?1, ?2, ?3, ?4)"))
         {
-            Span<byte> packed = stackalloc byte[MaxNodesPerLeaf * NodeSize];
-            for (var i = 0; i < leaves.Count; i++)
-            {
-                insert.Bind(1, leaves[i].Index);
-                insert.Bind(2, leaves[i].Data);
-                insert.Bind(3, leaves[i].Hash);
-                if (counts[i] == 0)
-                {
-                    insert.BindNull(4);
-                }
-                else
-                {
-                    for (var level = 0; level < counts[i]; level++)
-                    {
-                        nodes[first[i] + level].Hash.CopyTo(packed[(level * NodeSize)..]);
-                    }
-
-                    insert.BindBlob(4, packed[..(counts[i] * NodeSize)]);
-                }
-
-                insert.Execute();
-            }
+            InsertLeaves(insert, leaves, nodes, first, counts);
         }
 
         if (elsewhere.Count > 0)
@@ -273,6 +252,35 @@ public sealed class SqliteAuditStore : IAuditStore
     // Which nodes go into the row of the leaf that completed them: for each leaf of the batch, the position in nodes of
     // its level-1 node and how many consecutive levels follow it there. Anything else (a node completed by a leaf outside
     // the batch, levels out of order) goes into audit_nodes, which reads also consult.
+    // Each leaf row carries the nodes it completes (packed, 32 bytes per level) when they are consecutive in nodes.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
+    private static void InsertLeaves(SqliteRawStatement insert, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, int[] first, int[] counts)
+    {
+        Span<byte> packed = stackalloc byte[MaxNodesPerLeaf * NodeSize];
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            insert.Bind(1, leaves[i].Index);
+            insert.Bind(2, leaves[i].Data);
+            insert.Bind(3, leaves[i].Hash);
+            if (counts[i] == 0)
+            {
+                insert.BindNull(4);
+            }
+            else
+            {
+                for (var level = 0; level < counts[i]; level++)
+                {
+                    nodes[first[i] + level].Hash.CopyTo(packed[(level * NodeSize)..]);
+                }
+
+                insert.BindBlob(4, packed[..(counts[i] * NodeSize)]);
+            }
+
+            insert.Execute();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     private static (int[] First, int[] Counts, List<StoredNode> Elsewhere) PackNodes(long startIndex, int leafCount, IReadOnlyList<StoredNode> nodes)
     {
         var first = new int[leafCount];

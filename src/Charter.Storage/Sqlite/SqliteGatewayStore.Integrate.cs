@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Charter.Audit.Json;
 using Charter.Audit.Storage;
 using Charter.Records;
@@ -30,8 +31,25 @@ public sealed partial class SqliteGatewayStore
             WHERE id = ?1
             """);
 
-        // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
-        var batch = JournalBatch.From(events);
+        WriteRecords(JournalBatch.From(events), insert, update, cancellationToken);
+
+        await using (var progress = c.CreateCommand())
+        {
+            progress.Transaction = tx;
+            progress.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ($c, $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
+            progress.Parameters.AddWithValue("$c", ProgressName("records"));
+            progress.Parameters.AddWithValue("$s", position.Segment);
+            progress.Parameters.AddWithValue("$o", position.Offset);
+            await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // A request and its completion in the same batch (the usual case) become one INSERT instead of an INSERT and an UPDATE.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
+    private void WriteRecords(JournalBatch batch, SqliteRawStatement insert, SqliteRawStatement update, CancellationToken cancellationToken)
+    {
         Span<char> ts = stackalloc char[TsLength];
         var stored = new ArrayBufferWriter<byte>(1024); // the stored (redacted) body of each request, as UTF-8
         for (var i = 0; i < batch.Count; i++)
@@ -96,18 +114,6 @@ public sealed partial class SqliteGatewayStore
                 update.Execute();
             }
         }
-
-        await using (var progress = c.CreateCommand())
-        {
-            progress.Transaction = tx;
-            progress.CommandText = "INSERT INTO journal_progress(consumer, segment, \"offset\") VALUES ($c, $s, $o) ON CONFLICT(consumer) DO UPDATE SET segment = excluded.segment, \"offset\" = excluded.\"offset\"";
-            progress.Parameters.AddWithValue("$c", ProgressName("records"));
-            progress.Parameters.AddWithValue("$s", position.Segment);
-            progress.Parameters.AddWithValue("$o", position.Offset);
-            await progress.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -1,6 +1,8 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Charter.Audit.Threading;
 using Charter.Configuration;
 using Charter.Storage;
@@ -143,6 +145,15 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         _stop.Dispose();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
+    private void TakeBatch(ChannelReader<JournalEvent> reader)
+    {
+        while (_pending.Count < MaxBatch && reader.TryRead(out var e))
+        {
+            _pending.Add(e);
+        }
+    }
+
     private async Task RunAsync(CancellationToken stop)
     {
         var reader = _journal.Reader;
@@ -183,10 +194,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                 }
 
                 lastStart = Stopwatch.GetTimestamp();
-                while (_pending.Count < MaxBatch && reader.TryRead(out var e))
-                {
-                    _pending.Add(e);
-                }
+                TakeBatch(reader);
 
                 await FlushAsync(stop).ConfigureAwait(false);
             }

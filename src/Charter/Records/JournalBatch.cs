@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Collections;
+using System.Runtime.CompilerServices;
 
 namespace Charter.Records;
 
@@ -82,6 +83,7 @@ public sealed class JournalBatch : IReadOnlyList<JournalEvent>
     /// <inheritdoc/>
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     private void EnsurePaired()
     {
         if (_paired)
