@@ -249,9 +249,6 @@ public sealed class SqliteAuditStore : IAuditStore
         return keys;
     }
 
-    // Which nodes go into the row of the leaf that completed them: for each leaf of the batch, the position in nodes of
-    // its level-1 node and how many consecutive levels follow it there. Anything else (a node completed by a leaf outside
-    // the batch, levels out of order) goes into audit_nodes, which reads also consult.
     // Each leaf row carries the nodes it completes (packed, 32 bytes per level) when they are consecutive in nodes.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     private static void InsertLeaves(SqliteRawStatement insert, IReadOnlyList<StoredLeaf> leaves, IReadOnlyList<StoredNode> nodes, int[] first, int[] counts)
@@ -280,6 +277,9 @@ public sealed class SqliteAuditStore : IAuditStore
         }
     }
 
+    // Which nodes go into the row of the leaf that completed them: for each leaf of the batch, the position in nodes of
+    // its level-1 node and how many consecutive levels follow it there. Anything else (a node completed by a leaf outside
+    // the batch, levels out of order) goes into audit_nodes, which reads also consult.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
     private static (int[] First, int[] Counts, List<StoredNode> Elsewhere) PackNodes(long startIndex, int leafCount, IReadOnlyList<StoredNode> nodes)
     {
