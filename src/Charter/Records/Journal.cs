@@ -194,9 +194,9 @@ public sealed class Journal : IAsyncDisposable
 
             if (_offset + written > _handle.Capacity)
             {
-                // Roll to the next segment. The full one is synced and unmapped after the lock (an fsync of up to a
-                // segment's worth of pages held every request for milliseconds); with fsync=always, before any waiter of
-                // this generation can be released.
+                // Roll to the next segment. The full one is synced after the lock (an fsync of up to a segment's worth of
+                // pages held every request for milliseconds), with fsync=always before any waiter of this generation can be
+                // released, and stays mapped until ReleaseUpTo passes it (its events' bodies point into it).
                 retired = _handle;
                 _handle = null;
                 _retired.Add((_segment, retired));
@@ -212,9 +212,9 @@ public sealed class Journal : IAsyncDisposable
             _handle.Write(span[..written], _offset);
             if (!e.Body.IsEmpty)
             {
-                // The body is the frame's last member, raw, before the closing brace (JournalEventSerializer.Write).
                 var bodyLength = e.Body.Length;
-                e.Body = _handle.TrySlice(_offset + written - 1 - bodyLength, bodyLength, out var held) ? held : e.Body.ToArray();
+                var bodyAt = _offset + JournalEventSerializer.BodyStart(written, bodyLength);
+                e.Body = _handle.TrySlice(bodyAt, bodyLength, out var held) ? held : e.Body.ToArray();
             }
 
             _offset += written;

@@ -61,11 +61,15 @@ public static class JournalEventSerializer
         Opt(ref w, "detail"u8, e.Detail);
         if (!e.Body.IsEmpty)
         {
-            w.Raw("body"u8, e.Body.Span);
+            w.Raw("body"u8, e.Body.Span); // last, as it is: BodyStart relies on it
         }
 
         w.EndObject();
     }
+
+    /// <summary>Where the body sits in a frame written by <see cref="Write"/> that ends at <paramref name="end"/>: the last
+    /// member, raw, just before the closing brace.</summary>
+    internal static int BodyStart(int end, int bodyLength) => end - 1 - bodyLength;
 
     /// <summary>Reads an event written by <see cref="Write"/>.</summary>
     public static JournalEvent Read(ReadOnlySpan<byte> json)
