@@ -11,7 +11,9 @@ namespace Charter.Records;
 /// <remarks>
 /// <code>
 ///  request path ──Append──► [len|crc|json] copied into the mapped segment N (OS page cache: survives kill -9)
-///                              │                 └─ flusher: fsync every FsyncIntervalMs (or before Append returns, "always")
+///                              │                 └─ flusher: every FsyncIntervalMs (or before Append returns, "always"),
+///                              │                    msync what was appended since the last one, then map the next pages
+///                              │                    writable (MADV_POPULATE_WRITE) so that appends take no page fault
 ///                              └─ in-memory channel ──► EventPipeline (batches into the database, audit, detection)
 ///  start-up: Recover(position stored in the database) re-reads entries after it, truncating a torn tail.
 /// </code>
@@ -50,6 +52,11 @@ public sealed class Journal : IAsyncDisposable
     private long _flushed;
     private bool _flushRequested; // an append since the flusher last started a flush: it has been woken (or will be)
     private long _flusherWakeups;
+    private long _syncedSegment = -1; // the bytes of this segment before _syncedOffset are on disk
+    private long _syncedOffset;
+    private long _prefaultSegment = -1; // flusher only: how far ahead of the appends the pages are mapped writable
+    private long _prefaultedTo;
+    private long _prefaultSeen;
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _flusher;
 
@@ -299,10 +306,16 @@ public sealed class Journal : IAsyncDisposable
         TaskCompletionSource done;
         MappedSegment? handle;
         long written;
+        long segment;
+        long from;
+        long to;
         lock (_lock)
         {
             handle = _handle;
             written = _written;
+            segment = _segment;
+            from = _syncedSegment == segment ? _syncedOffset : 0;
+            to = _offset;
             done = _nextFlush;
             _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -315,7 +328,8 @@ public sealed class Journal : IAsyncDisposable
 
         try
         {
-            handle.Flush();
+            // Only what was appended since the last sync: pages ahead stay as Prefault left them (writable).
+            handle.FlushRange(from, to);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
@@ -325,6 +339,11 @@ public sealed class Journal : IAsyncDisposable
         lock (_lock)
         {
             _flushed = Math.Max(_flushed, written);
+            if (segment > _syncedSegment || (segment == _syncedSegment && to > _syncedOffset))
+            {
+                _syncedSegment = segment;
+                _syncedOffset = to;
+            }
         }
 
         done.TrySetResult();
@@ -358,6 +377,9 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>How often the flusher has woken up (for tests: an idle journal must not wake it).</summary>
     internal long FlusherWakeups => Interlocked.Read(ref _flusherWakeups);
 
+    /// <summary>The offset in the current segment up to which the flusher has mapped pages ahead of the appends (for tests).</summary>
+    internal long PrefaultedTo => Volatile.Read(ref _prefaultedTo);
+
     private async Task FlushLoopAsync()
     {
         // Sleeps until an append, then waits one interval so that what follows shares the fsync. It used to poll every
@@ -386,7 +408,59 @@ public sealed class Journal : IAsyncDisposable
             if (dirty)
             {
                 Flush();
+                PrefaultAhead();
             }
+        }
+    }
+
+    /// <summary>
+    /// Maps the segment's next pages writable in one system call, about twice what the last interval appended, so that
+    /// the appends copy into mapped pages instead of taking a page fault per 4 KB page (on this project's VM a fault cost
+    /// ~12 µs: 2.6 % of the CPU at saturation went to the appends' faults).
+    /// </summary>
+    private void PrefaultAhead()
+    {
+        const long Least = 64 * 1024;
+        const long Most = 4 * 1024 * 1024;
+        MappedSegment? handle;
+        long segment;
+        long offset;
+        lock (_lock)
+        {
+            handle = _handle;
+            segment = _segment;
+            offset = _offset;
+        }
+
+        if (handle is null)
+        {
+            return;
+        }
+
+        if (segment != _prefaultSegment)
+        {
+            _prefaultSegment = segment;
+            _prefaultedTo = 0;
+            _prefaultSeen = 0;
+        }
+
+        var appended = offset - _prefaultSeen;
+        _prefaultSeen = offset;
+        var to = Math.Min(handle.Capacity, offset + Math.Clamp(2 * appended, Least, Most));
+        var from = Math.Max(offset, _prefaultedTo);
+        if (to <= from)
+        {
+            return;
+        }
+
+        try
+        {
+            handle.Prefault(from, to);
+            Volatile.Write(ref _prefaultedTo, to);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The segment rolled and was released meanwhile.
         }
     }
 

@@ -113,6 +113,34 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task FlushLoop_AfterAFlush_MapsPagesAheadOfTheAppends()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "pages are mapped ahead with Linux's MADV_POPULATE_WRITE");
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        await using (var journal = new Journal(new RecordsOptions { FsyncIntervalMs = 5 }, path))
+        {
+            journal.Recover(default);
+            Assert.Equal(0, journal.PrefaultedTo);
+            for (var i = 0; i < 10; i++)
+            {
+                await journal.AppendAsync(Event(i));
+            }
+
+            // At least 64 KB past the head once the flusher has synced what was appended.
+            await WaitForAsync(() => journal.PrefaultedTo >= journal.Head.Offset + (64 * 1024));
+            for (var i = 10; i < 20; i++)
+            {
+                await journal.AppendAsync(Event(i)); // into the pages mapped ahead
+            }
+        }
+
+        // Mapping pages ahead wrote nothing: recovery finds exactly the appended events and the zeroed tail after them.
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"req-{i}"), reopened.Recover(default).Select(e => e.Id));
+    }
+
+    [Fact]
     public async Task AppendAsync_FsyncAlways_EachAppendCompletesAfterItsFlush()
     {
         using var dir = new TempDirectory();
