@@ -58,7 +58,7 @@ public class JournalBenchmarks
         }
     }
 
-    /// <summary>The serialiser alone (the JSON of the decision event), without the copy into the mapped segment.</summary>
+    /// <summary>The serialiser alone (the decision event), without the copy into the mapped segment.</summary>
     [Benchmark]
     public int SerializeRequestEvent()
     {

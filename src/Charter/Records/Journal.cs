@@ -10,7 +10,7 @@ namespace Charter.Records;
 /// <summary>The local write-ahead journal: every event is written here before the request it describes is forwarded.</summary>
 /// <remarks>
 /// <code>
-///  request path ──Append──► [len|crc|json] copied into the mapped segment N (OS page cache: survives kill -9)
+///  request path ──Append──► [len|crc|event] copied into the mapped segment N (OS page cache: survives kill -9)
 ///                              │                 └─ flusher: every FsyncIntervalMs (or before Append returns, "always"),
 ///                              │                    msync what was appended since the last one, then map the next pages
 ///                              │                    writable (MADV_POPULATE_WRITE) so that appends take no page fault

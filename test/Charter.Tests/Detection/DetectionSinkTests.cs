@@ -15,7 +15,7 @@ public sealed class DetectionSinkTests
     public async Task ConsumeAsync_CompletionAfterRequestsSegmentReleased_ObservesTheRequestWithItsBody()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 4096 }, dir.File("journal"));
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
         journal.Recover(default);
         var sink = new DetectionSink(new DetectionEngine(), new InMemoryFindingStore(), [], NullLogger<DetectionSink>.Instance);
 

@@ -2,12 +2,11 @@
 
 using System.Buffers;
 using System.Text;
-using System.Text.Json;
 using Charter.Records;
 
 namespace Charter.Tests.Records;
 
-/// <summary>The journal's hand-written JSON: valid JSON that reads back to the same event, whatever the text holds.</summary>
+/// <summary>The journal's binary frames read back to the same event, whatever the text holds; older JSON frames still read.</summary>
 public sealed class JournalEventSerializerTests
 {
     public static TheoryData<string> Texts => new()
@@ -30,14 +29,61 @@ public sealed class JournalEventSerializerTests
     {
         var e = Event(text);
 
-        var bytes = Serialize(e);
-        using var doc = JsonDocument.Parse(bytes); // valid JSON or it throws
-        var back = JournalEventSerializer.Read(bytes);
+        var back = JournalEventSerializer.Read(Serialize(e));
 
         var expected = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text)); // a lone surrogate becomes U+FFFD
         Assert.Equal(expected, back.Rule);
         Assert.Equal(expected, back.Detail);
-        Assert.Equal(expected, doc.RootElement.GetProperty("rule").GetString());
+        Assert.Equal(-7, back.Status);
+        Assert.Equal(0.5, back.LatencyMs);
+    }
+
+    [Theory]
+    [InlineData("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 33)] // a SHA-256 in hex: its 32 bytes
+    [InlineData("9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08", 66)] // upper case would not read back (2-byte length)
+    [InlineData("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0g", 66)] // not hex
+    [InlineData("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a0", 64)] // 63 digits
+    public void Write_MessagesHash_StoredAsBytesOnlyWhenItReadsBackTheSame(string hash, int stored)
+    {
+        var bare = new JournalEvent { Kind = "request", Id = "r", Ts = DateTimeOffset.UnixEpoch };
+        var e = new JournalEvent { Kind = "request", Id = "r", Ts = DateTimeOffset.UnixEpoch, MessagesSha256 = hash };
+
+        var bytes = Serialize(e);
+
+        Assert.Equal(stored, bytes.Length - Serialize(bare).Length);
+        Assert.Equal(hash, JournalEventSerializer.Read(bytes).MessagesSha256);
+    }
+
+    [Fact]
+    public void Write_NumbersAtTheirLimits_RoundTrip()
+    {
+        foreach (var (status, cost) in new[] { (int.MinValue, long.MinValue), (int.MaxValue, long.MaxValue), (0, 0L), (-1, -1L), (127, 128L) })
+        {
+            var e = new JournalEvent { Kind = "completion", Id = "r", Ts = DateTimeOffset.MaxValue, Status = status, CostNanos = cost };
+
+            var back = JournalEventSerializer.Read(Serialize(e));
+
+            Assert.Equal((status, cost, DateTimeOffset.MaxValue), (back.Status!.Value, back.CostNanos!.Value, back.Ts));
+        }
+    }
+
+    [Fact]
+    public void Read_JsonFrameOfAnOlderBuild_ReadsEveryMember()
+    {
+        var json = """
+            {"kind":"request","id":"req_1","ts":"2026-11-27T10:11:12.1234567Z","key":"key_1","team":"team_1","provider":"sim",
+             "account":"sim","model":"gpt-4o-mini","purpose":"testing","endpoint":"chat.completions","decision":"allow",
+             "policy_version":"none","messages_sha256":"ab","stream":true,"status":200,"prompt_tokens":3,"latency_ms":1.5,
+             "cost_nanos":42,"body":{"model":"gpt-4o-mini","messages":[]}}
+            """;
+
+        var back = JournalEventSerializer.Read(Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(("request", "req_1", "key_1", "team_1", "sim", "gpt-4o-mini", "testing"), (back.Kind, back.Id, back.Key, back.Team, back.Provider, back.Model, back.Purpose));
+        Assert.Equal(new DateTimeOffset(2026, 11, 27, 10, 11, 12, TimeSpan.Zero).AddTicks(1_234_567), back.Ts);
+        Assert.Equal((true, 200, 3, 1.5, 42L), (back.Stream, back.Status!.Value, back.PromptTokens!.Value, back.LatencyMs!.Value, back.CostNanos!.Value));
+        Assert.Null(back.CompletionTokens);
+        Assert.Equal("""{"model":"gpt-4o-mini","messages":[]}""", Encoding.UTF8.GetString(back.Body.Span));
     }
 
     [Fact]
@@ -74,10 +120,11 @@ public sealed class JournalEventSerializerTests
     {
         var e = new JournalEvent { Kind = "completion", Id = "req_1", Ts = DateTimeOffset.UnixEpoch, LatencyMs = double.NaN };
 
-        var json = Encoding.UTF8.GetString(Serialize(e));
+        var bytes = Serialize(e);
 
-        Assert.Equal("""{"kind":"completion","id":"req_1","ts":"1970-01-01T00:00:00.0000000Z"}""", json);
-        var back = JournalEventSerializer.Read(Encoding.UTF8.GetBytes(json));
+        Assert.Equal(1 + 4 + 8 + (1 + "completion".Length) + (1 + "req_1".Length), bytes.Length); // header, kind, id: nothing else
+        var back = JournalEventSerializer.Read(bytes);
+        Assert.Equal(("completion", "req_1", DateTimeOffset.UnixEpoch), (back.Kind, back.Id, back.Ts));
         Assert.Null(back.Key);
         Assert.Null(back.Status);
         Assert.Null(back.LatencyMs);

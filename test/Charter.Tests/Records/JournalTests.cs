@@ -66,7 +66,7 @@ public sealed class JournalTests
     public async Task ReleaseUpTo_PastRolledSegment_ItsBodiesRefuseToBeReadAndLaterOnesStillRead()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 4096 }, dir.File("journal"));
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
         journal.Recover(default);
         var events = new List<JournalEvent>();
         for (var i = 100; i < 160; i++)
@@ -194,7 +194,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 4096 };
+        var options = new RecordsOptions { SegmentBytes = 1024 };
         JournalPosition last;
         await using (var journal = new Journal(options, path))
         {
@@ -268,7 +268,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 4096 };
+        var options = new RecordsOptions { SegmentBytes = 1024 };
         var spare = Path.Combine(path, "journal.spare");
         // Ids of one width: every frame has the same length, so the stale frames of the recycled segment lie exactly
         // where the next new frame would begin (their checksum salt is all that tells them apart).
@@ -316,7 +316,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 4096 };
+        var options = new RecordsOptions { SegmentBytes = 1024 };
         var spare = Path.Combine(path, "journal.spare");
         var first = Path.Combine(path, "journal-00000001.log");
         await using (var journal = new Journal(options, path))
@@ -353,29 +353,32 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public async Task Recover_SegmentWithUnsaltedFrames_ReadsThemAndAppendsAfterThem()
+    public async Task Recover_SegmentWithUnsaltedJsonFrames_ReadsThemAndAppendsAfterThem()
     {
-        // Frames from a build before checksums were salted: crc32 of the payload alone.
+        // Frames from a build before checksums were salted (crc32 of the payload alone) and before events were binary (JSON).
         using var dir = new TempDirectory();
         var path = dir.File("journal");
         Directory.CreateDirectory(path);
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         for (var i = 0; i < 3; i++)
         {
-            var payload = new System.Buffers.ArrayBufferWriter<byte>();
-            JournalEventSerializer.Write(Event(i), payload);
+            var payload = System.Text.Encoding.UTF8.GetBytes(
+                $$"""{"kind":"request","id":"req-{{i}}","ts":"2026-11-20T10:00:0{{i}}.0000000Z","key":"key-1","body":{{Json($"hello {i}")}}}""");
             var header = buffer.GetSpan(8);
-            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.WrittenCount);
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload.WrittenSpan));
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[4..], System.IO.Hashing.Crc32.HashToUInt32(payload));
             buffer.Advance(8);
-            System.Buffers.BuffersExtensions.Write(buffer, payload.WrittenSpan);
+            System.Buffers.BuffersExtensions.Write(buffer, payload);
         }
 
         await File.WriteAllBytesAsync(Path.Combine(path, "journal-00000003.log"), buffer.WrittenSpan.ToArray());
         await File.WriteAllBytesAsync(Path.Combine(path, "journal.spare"), new byte[4096]); // left by an earlier process
         await using (var journal = new Journal(new RecordsOptions(), path))
         {
-            Assert.Equal(["req-0", "req-1", "req-2"], journal.Recover(default).Select(e => e.Id));
+            var recovered = journal.Recover(default);
+            Assert.Equal(["req-0", "req-1", "req-2"], recovered.Select(e => e.Id));
+            Assert.Equal(Json("hello 2"), System.Text.Encoding.UTF8.GetString(recovered[2].Body.Span));
+            Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 0, 1, TimeSpan.Zero), recovered[1].Ts);
             Assert.False(File.Exists(Path.Combine(path, "journal.spare")));
             await journal.AppendAsync(Event(3));
         }
