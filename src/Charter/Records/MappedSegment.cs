@@ -128,14 +128,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
             return;
         }
 
-        var start = from & ~(long)(PageSize - 1);
-        var end = Math.Min(Capacity, to);
-        if (end <= start)
-        {
-            return;
-        }
-
-        if (WithMapping(start, end - start, MsSync, static (at, length, flags) => Msync(at, length, flags)) != 0)
+        if (OnPages(from, to, MsSync, static (at, length, flags) => Msync(at, length, flags)) != 0)
         {
             throw new IOException($"msync failed: {System.Runtime.InteropServices.Marshal.GetLastPInvokeErrorMessage()}");
         }
@@ -153,14 +146,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
             return;
         }
 
-        var start = from & ~(long)(PageSize - 1);
-        var end = Math.Min(Capacity, to);
-        if (end <= start)
-        {
-            return;
-        }
-
-        if (WithMapping(start, end - start, MadvPopulateWrite, static (at, length, advice) => Madvise(at, length, advice)) != 0)
+        if (OnPages(from, to, MadvPopulateWrite, static (at, length, advice) => Madvise(at, length, advice)) != 0)
         {
             var error = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
             if (error is 22 or 38) // EINVAL (an older kernel), ENOSYS
@@ -170,9 +156,17 @@ internal sealed unsafe partial class MappedSegment : IDisposable
         }
     }
 
-    // The view's handle is referenced for the call: a segment disposed meanwhile stays mapped until the call returns.
-    private int WithMapping(long offset, long length, int flags, Func<nint, nuint, int, int> call)
+    // Calls a system call on the pages holding [from, to), within the segment; 0 when there are none. The view's handle is
+    // referenced for the call: a segment disposed meanwhile stays mapped until the call returns.
+    private int OnPages(long from, long to, int flags, Func<nint, nuint, int, int> call)
     {
+        var offset = from & ~(long)(PageSize - 1);
+        var end = Math.Min(Capacity, to);
+        if (end <= offset)
+        {
+            return 0;
+        }
+
         var handle = _view.SafeMemoryMappedViewHandle;
         var added = false;
         try
@@ -180,7 +174,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
             handle.DangerousAddRef(ref added);
             var at = _base;
             ObjectDisposedException.ThrowIf(at is null, this);
-            return call((nint)(at + offset), (nuint)length, flags);
+            return call((nint)(at + offset), (nuint)(end - offset), flags);
         }
         finally
         {
