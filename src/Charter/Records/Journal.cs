@@ -326,6 +326,7 @@ public sealed class Journal : IAsyncDisposable
             return;
         }
 
+        var synced = true;
         try
         {
             // Only what was appended since the last sync: pages ahead stay as Prefault left them (writable).
@@ -333,13 +334,15 @@ public sealed class Journal : IAsyncDisposable
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
-            // The segment rolled meanwhile; the roll flushed it before closing.
+            // The segment rolled meanwhile; the roll flushed it before closing. (An I/O error leaves the range to be synced
+            // again by the next flush.)
+            synced = false;
         }
 
         lock (_lock)
         {
             _flushed = Math.Max(_flushed, written);
-            if (segment > _syncedSegment || (segment == _syncedSegment && to > _syncedOffset))
+            if (synced && (segment > _syncedSegment || (segment == _syncedSegment && to > _syncedOffset)))
             {
                 _syncedSegment = segment;
                 _syncedOffset = to;
@@ -415,8 +418,8 @@ public sealed class Journal : IAsyncDisposable
 
     /// <summary>
     /// Maps the segment's next pages writable in one system call, about twice what the last interval appended, so that
-    /// the appends copy into mapped pages instead of taking a page fault per 4 KB page (on this project's VM a fault cost
-    /// ~12 µs: 2.6 % of the CPU at saturation went to the appends' faults).
+    /// the appends copy into mapped pages instead of taking a page fault per 4 KB page (on this project's VM a fault costs
+    /// several µs: 2.6 % of the CPU at saturation went to the appends' faults; docs/performance.md).
     /// </summary>
     private void PrefaultAhead()
     {
@@ -440,7 +443,7 @@ public sealed class Journal : IAsyncDisposable
         if (segment != _prefaultSegment)
         {
             _prefaultSegment = segment;
-            _prefaultedTo = 0;
+            Volatile.Write(ref _prefaultedTo, 0);
             _prefaultSeen = 0;
         }
 

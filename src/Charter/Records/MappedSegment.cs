@@ -21,7 +21,7 @@ namespace Charter.Records;
 /// </remarks>
 internal sealed unsafe partial class MappedSegment : IDisposable
 {
-    private const int PageSize = 4096;
+    private static readonly long s_pageMask = ~(long)(Environment.SystemPageSize - 1); // msync needs a page-aligned start
     private const int MsSync = 4; // MS_SYNC
     private const int MadvPopulateWrite = 23; // MADV_POPULATE_WRITE, Linux 5.14
     private static bool s_prefaultUnsupported = !OperatingSystem.IsLinux();
@@ -160,7 +160,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
     // referenced for the call: a segment disposed meanwhile stays mapped until the call returns.
     private int OnPages(long from, long to, int flags, Func<nint, nuint, int, int> call)
     {
-        var offset = from & ~(long)(PageSize - 1);
+        var offset = from & s_pageMask;
         var end = Math.Min(Capacity, to);
         if (end <= offset)
         {

@@ -8,7 +8,7 @@ namespace Charter.Tests.Records;
 /// <summary>A journal segment mapped into memory: pages mapped ahead of the appends, ranged syncs.</summary>
 public sealed class MappedSegmentTests
 {
-    private const int Page = 4096;
+    private static readonly int Page = Environment.SystemPageSize;
 
     [Fact]
     public void Prefault_PagesNotYetTouched_MapsExactlyThoseAndLeavesTheirBytes()
