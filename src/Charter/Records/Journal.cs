@@ -52,6 +52,8 @@ public sealed class Journal : IAsyncDisposable
     private long _flushed;
     private bool _flushRequested; // an append since the flusher last started a flush: it has been woken (or will be)
     private long _flusherWakeups;
+    private bool _directoryDirty; // a segment was created or renamed since the directory was last synced
+    private long _directorySyncs;
     private long _syncedSegment = -1; // the bytes of this segment before _syncedOffset are on disk
     private long _syncedOffset;
     private long _prefaultSegment = -1; // flusher only: how far ahead of the appends the pages are mapped writable
@@ -309,6 +311,7 @@ public sealed class Journal : IAsyncDisposable
         long segment;
         long from;
         long to;
+        bool syncDirectory;
         lock (_lock)
         {
             handle = _handle;
@@ -316,6 +319,8 @@ public sealed class Journal : IAsyncDisposable
             segment = _segment;
             from = _syncedSegment == segment ? _syncedOffset : 0;
             to = _offset;
+            syncDirectory = _directoryDirty;
+            _directoryDirty = false;
             done = _nextFlush;
             _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
         }
@@ -339,8 +344,24 @@ public sealed class Journal : IAsyncDisposable
             synced = false;
         }
 
+        if (syncDirectory)
+        {
+            // The new segment's name too, before its waiters hear that their events are on disk.
+            try
+            {
+                DirectorySync.Sync(_directory);
+                Interlocked.Increment(ref _directorySyncs);
+                syncDirectory = false;
+            }
+            catch (IOException)
+            {
+                // Tried again by the next flush.
+            }
+        }
+
         lock (_lock)
         {
+            _directoryDirty |= syncDirectory; // still to do
             _flushed = Math.Max(_flushed, written);
             if (synced && (segment > _syncedSegment || (segment == _syncedSegment && to > _syncedOffset)))
             {
@@ -379,6 +400,9 @@ public sealed class Journal : IAsyncDisposable
 
     /// <summary>How often the flusher has woken up (for tests: an idle journal must not wake it).</summary>
     internal long FlusherWakeups => Interlocked.Read(ref _flusherWakeups);
+
+    /// <summary>How often a flush has synced the journal's directory (for tests: once after each new segment).</summary>
+    internal long DirectorySyncs => Interlocked.Read(ref _directorySyncs);
 
     /// <summary>The offset in the current segment up to which the flusher has mapped pages ahead of the appends (for tests).</summary>
     internal long PrefaultedTo => Volatile.Read(ref _prefaultedTo);
@@ -497,6 +521,7 @@ public sealed class Journal : IAsyncDisposable
         }
 
         _handle = MappedSegment.Open(path, Math.Max(_options.SegmentBytes, offset + atLeast));
+        _directoryDirty = true; // created, or renamed from the spare: the next flush syncs the directory
         _segment = segment;
         _offset = offset;
     }

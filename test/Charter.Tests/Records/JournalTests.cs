@@ -141,6 +141,33 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task Flush_AfterANewSegment_SyncsTheDirectoryOnceThenNotAgain()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "a directory is synced on Linux only");
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 100 }, dir.File("journal"));
+        journal.Recover(default); // creates the first segment
+        await journal.AppendAsync(Event(0));
+
+        journal.Flush();
+        var afterFirst = journal.DirectorySyncs;
+        await journal.AppendAsync(Event(1));
+        journal.Flush(); // same segment: its name is durable already
+        var sameSegment = journal.DirectorySyncs;
+        var segment = journal.Head.Segment;
+        for (var i = 2; journal.Head.Segment == segment; i++)
+        {
+            await journal.AppendAsync(Event(i)); // until the journal rolls to a new segment
+        }
+
+        journal.Flush();
+
+        Assert.True(afterFirst >= 1, "the first segment's name was not synced");
+        Assert.Equal(afterFirst, sameSegment);
+        Assert.True(journal.DirectorySyncs > sameSegment, "the new segment's name was not synced");
+    }
+
+    [Fact]
     public async Task AppendAsync_FsyncAlways_EachAppendCompletesAfterItsFlush()
     {
         using var dir = new TempDirectory();
