@@ -44,6 +44,7 @@ public sealed class Journal : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _dirty = new(0, 1); // not disposed: an append racing shutdown may still release it
     private readonly List<(long Segment, MappedSegment Map)> _retired = []; // full segments, mapped until integrated
+    private List<(MappedSegment Map, long From, long To)> _toSync = []; // full segments' bytes the next flush syncs
     private MappedSegment? _handle;
     private long _segment;
     private long _firstOwnSegment = long.MaxValue; // segments from this number on were created by this process
@@ -192,7 +193,6 @@ public sealed class Journal : IAsyncDisposable
         BinaryPrimitives.WriteInt32LittleEndian(span, payloadLength);
         var crc = System.IO.Hashing.Crc32.HashToUInt32(span.Slice(HeaderSize, payloadLength));
         Task? wait = null;
-        MappedSegment? retired = null;
         var wake = false;
         lock (_lock)
         {
@@ -203,15 +203,21 @@ public sealed class Journal : IAsyncDisposable
 
             if (_offset + written > _handle.Capacity)
             {
-                // Roll to the next segment. The full one is synced after the lock (an fsync of up to a segment's worth of
-                // pages held every request for milliseconds), with fsync=always before any waiter of this generation can be
-                // released, and stays mapped until ReleaseUpTo passes it (its events' bodies point into it).
-                retired = _handle;
+                // Roll to the next segment. The full one stays mapped until ReleaseUpTo passes it (its events' bodies point
+                // into it). With fsync=always it is synced here, before any waiter of this generation can be released;
+                // otherwise what it holds since the last sync goes to the flusher's next flush, like any append: its sync
+                // (a writeback and a journal commit, milliseconds) used to run on the thread of the request that rolled,
+                // which may be a socket thread serving other connections too.
+                var retired = _handle;
                 _handle = null;
                 _retired.Add((_segment, retired));
                 if (_always)
                 {
                     retired.Flush();
+                }
+                else
+                {
+                    _toSync.Add((retired, _syncedSegment == _segment ? _syncedOffset : 0, _offset));
                 }
 
                 OpenSegment(_segment + 1, 0, written);
@@ -245,11 +251,6 @@ public sealed class Journal : IAsyncDisposable
         if (wake)
         {
             _dirty.Release(); // at most once per flush: the flusher clears the flag only after taking the signal
-        }
-
-        if (retired is not null)
-        {
-            FlushRetired(retired);
         }
 
         return wait is null ? ValueTask.CompletedTask : new ValueTask(wait);
@@ -312,6 +313,7 @@ public sealed class Journal : IAsyncDisposable
         long from;
         long to;
         bool syncDirectory;
+        List<(MappedSegment Map, long From, long To)>? full = null;
         lock (_lock)
         {
             handle = _handle;
@@ -321,8 +323,33 @@ public sealed class Journal : IAsyncDisposable
             to = _offset;
             syncDirectory = _directoryDirty;
             _directoryDirty = false;
+            if (_toSync.Count > 0)
+            {
+                (full, _toSync) = (_toSync, []);
+            }
+
             done = _nextFlush;
             _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        // Segments that filled up since the last flush: what they got after it.
+        foreach (var (map, start, end) in full ?? [])
+        {
+            try
+            {
+                map.FlushRange(start, end);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Released: its events are integrated already.
+            }
+            catch (IOException)
+            {
+                lock (_lock)
+                {
+                    _toSync.Add((map, start, end)); // tried again by the next flush
+                }
+            }
         }
 
         if (handle is null)
@@ -400,6 +427,18 @@ public sealed class Journal : IAsyncDisposable
 
     /// <summary>How often the flusher has woken up (for tests: an idle journal must not wake it).</summary>
     internal long FlusherWakeups => Interlocked.Read(ref _flusherWakeups);
+
+    /// <summary>Full segments whose last bytes wait for the next flush (for tests).</summary>
+    internal int SegmentsAwaitingSync
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _toSync.Count;
+            }
+        }
+    }
 
     /// <summary>How often a flush has synced the journal's directory (for tests: once after each new segment).</summary>
     internal long DirectorySyncs => Interlocked.Read(ref _directorySyncs);
@@ -488,18 +527,6 @@ public sealed class Journal : IAsyncDisposable
         catch (ObjectDisposedException)
         {
             // The segment rolled and was released meanwhile.
-        }
-    }
-
-    private static void FlushRetired(MappedSegment segment)
-    {
-        try
-        {
-            segment.Flush();
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException)
-        {
-            // Its pages are in the page cache either way; recovery reads the file.
         }
     }
 

@@ -145,7 +145,7 @@ public sealed class JournalTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "a directory is synced on Linux only");
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 100 }, dir.File("journal"));
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }, dir.File("journal"));
         journal.Recover(default); // creates the first segment
         await journal.AppendAsync(Event(0));
 
@@ -165,6 +165,31 @@ public sealed class JournalTests
         Assert.True(afterFirst >= 1, "the first segment's name was not synced");
         Assert.Equal(afterFirst, sameSegment);
         Assert.True(journal.DirectorySyncs > sameSegment, "the new segment's name was not synced");
+    }
+
+    [Fact]
+    public async Task AppendAsync_RollsToANewSegment_LeavesTheFullOnesSyncToTheNextFlush()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        // The flusher waits a minute after an append: only the test's own Flush syncs.
+        await using (var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }, path))
+        {
+            journal.Recover(default);
+            for (var i = 0; journal.Head.Segment < 3; i++)
+            {
+                await journal.AppendAsync(Event(i)); // the request that rolls does not sync the full segment itself
+            }
+
+            Assert.Equal(2, journal.SegmentsAwaitingSync);
+            journal.Flush();
+            Assert.Equal(0, journal.SegmentsAwaitingSync);
+        }
+
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        var recovered = reopened.Recover(default);
+        Assert.Equal(Enumerable.Range(0, recovered.Count).Select(i => $"req-{i}"), recovered.Select(e => e.Id));
+        Assert.Equal(3, recovered[^1].Position.Segment);
     }
 
     [Fact]
