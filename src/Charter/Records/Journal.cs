@@ -61,7 +61,8 @@ public sealed class Journal : IAsyncDisposable
     private long _prefaultedTo;
     private long _prefaultSeen;
     private TaskCompletionSource _nextFlush = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _flusher;
+    private readonly TaskCompletionSource _flusherDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Thread? _flusher;
 
     /// <summary>Creates a journal over <paramref name="directory"/>.</summary>
     public Journal(RecordsOptions options, string directory)
@@ -168,7 +169,10 @@ public sealed class Journal : IAsyncDisposable
         File.Delete(SparePath);
         _firstOwnSegment = File.Exists(SegmentPath(lastSegment)) ? lastSegment + 1 : lastSegment; // a new file holds no old frames
         OpenSegment(lastSegment, lastOffset);
-        _flusher = Task.Run(FlushLoopAsync);
+        // A thread of its own: msync and fsync block for milliseconds, which on a pool thread would hold up requests (and,
+        // with several gateways in one process, starve the pool).
+        _flusher = new Thread(FlushLoop) { IsBackground = true, Name = "Charter journal flusher" };
+        _flusher.Start();
         return recovered;
     }
 
@@ -406,7 +410,7 @@ public sealed class Journal : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         if (_flusher is not null)
         {
-            await _flusher.ConfigureAwait(false);
+            await _flusherDone.Task.ConfigureAwait(false);
         }
 
         Flush();
@@ -446,7 +450,20 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>The offset in the current segment up to which the flusher has mapped pages ahead of the appends (for tests).</summary>
     internal long PrefaultedTo => Volatile.Read(ref _prefaultedTo);
 
-    private async Task FlushLoopAsync()
+    private void FlushLoop()
+    {
+        try
+        {
+            FlushUntilStopped();
+            _flusherDone.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            _flusherDone.TrySetException(ex); // surfaces in DisposeAsync instead of ending the process
+        }
+    }
+
+    private void FlushUntilStopped()
     {
         // Sleeps until an append, then waits one interval so that what follows shares the fsync. It used to poll every
         // interval (every 1 ms with fsync=always) even when nothing was written: most of an idle gateway's wake-ups.
@@ -455,9 +472,12 @@ public sealed class Journal : IAsyncDisposable
         {
             try
             {
-                await _dirty.WaitAsync(_stop.Token).ConfigureAwait(false);
+                _dirty.Wait(_stop.Token);
                 Interlocked.Increment(ref _flusherWakeups);
-                await Task.Delay(interval, _stop.Token).ConfigureAwait(false);
+                if (_stop.Token.WaitHandle.WaitOne(interval))
+                {
+                    break;
+                }
             }
             catch (OperationCanceledException)
             {
