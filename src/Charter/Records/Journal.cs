@@ -305,11 +305,11 @@ public sealed class Journal : IAsyncDisposable
         }
     }
 
-    /// <summary>Forces an fsync now.</summary>
+    /// <summary>Syncs to disk now everything appended so far (and the directory after a new segment).</summary>
     public void Flush()
     {
-        // fsync runs outside the lock: appends (pwrite at their own offsets) go on while the disk catches up;
-        // only the waiters of this generation are released afterwards.
+        // The syncs run outside the lock: appends (copies into the mapping at their own offsets) go on while the disk
+        // catches up; only the waiters of this generation are released afterwards.
         TaskCompletionSource done;
         MappedSegment? handle;
         long written;
@@ -370,8 +370,8 @@ public sealed class Journal : IAsyncDisposable
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
-            // The segment rolled meanwhile; the roll flushed it before closing. (An I/O error leaves the range to be synced
-            // again by the next flush.)
+            // Released meanwhile (it rolled, and its events are integrated), or an I/O error: the range stays unsynced, to
+            // be synced again by the next flush. (A roll meanwhile queued what the segment got after this snapshot.)
             synced = false;
         }
 
