@@ -51,6 +51,14 @@ public sealed class SubjectLimits
     /// <summary>The limits of a key or team.</summary>
     public LimitSet For(LimitScope scope, string id) => scope == LimitScope.Team ? ForTeam(id) : ForKey(id);
 
+    /// <summary>The limits of a key or team, and whether they are its own, read from one snapshot: a reload between two
+    /// separate look-ups could otherwise pair the own limits it removed with "not own".</summary>
+    public LimitSet For(LimitScope scope, string id, out bool own)
+    {
+        own = Map(scope).TryGetValue(id, out var set);
+        return own ? set! : scope == LimitScope.Team ? _options.CurrentValue.TeamDefaults : _options.CurrentValue.KeyDefaults;
+    }
+
     /// <summary>True when the key or team has limits of its own.</summary>
     public bool HasOwn(LimitScope scope, string id) => Map(scope).ContainsKey(id);
 

@@ -114,7 +114,7 @@ public static class LimitsApi
     {
         var scope = kind == EntityKind.Team ? LimitScope.Team : LimitScope.Key;
         var limits = http.RequestServices.GetRequiredService<SubjectLimits>();
-        var set = limits.For(scope, id);
+        var set = limits.For(scope, id, out var own);
         decimal? today = null, month = null;
         if (http.RequestServices.GetRequiredService<ILimitStore>() is IBudgetSpendReader reader)
         {
@@ -130,7 +130,7 @@ public static class LimitsApi
         }
 
         var lc = await http.RequestServices.GetRequiredService<LifecycleCoordinator>().GetAsync(kind, id, http.RequestAborted).ConfigureAwait(false);
-        var dto = new SubjectLimitsDto(kind.ToWireName(), id, limits.HasOwn(scope, id), set.RequestsPerMinute, set.TokensPerMinute, set.MaxConcurrentRequests,
+        var dto = new SubjectLimitsDto(kind.ToWireName(), id, own, set.RequestsPerMinute, set.TokensPerMinute, set.MaxConcurrentRequests,
             set.DailyBudgetUsd, set.MonthlyBudgetUsd, today, month, (lc.Holds & LifecycleHolds.Budget) != 0);
         await http.Response.WriteAsJsonAsync(dto, LimitsApiJsonContext.Default.SubjectLimitsDto, cancellationToken: http.RequestAborted).ConfigureAwait(false);
     }

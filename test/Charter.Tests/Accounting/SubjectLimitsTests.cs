@@ -41,6 +41,26 @@ public sealed class SubjectLimitsTests
     }
 
     [Fact]
+    public void For_WithOwnFlag_PairsEachSetWithWhetherItIsOwn()
+    {
+        var limits = new SubjectLimits(new StaticMonitor(Defaults));
+
+        limits.Set(LimitScope.Team, "t1", new LimitSet { RequestsPerMinute = 7 });
+        var set = limits.For(LimitScope.Team, "t1", out var own);
+        limits.Set(LimitScope.Team, "t1", null);
+        var reset = limits.For(LimitScope.Team, "t1", out var ownAfterReset);
+        var key = limits.For(LimitScope.Key, "t1", out var keyOwn);
+
+        Assert.True(own);
+        Assert.Equal(7, set.RequestsPerMinute);
+        Assert.False(ownAfterReset);
+        Assert.Equal(0, reset.RequestsPerMinute);
+        Assert.Equal(100m, reset.MonthlyBudgetUsd);
+        Assert.False(keyOwn);
+        Assert.Equal(1m, key.DailyBudgetUsd);
+    }
+
+    [Fact]
     public async Task SetAsync_SharedStore_OtherInstanceAppliesItAfterTheChangeNotification()
     {
         var store = new MemoryOverrideStore();
