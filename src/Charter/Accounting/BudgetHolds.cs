@@ -14,12 +14,19 @@ namespace Charter.Accounting;
 /// <para>Placing and clearing go through <see cref="LifecycleCoordinator"/>, so they are stored with history, journaled,
 /// cached and announced to other instances like every other transition. The request path only reads the lifecycle cache
 /// (<see cref="TryGetHold"/>) and starts a placement in the background (<see cref="OnRefused"/>): it never waits for one.</para>
-/// <para>A placement is started once per key or team: not while the cache already shows the hold, and not while one is in flight.</para>
+/// <para>A placement is started once per key or team: not while the cache already shows the hold, and not while one is in
+/// flight. A refusal while one is in flight makes it check once more when it ends, so that a hold an admin cleared meanwhile
+/// (while the budget is still spent) is placed again.</para>
 /// </remarks>
 public sealed partial class BudgetHolds
 {
     /// <summary>The actor recorded on transitions made by the gateway itself.</summary>
     public const string SystemActor = "system:budget";
+
+    // The states of a placement in flight (_placing): running, or running and a request was refused again meanwhile with the
+    // cache not showing the hold.
+    private const byte Placing = 0;
+    private const byte RefusedAgain = 1;
 
     private readonly LifecycleCache _cache;
     private readonly LifecycleCoordinator _lifecycle;
@@ -75,12 +82,26 @@ public sealed partial class BudgetHolds
     {
         ArgumentNullException.ThrowIfNull(id);
         var kind = ToKind(scope);
-        if (IsHeld(kind, id) || !_placing.TryAdd((kind, id), 0))
+        var key = (kind, id);
+        while (true)
         {
-            return null;
-        }
+            if (IsHeld(kind, id))
+            {
+                return null;
+            }
 
-        return Task.Run(() => PlaceAsync(kind, scope, id, limit));
+            if (_placing.TryAdd(key, Placing))
+            {
+                return Task.Run(() => PlaceAsync(kind, scope, id, limit));
+            }
+
+            // A placement is in flight. It may have read the lifecycle before an admin cleared the hold (and then fail, or place
+            // a hold the clear removes): noted, so that it checks again once it is done. When it ended meanwhile, looked at afresh.
+            if (_placing.TryUpdate(key, RefusedAgain, Placing) || (_placing.TryGetValue(key, out var state) && state == RefusedAgain))
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>Clears the budget hold of a key or team when every budget it has allows spending again (after a period reset or an
@@ -169,6 +190,26 @@ public sealed partial class BudgetHolds
 
     private async Task PlaceAsync(EntityKind kind, LimitScope scope, string id, LimitKind limit)
     {
+        var key = (kind, id);
+        while (true)
+        {
+            if (!IsHeld(kind, id))
+            {
+                await PlaceOnceAsync(kind, scope, id, limit).ConfigureAwait(false);
+            }
+
+            if (_placing.TryRemove(new KeyValuePair<(EntityKind, string), byte>(key, Placing)))
+            {
+                return;
+            }
+
+            // Refused again while this placement ran: once more, unless the hold is on by now.
+            _placing.TryUpdate(key, Placing, RefusedAgain);
+        }
+    }
+
+    private async Task PlaceOnceAsync(EntityKind kind, LimitScope scope, string id, LimitKind limit)
+    {
         try
         {
             var now = _time.GetUtcNow();
@@ -193,10 +234,6 @@ public sealed partial class BudgetHolds
 #pragma warning restore CA1031
         {
             Log.PlaceFailed(_logger, kind.ToWireName(), id, "exception", ex);
-        }
-        finally
-        {
-            _placing.TryRemove((kind, id), out _);
         }
     }
 

@@ -43,6 +43,33 @@ public sealed class BudgetHoldsTests
     }
 
     [Fact]
+    public async Task OnRefused_AdminClearsHoldWhilePlacementStillRuns_PlacesItAgainOnceThatPlacementEnds()
+    {
+        // The placement's announcement of its transition waits on the gate: the hold is stored and cached, but the placement
+        // has not ended when the admin clears the hold and the next request is refused.
+        var notifier = new GatedNotifier();
+        var f = new Fixture(new LimitSet { DailyBudgetUsd = 0.05m }, notifier: notifier);
+        f.Spend("k1", null, 5 * Cent);
+
+        var placement = f.Holds.OnRefused(LimitKind.DailyBudget, LimitScope.Key, "k1");
+        await notifier.Held.Task.WaitAsync(TestContext.Current.CancellationToken);
+        var clear = await f.Lifecycle.ApplyAsync(EntityKind.Key, "k1", LifecycleCommand.ClearHold("admin", LifecycleHolds.Budget, "checking"),
+            TestContext.Current.CancellationToken);
+        var heldAfterClear = f.Holds.TryGetHold("k1", null, out _);
+        var refusedMeanwhile = f.Holds.OnRefused(LimitKind.DailyBudget, LimitScope.Key, "k1");
+        notifier.Gate.SetResult();
+        await placement!;
+
+        Assert.True(clear.Succeeded);
+        Assert.False(heldAfterClear);
+        Assert.Null(refusedMeanwhile);
+        Assert.True(f.Holds.TryGetHold("k1", null, out _));
+        var history = await f.LifecycleStore.GetHistoryAsync(EntityKind.Key, "k1", TestContext.Current.CancellationToken);
+        Assert.Equal([LifecycleEvent.PlaceHold, LifecycleEvent.ClearHold, LifecycleEvent.PlaceHold], history.Select(t => t.Event));
+        Assert.Null(f.Holds.OnRefused(LimitKind.DailyBudget, LimitScope.Key, "k1"));
+    }
+
+    [Fact]
     public async Task OnRefused_MonthlyTeamBudget_HoldsTeamSoEveryKeyOfItIsHeld()
     {
         var f = new Fixture(LimitSet.Unlimited, new LimitSet { MonthlyBudgetUsd = 1m });
@@ -244,14 +271,14 @@ public sealed class BudgetHoldsTests
 
     private sealed class Fixture
     {
-        public Fixture(LimitSet keyDefaults, LimitSet? teamDefaults = null, DateTimeOffset? start = null)
+        public Fixture(LimitSet keyDefaults, LimitSet? teamDefaults = null, DateTimeOffset? start = null, IChangeNotifier? notifier = null)
         {
             Time = Clock(start);
             var options = new LimitsOptions { KeyDefaults = keyDefaults, TeamDefaults = teamDefaults ?? LimitSet.Unlimited };
             Store = LimitTestData.Store(Time, options);
             Limits = new SubjectLimits(new StaticMonitor(options));
             Cache = new LifecycleCache(LifecycleStore);
-            Lifecycle = new LifecycleCoordinator(LifecycleStore, Cache, null, Time, new LifecycleOptions(), NullLogger<LifecycleCoordinator>.Instance);
+            Lifecycle = new LifecycleCoordinator(LifecycleStore, Cache, null, Time, new LifecycleOptions(), NullLogger<LifecycleCoordinator>.Instance, notifier);
             Holds = new BudgetHolds(Cache, Lifecycle, Limits, Store, Time, NullLogger<BudgetHolds>.Instance);
             var limiter = new RateLimiter(Store, Store, new StaticMonitor(options), NullLogger<RateLimiter>.Instance);
             Gateway = new GatewayLimiter(limiter, new TokenEstimator(), Limits, Holds);
@@ -291,6 +318,29 @@ public sealed class BudgetHoldsTests
 
             Assert.True(Holds.TryGetHold(key, null, out _), "the budget hold was not placed");
         }
+    }
+
+    // Holds the first announcement until the test opens the gate; later ones pass at once.
+    private sealed class GatedNotifier : IChangeNotifier
+    {
+        private int _calls;
+
+        public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async ValueTask<bool> PublishAsync(ChangeNotification change, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Increment(ref _calls) == 1)
+            {
+                Held.SetResult();
+                await Gate.Task.ConfigureAwait(false);
+            }
+
+            return true;
+        }
+
+        public IDisposable Subscribe(Action<ChangeNotification> handler) => throw new NotSupportedException();
     }
 
     private sealed class StaticMonitor(LimitsOptions value) : IOptionsMonitor<LimitsOptions>
