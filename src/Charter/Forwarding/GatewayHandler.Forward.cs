@@ -42,7 +42,7 @@ public sealed partial class GatewayHandler
             MessagesSha256 = state.MessagesSha256,
             EvalRun = state.EvalRun,
             Stream = state.Stream,
-            Body = body, // the journal copies it and the event then refers to that copy
+            Body = body, // the journal copies it
             MessagesStart = parsed.MessagesStart,
             MessagesLength = parsed.MessagesLength,
         };

@@ -1,8 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
-using System.Threading.Channels;
 using Charter.Audit.Threading;
 using Charter.Configuration;
 using Charter.Storage;
@@ -16,7 +14,8 @@ namespace Charter.Records;
 /// <remarks>
 /// Start-up (before Kestrel accepts a request): read the positions the database and each sink have integrated,
 /// replay the journal after the oldest of them, each consumer getting only what it lacks: exactly once.
-/// Then: wait for events, take up to <see cref="MaxBatch"/>, one transaction for records + position, then each sink.
+/// Then: wait for events, read up to <see cref="MaxBatch"/> back from the journal (<see cref="Journal.Read"/>), one
+/// transaction for records + position, then each sink.
 /// A database outage leaves events in the journal (retried every second); nothing is dropped.
 /// </remarks>
 public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
@@ -31,6 +30,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
     private readonly JournalBatch _pending = new(); // one batch, its storage and pairing reused
     private Task? _loop;
     private long _integrated;
+    private JournalPosition _readAt; // the journal position after the last event read into a batch
 
     /// <summary>Creates the pipeline.</summary>
     public EventPipeline(Journal journal, IGatewayStore store, IEnumerable<IEventSink> sinks, IOptions<RecordsOptions> options, ILogger<EventPipeline> logger)
@@ -84,6 +84,8 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             Log.Recovered(_logger, recovered.Count, forRecords.Count);
         }
 
+        _readAt = _journal.RecoveredEnd;
+
         _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
     }
 
@@ -96,22 +98,27 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        // Graceful shutdown: whatever is still queued goes in now.
-        while (_journal.Reader.TryRead(out var e))
+        // Graceful shutdown: whatever is still in the journal goes in now, a batch at a time.
+        try
         {
-            _pending.Add(e);
-        }
-
-        if (_pending.Count > 0)
-        {
-            try
+            while (true)
             {
+                if (_pending.Count < MaxBatch)
+                {
+                    _readAt = _journal.Read(_readAt, _pending, MaxBatch - _pending.Count);
+                }
+
+                if (_pending.Count == 0)
+                {
+                    break;
+                }
+
                 await FlushAsync(CancellationToken.None).ConfigureAwait(false);
             }
-            catch (Exception ex)
-            {
-                Log.IntegrationFailed(_logger, ex);
-            }
+        }
+        catch (Exception ex)
+        {
+            Log.IntegrationFailed(_logger, ex);
         }
 
         _journal.Flush();
@@ -145,18 +152,8 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         _stop.Dispose();
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
-    private void TakeBatch(ChannelReader<JournalEvent> reader)
-    {
-        while (_pending.Count < MaxBatch && reader.TryRead(out var e))
-        {
-            _pending.Add(e);
-        }
-    }
-
     private async Task RunAsync(CancellationToken stop)
     {
-        var reader = _journal.Reader;
         var interval = TimeSpan.FromMilliseconds(_options.IntegrateIntervalMs);
         var lastStart = 0L;
         while (!stop.IsCancellationRequested)
@@ -167,19 +164,16 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                 // (transactions, audit position), so fewer, larger batches leave more of the CPU to the request path, and a
                 // request usually meets its completion in the same batch (one row, one leaf). When idle, the first event
                 // starts a full interval. Under load the interval runs from the start of the previous batch, so a batch
-                // holds about one interval of events: waiting a whole interval after a long batch made batches (and the
-                // events every GC had to keep alive and promote) grow with the time batches took, up to 30 ms GC pauses at
-                // 10 k requests/s; a backlog is taken at once.
+                // holds about one interval of events: waiting a whole interval after a long batch made batches grow with the
+                // time batches took; a backlog is taken at once, MaxBatch events at a time. The events wait in the journal
+                // (read back when their batch starts), not on the heap: a pipeline that falls behind does not make the GC
+                // copy its backlog.
                 if (_pending.Count == 0)
                 {
                     TimeSpan wait;
-                    if (!reader.TryPeek(out _))
+                    if (!_journal.Head.IsAfter(_readAt))
                     {
-                        if (!await reader.WaitToReadAsync(stop).ConfigureAwait(false))
-                        {
-                            return;
-                        }
-
+                        await _journal.WaitForAppendAsync(_readAt, stop).ConfigureAwait(false);
                         wait = interval;
                     }
                     else
@@ -194,7 +188,10 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                 }
 
                 lastStart = Stopwatch.GetTimestamp();
-                TakeBatch(reader);
+                if (_pending.Count < MaxBatch)
+                {
+                    _readAt = _journal.Read(_readAt, _pending, MaxBatch - _pending.Count);
+                }
 
                 await FlushAsync(stop).ConfigureAwait(false);
             }

@@ -102,17 +102,40 @@ public static class JournalEventSerializer
         String(output, e.Detail);
         if (!e.Body.IsEmpty)
         {
-            output.Write(e.Body.Span); // last, to the end of the frame: BodyStart relies on it
+            output.Write(e.Body.Span); // last, to the end of the frame: Read takes the rest of the frame as the body
         }
     }
 
-    /// <summary>Where the body sits in a frame written by <see cref="Write"/> that ends at <paramref name="end"/>: the last
-    /// bytes of the frame.</summary>
-    internal static int BodyStart(int end, int bodyLength) => end - bodyLength;
-
-    /// <summary>Reads an event written by <see cref="Write"/>, or the JSON of an older build.</summary>
+    /// <summary>Reads an event written by <see cref="Write"/>, or the JSON of an older build; its body is a copy.</summary>
     public static JournalEvent Read(ReadOnlySpan<byte> payload)
     {
+        var e = Read(payload, null, out var bodyAt);
+        if (bodyAt >= 0)
+        {
+            e.Body = payload[bodyAt..].ToArray();
+        }
+
+        return e;
+    }
+
+    /// <summary>Reads an event written by <see cref="Write"/>, or the JSON of an older build; its body is a slice of
+    /// <paramref name="payload"/>, not a copy, and its strings other than the id come from <paramref name="strings"/> when
+    /// given (one string for every event of the same key, team, model, policy version...).</summary>
+    public static JournalEvent Read(ReadOnlyMemory<byte> payload, JournalStringCache? strings = null)
+    {
+        var e = Read(payload.Span, strings, out var bodyAt);
+        if (bodyAt >= 0)
+        {
+            e.Body = payload[bodyAt..];
+        }
+
+        return e;
+    }
+
+    // The event without its body, and where the body starts in the payload (-1: none, or a JSON frame's, already read).
+    private static JournalEvent Read(ReadOnlySpan<byte> payload, JournalStringCache? strings, out int bodyAt)
+    {
+        bodyAt = -1;
         if (payload.IsEmpty || payload[0] != Binary)
         {
             return ReadJson(payload);
@@ -120,9 +143,9 @@ public static class JournalEventSerializer
 
         var present = (Member)BinaryPrimitives.ReadUInt32LittleEndian(payload[1..]);
         var ticks = BinaryPrimitives.ReadInt64LittleEndian(payload[5..]);
-        var r = new Reader(payload[HeaderSize..], present);
+        var r = new Reader(payload[HeaderSize..], present, strings);
         var kind = r.String(always: true)!;
-        var id = r.String(always: true)!;
+        var id = r.String(always: true, shared: false)!;
         var e = new JournalEvent
         {
             Kind = kind,
@@ -157,7 +180,7 @@ public static class JournalEventSerializer
         };
         if ((present & Member.Body) != 0)
         {
-            e.Body = r.Rest.ToArray();
+            bodyAt = payload.Length - r.Rest.Length;
         }
 
         return e;
@@ -305,13 +328,13 @@ public static class JournalEventSerializer
         r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 
     // Reads the members after the header in the order Write wrote them.
-    private ref struct Reader(ReadOnlySpan<byte> data, Member present)
+    private ref struct Reader(ReadOnlySpan<byte> data, Member present, JournalStringCache? strings = null)
     {
         private ReadOnlySpan<byte> _data = data;
 
         public readonly ReadOnlySpan<byte> Rest => _data;
 
-        public string? String(Member member = Member.None, bool always = false)
+        public string? String(Member member = Member.None, bool always = false, bool shared = true)
         {
             if (!always && (present & member) == 0)
             {
@@ -322,7 +345,13 @@ public static class JournalEventSerializer
             var length = checked((int)(header >> 1));
             var bytes = _data[..length];
             _data = _data[length..];
-            return (header & 1) != 0 ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
+            var hex = (header & 1) != 0;
+            if (shared && strings is not null)
+            {
+                return strings.Get(bytes, hex);
+            }
+
+            return hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
         }
 
         public long? Integer(Member member)

@@ -14,7 +14,7 @@ namespace Charter.Records;
 /// reads as zeros, which recovery takes as the end of the entries.
 /// <para>
 /// <see cref="TrySlice"/> hands out what was written as <see cref="ReadOnlyMemory{T}"/> over the mapping itself, so that the
-/// journal's in-memory events need no copy of their request bodies. Such memory is valid until <see cref="Dispose"/>;
+/// events the integrator reads back need no copy of their request bodies. Such memory is valid until <see cref="Dispose"/>;
 /// reading it afterwards throws <see cref="ObjectDisposedException"/> (a span taken before and kept past it is the one
 /// misuse nothing can catch: the journal unmaps a segment only after the integrator is done with its events).
 /// </para>
@@ -84,6 +84,16 @@ internal sealed unsafe partial class MappedSegment : IDisposable
         }
 
         data.CopyTo(new Span<byte>(_base + offset, data.Length));
+    }
+
+    /// <summary>The <paramref name="length"/> bytes at <paramref name="offset"/>, read in place.</summary>
+    public ReadOnlySpan<byte> Span(long offset, int length)
+    {
+        ObjectDisposedException.ThrowIf(_base is null, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + length, Capacity, nameof(length));
+        return new ReadOnlySpan<byte>(_base + offset, length);
     }
 
     /// <summary>

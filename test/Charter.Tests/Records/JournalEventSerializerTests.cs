@@ -143,6 +143,40 @@ public sealed class JournalEventSerializerTests
         Assert.Equal("b", JournalEventSerializer.Read(output.WrittenSpan[first..]).Rule);
     }
 
+    [Fact]
+    public void Read_WithStringCache_SharesEveryStringButTheIdAndSlicesTheBody()
+    {
+        var cache = new JournalStringCache();
+        var frame = new ReadOnlyMemory<byte>(Serialize(Request("req-1")));
+        var other = new ReadOnlyMemory<byte>(Serialize(Request("req-2")));
+
+        var a = JournalEventSerializer.Read(frame, cache);
+        var b = JournalEventSerializer.Read(other, cache);
+
+        Assert.Equal("req-1", a.Id);
+        Assert.Equal("req-2", b.Id);
+        Assert.Equal("key_1", a.Key);
+        Assert.Same(a.Key, b.Key);
+        Assert.Same(a.Model, b.Model);
+        Assert.Same(a.Kind, b.Kind);
+        Assert.Equal(new string('c', 64), a.PolicyVersion);
+        Assert.Same(a.PolicyVersion, b.PolicyVersion);
+        Assert.Equal("{\"messages\":[]}", Encoding.UTF8.GetString(a.Body.Span));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(a.Body, out var segment));
+        Assert.Same(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(frame, out var whole) ? whole.Array : null, segment.Array);
+    }
+
+    private static JournalEvent Request(string id) => new()
+    {
+        Kind = "request",
+        Id = id,
+        Ts = DateTimeOffset.UnixEpoch,
+        Key = "key_1",
+        Model = "gpt-4o-mini",
+        PolicyVersion = new string('c', 64),
+        Body = Encoding.UTF8.GetBytes("{\"messages\":[]}"),
+    };
+
     private static JournalEvent Event(string text) => new()
     {
         Kind = "admin", Id = "evt_1", Ts = DateTimeOffset.UtcNow, Rule = text, Detail = text, Status = -7, LatencyMs = 0.5,

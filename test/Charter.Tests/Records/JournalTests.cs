@@ -34,7 +34,7 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public async Task AppendAsync_CallerReusesBodyBuffer_EventKeepsTheJournalsCopy()
+    public async Task Read_CallerReusedBodyBuffer_EventsReadBackHoldTheJournalsCopy()
     {
         using var dir = new TempDirectory();
         await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
@@ -53,13 +53,98 @@ public sealed class JournalTests
             appended.Add((e.Id, System.Text.Encoding.UTF8.GetString(body)));
         }
 
+        var batch = new JournalBatch();
+        journal.Read(journal.RecoveredEnd, batch, int.MaxValue);
+        Assert.Equal(appended.Count, batch.Count);
         for (var i = 0; i < appended.Count; i++)
         {
-            Assert.True(journal.Reader.TryRead(out var e));
+            var e = batch[i];
             Assert.Equal(appended[i].Id, e.Id);
             Assert.Equal(appended[i].Body, System.Text.Encoding.UTF8.GetString(e.Body.Span));
             Assert.False(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(e.Body, out _)); // the mapped segment, not a heap copy
         }
+    }
+
+    [Fact]
+    public async Task Read_InStepsAcrossSegmentRolls_ReturnsEachEventOnceInOrderAtItsPosition()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
+        journal.Recover(default);
+        var appended = new List<JournalEvent>();
+        for (var i = 0; i < 60; i++)
+        {
+            var e = Event(i, $"hello {i} " + new string('y', i % 9 * 10));
+            await journal.AppendAsync(e);
+            appended.Add(e);
+        }
+
+        var read = new JournalBatch();
+        var at = journal.RecoveredEnd;
+        var steps = 0;
+        while (true)
+        {
+            var next = journal.Read(at, read, 7);
+            if (next == at)
+            {
+                break;
+            }
+
+            at = next;
+            steps++;
+        }
+
+        Assert.True(appended[^1].Position.Segment >= appended[0].Position.Segment + 3);
+        Assert.Equal(9, steps);
+        Assert.Equal(appended.Select(e => e.Id), read.Select(e => e.Id));
+        Assert.Equal(appended.Select(e => e.Position), read.Select(e => e.Position));
+        Assert.Equal(Json("hello 59 " + new string('y', 50)), System.Text.Encoding.UTF8.GetString(read[59].Body.Span));
+        Assert.Equal(journal.Head, at);
+        Assert.Equal(at, journal.Read(at, read, 7));
+        Assert.Equal(60, read.Count);
+    }
+
+    [Fact]
+    public async Task Read_AfterRecovery_ReturnsOnlyWhatWasAppendedSince()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("journal");
+        await using (var journal = new Journal(new RecordsOptions(), path))
+        {
+            journal.Recover(default);
+            for (var i = 0; i < 5; i++)
+            {
+                await journal.AppendAsync(Event(i));
+            }
+        }
+
+        await using var reopened = new Journal(new RecordsOptions(), path);
+        var recovered = reopened.Recover(default);
+        await reopened.AppendAsync(Event(5));
+        await reopened.AppendAsync(Event(6));
+        var read = new JournalBatch();
+        reopened.Read(reopened.RecoveredEnd, read, int.MaxValue);
+
+        Assert.Equal(recovered[^1].Position, reopened.RecoveredEnd);
+        Assert.Equal(["req-5", "req-6"], read.Select(e => e.Id));
+    }
+
+    [Fact]
+    public async Task WaitForAppendAsync_NothingAfterThePosition_CompletesOnTheNextAppend()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
+        journal.Recover(default);
+        var start = journal.RecoveredEnd;
+
+        var waiting = journal.WaitForAppendAsync(start, TestContext.Current.CancellationToken);
+        var completedBefore = waiting.IsCompleted;
+        await journal.AppendAsync(Event(1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.False(completedBefore);
+        Assert.True(journal.WaitForAppendAsync(start, TestContext.Current.CancellationToken).IsCompleted);
+        Assert.False(journal.WaitForAppendAsync(journal.Head, TestContext.Current.CancellationToken).IsCompleted);
     }
 
     [Fact]
@@ -68,14 +153,14 @@ public sealed class JournalTests
         using var dir = new TempDirectory();
         await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
         journal.Recover(default);
-        var events = new List<JournalEvent>();
         for (var i = 100; i < 160; i++)
         {
-            var e = Event(i);
-            await journal.AppendAsync(e);
-            events.Add(e);
+            await journal.AppendAsync(Event(i));
         }
 
+        var events = new JournalBatch();
+        journal.Read(journal.RecoveredEnd, events, int.MaxValue);
+        Assert.Equal(60, events.Count);
         var detached = events[0];
         detached.DetachBody(); // a consumer that keeps an event past its batch
         var releasedAt = events[40].Position;

@@ -1,0 +1,44 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.IO.Hashing;
+using System.Text;
+
+namespace Charter.Records;
+
+/// <summary>The strings of journal frames read back, shared between events: a key's, team's, model's or policy version's
+/// string is decoded once and then handed to every event that carries the same bytes.</summary>
+/// <remarks>
+/// The integrator reads every event back from the journal (<see cref="Journal.Read"/>); without this, each of them would
+/// bring its own copy of a dozen strings, all alive until its batch is done and copied by any GC that falls within it.
+/// Direct-mapped (a slot per hash, the last value wins) and not thread-safe: one reader, the integrator.
+/// </remarks>
+public sealed class JournalStringCache
+{
+    private const int Slots = 512; // a power of two
+    private const int MaxLength = 64; // longer values (reasons, details) are rare and not kept
+    private readonly Entry[] _entries = new Entry[Slots];
+
+    /// <summary>The string of <paramref name="bytes"/>: UTF-8, or with <paramref name="hex"/> their lowercase hex digits.</summary>
+    public string Get(ReadOnlySpan<byte> bytes, bool hex)
+    {
+        if (bytes.Length > MaxLength)
+        {
+            return Decode(bytes, hex);
+        }
+
+        var hash = XxHash3.HashToUInt64(bytes, hex ? 1 : 0);
+        ref var entry = ref _entries[(int)(hash & (Slots - 1))];
+        if (entry.Value is not null && entry.Hex == hex && bytes.SequenceEqual(entry.Bytes))
+        {
+            return entry.Value;
+        }
+
+        var value = Decode(bytes, hex);
+        entry = new Entry(bytes.ToArray(), hex, value);
+        return value;
+    }
+
+    private static string Decode(ReadOnlySpan<byte> bytes, bool hex) => hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
+
+    private readonly record struct Entry(byte[] Bytes, bool Hex, string Value);
+}
