@@ -103,11 +103,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         {
             while (true)
             {
-                if (_pending.Count < MaxBatch)
-                {
-                    _readAt = _journal.Read(_readAt, _pending, MaxBatch - _pending.Count);
-                }
-
+                ReadIntoBatch();
                 if (_pending.Count == 0)
                 {
                     break;
@@ -188,10 +184,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                 }
 
                 lastStart = Stopwatch.GetTimestamp();
-                if (_pending.Count < MaxBatch)
-                {
-                    _readAt = _journal.Read(_readAt, _pending, MaxBatch - _pending.Count);
-                }
+                ReadIntoBatch();
 
                 await FlushAsync(stop).ConfigureAwait(false);
             }
@@ -212,6 +205,15 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                     return;
                 }
             }
+        }
+    }
+
+    // Tops the batch up to MaxBatch with events read back from the journal (a batch kept after a failure keeps its events).
+    private void ReadIntoBatch()
+    {
+        if (_pending.Count < MaxBatch)
+        {
+            _readAt = _journal.Read(_readAt, _pending, MaxBatch - _pending.Count);
         }
     }
 

@@ -346,12 +346,7 @@ public static class JournalEventSerializer
             var bytes = _data[..length];
             _data = _data[length..];
             var hex = (header & 1) != 0;
-            if (shared && strings is not null)
-            {
-                return strings.Get(bytes, hex);
-            }
-
-            return hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
+            return shared && strings is not null ? strings.Get(bytes, hex) : JournalStringCache.Decode(bytes, hex);
         }
 
         public long? Integer(Member member)

@@ -38,7 +38,8 @@ public sealed class JournalStringCache
         return value;
     }
 
-    private static string Decode(ReadOnlySpan<byte> bytes, bool hex) => hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
+    /// <summary>The string of <paramref name="bytes"/> without the cache.</summary>
+    internal static string Decode(ReadOnlySpan<byte> bytes, bool hex) => hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
 
     private readonly record struct Entry(byte[] Bytes, bool Hex, string Value);
 }

@@ -22,7 +22,9 @@ public sealed class DetectionSinkTests
         // A stream still running when its batch is integrated: the request waits in the sink for its completion.
         var request = Event("request", "req-1", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise the meeting notes."}]}"""u8.ToArray());
         await journal.AppendAsync(request);
-        await sink.ConsumeAsync([request], request.Position, CancellationToken.None);
+        var batch = new JournalBatch();
+        journal.Read(journal.RecoveredEnd, batch, 1); // as the pipeline hands it over: its body in the mapped segment
+        await sink.ConsumeAsync(batch, request.Position, CancellationToken.None);
         Assert.Equal(0, sink.Engine.Observed);
 
         // Later batches roll the journal past the request's segment and release it.
