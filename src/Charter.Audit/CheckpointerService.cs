@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using Charter.Audit.Threading;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -34,10 +35,15 @@ public sealed partial class CheckpointerService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(_options.CheckpointInterval, _time);
+
+        // A checkpoint is a database write that may block in a sync (SQLite's WAL checkpoint): on a thread of its own,
+        // like the integrator's batches, not on a pool worker the request path needs (SerialLane).
+        using var lane = new SerialLane("Charter checkpoint");
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
+                await lane;
                 await TryCheckpointAsync(stoppingToken).ConfigureAwait(false);
             }
         }

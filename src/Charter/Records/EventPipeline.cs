@@ -17,6 +17,9 @@ namespace Charter.Records;
 /// Then: wait for events, read up to <see cref="MaxBatch"/> back from the journal (<see cref="Journal.Read"/>), one
 /// transaction for records + position, then each sink.
 /// A database outage leaves events in the journal (retried every second); nothing is dropped.
+/// The batches run on a thread of their own (<see cref="SerialLane"/>, "Charter integrator"), not the thread pool: they
+/// block in SQLite's commits and checkpoints and in the journal's unmapping, and the request path needs the pool's few
+/// workers.
 /// </remarks>
 public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 {
@@ -29,6 +32,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly JournalBatch _pending = new(); // one batch, its storage and pairing reused
     private Task? _loop;
+    private SerialLane? _lane; // from StartAsync to the end of StopAsync
     private long _integrated;
     private JournalPosition _readAt; // the journal position after the last event read into a batch
 
@@ -86,7 +90,8 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 
         _readAt = _journal.RecoveredEnd;
 
-        _loop = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+        _lane = new SerialLane("Charter integrator");
+        _loop = RunAsync(_lane, _stop.Token);
     }
 
     /// <inheritdoc/>
@@ -98,26 +103,38 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        // Graceful shutdown: whatever is still in the journal goes in now, a batch at a time.
-        try
+        // Graceful shutdown: whatever is still in the journal goes in now, a batch at a time, on the lane as before.
+        var lane = _lane;
+        if (lane is not null)
         {
-            while (true)
+            try
             {
-                ReadIntoBatch();
-                if (_pending.Count == 0)
+                await lane;
+                while (true)
                 {
-                    break;
-                }
+                    ReadIntoBatch();
+                    if (_pending.Count == 0)
+                    {
+                        break;
+                    }
 
-                await FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                    await FlushAsync(lane, CancellationToken.None).ConfigureAwait(false);
+                }
             }
-        }
-        catch (Exception ex)
-        {
-            Log.IntegrationFailed(_logger, ex);
+            catch (Exception ex)
+            {
+                Log.IntegrationFailed(_logger, ex);
+            }
         }
 
         _journal.Flush();
+        if (lane is not null)
+        {
+            // The rest of the host's shutdown goes on off the lane, which ends here.
+            await ThreadPoolHop.Instance;
+            _lane = null;
+            lane.Dispose();
+        }
     }
 
     /// <summary>Waits until every event appended so far is integrated (tests and shutdown).</summary>
@@ -146,10 +163,12 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         }
 
         _stop.Dispose();
+        _lane?.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken stop)
+    private async Task RunAsync(SerialLane lane, CancellationToken stop)
     {
+        await lane;
         var interval = TimeSpan.FromMilliseconds(_options.IntegrateIntervalMs);
         var lastStart = 0L;
         while (!stop.IsCancellationRequested)
@@ -183,10 +202,12 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
                     }
                 }
 
+                // The waits end on a timer or an appending thread: back to the lane before any work.
+                await lane;
                 lastStart = Stopwatch.GetTimestamp();
                 ReadIntoBatch();
 
-                await FlushAsync(stop).ConfigureAwait(false);
+                await FlushAsync(lane, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -217,7 +238,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task FlushAsync(CancellationToken cancellationToken)
+    private async Task FlushAsync(SerialLane lane, CancellationToken cancellationToken)
     {
         if (_pending.Count == 0)
         {
@@ -227,19 +248,18 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         var position = _pending[^1].Position;
         await _store.IntegrateAsync(_pending, position, cancellationToken).ConfigureAwait(false);
 
-        // A PostgreSQL read may complete on a socket event thread (inline completions): the sinks' CPU work goes back to
-        // the thread pool so that it does not hold up the connections of that thread.
-        await ThreadPoolHop.Instance;
         foreach (var sink in _sinks)
         {
             // A sink that fails (its database is down) is retried with this same batch until it succeeds, so the audit
             // log never skips a batch that the request records already hold; the journal keeps everything meanwhile.
             for (var attempt = 0; ; attempt++)
             {
+                // Back to the lane first: a PostgreSQL read may have completed on a socket event thread (inline
+                // completions), which serves other connections too, and a retry's delay ends on the pool.
+                await lane;
                 try
                 {
                     await sink.ConsumeAsync(_pending, position, cancellationToken).ConfigureAwait(false);
-                    await ThreadPoolHop.Instance;
                     break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -250,9 +270,10 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             }
         }
 
+        await lane;
         Interlocked.Add(ref _integrated, _pending.Count);
         _pending.Clear();
-        _journal.ReleaseUpTo(position);
+        _journal.ReleaseUpTo(position); // unmaps (msync) and deletes segments: on the lane too
     }
 
     private static partial class Log

@@ -70,6 +70,31 @@ public sealed class EventPipelineTests
         Assert.Equal(["req_0", "req_1", "req_2", "req_3"], sink.Ids);
     }
 
+    [Fact]
+    public async Task Run_Batches_ConsumedOnTheIntegratorsOwnThreadNotThePool()
+    {
+        using var dir = new TempDirectory();
+        var options = new RecordsOptions { IntegrateIntervalMs = 10 };
+        await using var journal = new Journal(options, dir.File("journal"));
+        var store = new SqliteGatewayStore(dir.File("charter.db"));
+        await store.MigrateAsync(TestContext.Current.CancellationToken);
+        var sink = new RecordingSink();
+        var pipeline = new EventPipeline(journal, store, [sink], Options.Create(options), NullLogger<EventPipeline>.Instance);
+        await pipeline.StartAsync(TestContext.Current.CancellationToken);
+        for (var i = 0; i < 3; i++)
+        {
+            await journal.AppendAsync(Request(i));
+            await Task.Delay(30, TestContext.Current.CancellationToken); // a batch each, most likely
+        }
+
+        await pipeline.WaitIdleAsync(TimeSpan.FromSeconds(30));
+        await pipeline.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(["req_0", "req_1", "req_2"], sink.Ids);
+        Assert.NotEmpty(sink.Threads);
+        Assert.All(sink.Threads, t => Assert.Equal(("Charter integrator", false), t));
+    }
+
     private static JournalEvent Request(int i) => new()
     {
         Kind = "request",
@@ -92,6 +117,8 @@ public sealed class EventPipelineTests
 
         public JournalPosition? Position { get; private set; }
 
+        public List<(string? Name, bool OnPool)> Threads { get; } = [];
+
         public string Name => "recording";
 
         public Task<JournalPosition?> GetPositionAsync(CancellationToken cancellationToken) => Task.FromResult(Position);
@@ -101,6 +128,7 @@ public sealed class EventPipelineTests
             Ids.AddRange(batch.Select(e => e.Id));
             BatchSizes.Add(batch.Count);
             Position = position;
+            Threads.Add((Thread.CurrentThread.Name, Thread.CurrentThread.IsThreadPoolThread));
             return Task.CompletedTask;
         }
     }
