@@ -11,10 +11,11 @@ namespace Charter.Audit.Threading;
 /// checkpoints, <c>fsync</c>, unmapping and deleting journal segments) run here instead of on the thread pool.
 /// </summary>
 /// <remarks>
-/// On the pool a batch blocked in <c>fsync</c> for tens of milliseconds held a worker the request path needed: with two
-/// cores the pool runs about two workers, the HTTP client hands work to them, and requests waited behind the batch with
-/// the core idle (p99 spikes of 20-70 ms at saturation; the pool's starvation detection added a thread every half second,
-/// 3 to 18 threads in one 8 s run). Here the blocking costs this thread alone. The thread is a background thread: it does
+/// On the pool a batch blocked in <c>fsync</c> for tens of milliseconds held a worker the request path needed: the socket
+/// engine hands every socket event to the pool, whose workers run the requests, and with two cores the pool runs few of
+/// them; requests waited behind the batch with the core idle (p99 spikes of 20-70 ms at saturation; the pool's
+/// starvation detection added a thread every half second, 3 to 18 threads in one 8 s run). Here the blocking costs this
+/// thread alone. The thread is a background thread: it does
 /// not keep the process alive; <see cref="Dispose"/> runs what is queued, then ends it.
 /// </remarks>
 public sealed class SerialLane : IDisposable
