@@ -15,13 +15,14 @@ namespace Charter.Audit.Threading;
 /// engine hands every socket event to the pool, whose workers run the requests, and with two cores the pool runs few of
 /// them; requests waited behind the batch with the core idle (p99 spikes of 20-70 ms at saturation; the pool's
 /// starvation detection added a thread every half second, 3 to 18 threads in one 8 s run). Here the blocking costs this
-/// thread alone. The thread is a background thread: it does
-/// not keep the process alive; <see cref="Dispose"/> runs what is queued, then ends it.
+/// thread alone. The thread is a background thread: it does not keep the process alive; <see cref="Dispose"/> runs what
+/// is queued, then ends it.
 /// </remarks>
 public sealed class SerialLane : IDisposable
 {
     private readonly BlockingCollection<(Action<object?> Run, object? State)> _queue = new(new ConcurrentQueue<(Action<object?>, object?)>());
     private readonly Thread _thread;
+    private int _disposed;
 
     /// <summary>Starts the lane's thread.</summary>
     /// <param name="name">The thread's name (as tools such as <c>top -H</c> and <c>perf</c> show it, first 15 bytes).</param>
@@ -41,7 +42,7 @@ public sealed class SerialLane : IDisposable
     /// <summary>Runs what is queued, then ends the thread (waits for it unless called on it).</summary>
     public void Dispose()
     {
-        if (_queue.IsAddingCompleted)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }

@@ -103,7 +103,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        // Graceful shutdown: whatever is still in the journal goes in now, a batch at a time, on the lane as before.
+        // Graceful shutdown: whatever is still in the journal goes in now, a batch at a time, on the lane like every batch.
         var lane = _lane;
         if (lane is not null)
         {

@@ -101,6 +101,7 @@ public sealed class SerialLaneTests
     {
         var lane = new SerialLane("test lane");
         lane.Dispose();
+        lane.Dispose(); // twice: no-op
 
         var onPool = await Task.Run(async () =>
         {
