@@ -16,13 +16,8 @@ public sealed class EventPipelineTests
     public async Task StopAsync_BacklogOfMoreThanABatch_IntegratesEveryEventOnceInOrder()
     {
         using var dir = new TempDirectory();
-        var options = new RecordsOptions { SegmentBytes = 64 * 1024, IntegrateIntervalMs = 100 };
-        await using var journal = new Journal(options, dir.File("journal"));
-        var store = new SqliteGatewayStore(dir.File("charter.db"));
-        await store.MigrateAsync(TestContext.Current.CancellationToken);
-        var sink = new RecordingSink();
-        var pipeline = new EventPipeline(journal, store, [sink], Options.Create(options), NullLogger<EventPipeline>.Instance);
-        await pipeline.StartAsync(TestContext.Current.CancellationToken);
+        await using var started = await Started.StartAsync(dir, new RecordsOptions { SegmentBytes = 64 * 1024, IntegrateIntervalMs = 100 });
+        var (journal, store, sink, pipeline) = (started.Journal, started.Store, started.Sink, started.Pipeline);
 
         // Appended faster than one interval: all of it is still in the journal when the pipeline stops.
         for (var i = 0; i < 5000; i++)
@@ -74,13 +69,8 @@ public sealed class EventPipelineTests
     public async Task Run_Batches_ConsumedOnTheIntegratorsOwnThreadNotThePool()
     {
         using var dir = new TempDirectory();
-        var options = new RecordsOptions { IntegrateIntervalMs = 10 };
-        await using var journal = new Journal(options, dir.File("journal"));
-        var store = new SqliteGatewayStore(dir.File("charter.db"));
-        await store.MigrateAsync(TestContext.Current.CancellationToken);
-        var sink = new RecordingSink();
-        var pipeline = new EventPipeline(journal, store, [sink], Options.Create(options), NullLogger<EventPipeline>.Instance);
-        await pipeline.StartAsync(TestContext.Current.CancellationToken);
+        await using var started = await Started.StartAsync(dir, new RecordsOptions { IntegrateIntervalMs = 10 });
+        var (journal, sink, pipeline) = (started.Journal, started.Sink, started.Pipeline);
         for (var i = 0; i < 3; i++)
         {
             await journal.AppendAsync(Request(i));
@@ -108,6 +98,35 @@ public sealed class EventPipelineTests
         Status = 200,
         Body = System.Text.Encoding.UTF8.GetBytes($$"""{"messages":[{"role":"user","content":"prompt {{i}}"}]}"""),
     };
+
+    // A journal, a migrated database and a recording sink behind a started pipeline.
+    private sealed class Started(Journal journal, SqliteGatewayStore store, RecordingSink sink, EventPipeline pipeline) : IAsyncDisposable
+    {
+        public Journal Journal { get; } = journal;
+
+        public SqliteGatewayStore Store { get; } = store;
+
+        public RecordingSink Sink { get; } = sink;
+
+        public EventPipeline Pipeline { get; } = pipeline;
+
+        public static async Task<Started> StartAsync(TempDirectory dir, RecordsOptions options)
+        {
+            var journal = new Journal(options, dir.File("journal"));
+            var store = new SqliteGatewayStore(dir.File("charter.db"));
+            await store.MigrateAsync(TestContext.Current.CancellationToken);
+            var sink = new RecordingSink();
+            var pipeline = new EventPipeline(journal, store, [sink], Options.Create(options), NullLogger<EventPipeline>.Instance);
+            await pipeline.StartAsync(TestContext.Current.CancellationToken);
+            return new Started(journal, store, sink, pipeline);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Pipeline.DisposeAsync();
+            await Journal.DisposeAsync();
+        }
+    }
 
     private sealed class RecordingSink : IEventSink
     {
