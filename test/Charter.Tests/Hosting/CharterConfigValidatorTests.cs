@@ -1,0 +1,29 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using Charter.Configuration;
+
+namespace Charter.Tests.Hosting;
+
+/// <summary>The records section of the start-up configuration check.</summary>
+public sealed class CharterConfigValidatorTests
+{
+    [Fact]
+    public void Validate_DefaultRecords_NoRecordsError()
+    {
+        var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), new RecordsOptions());
+
+        Assert.DoesNotContain(errors, e => e.StartsWith("Records:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_SeveralRecordsSettingsOutOfRange_ListsEveryError()
+    {
+        var records = new RecordsOptions { FsyncIntervalMs = 0, IntegrateIntervalMs = 20_000, SegmentBytes = 4096 };
+
+        var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), records);
+
+        Assert.Contains("Records:FsyncIntervalMs must be between 1 and 100 (got 0).", errors);
+        Assert.Contains("Records:IntegrateIntervalMs must be between 1 and 10000 (got 20000).", errors);
+        Assert.Contains("Records:SegmentBytes must be at least 1 MiB (got 4096).", errors);
+    }
+}
