@@ -344,15 +344,23 @@ public sealed class SqliteAuditStore : IAuditStore
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken, bool write = false)
     {
         var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (write)
+        try
         {
-            // Readers rely on the connection's default timeout (it retries SQLITE_BUSY); only writers pay for the pragmas.
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;";
-            cmd.ExecuteNonQuery();
-        }
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (write)
+            {
+                // Readers rely on the connection's default timeout (it retries SQLITE_BUSY); only writers pay for the pragmas.
+                using var cmd = connection.CreateCommand();
+                cmd.CommandText = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384;";
+                cmd.ExecuteNonQuery();
+            }
 
-        return connection;
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false); // not left open for the finalizer to close
+            throw;
+        }
     }
 }

@@ -46,17 +46,30 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The connection string of the store's pooled connections (for tests: a pool is found by it).</summary>
+    internal string ConnectionString => _connectionString;
+
     /// <summary>Opens a pooled connection with the pragmas every connection needs.</summary>
     /// <remarks>The page size comes first: it only takes effect on a new, empty file (before WAL mode writes its header), and a
     /// file that already has pages keeps its own (see <see cref="SqlitePageSize"/>).</remarks>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         var c = new SqliteConnection(_connectionString);
-        await c.OpenAsync(cancellationToken).ConfigureAwait(false);
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = SqlitePageSize.Pragma + " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
-        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        return c;
+        try
+        {
+            await c.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using var cmd = c.CreateCommand();
+            cmd.CommandText = SqlitePageSize.Pragma + " PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
+            await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return c;
+        }
+        catch
+        {
+            // Not left for the finalizer: an open connection that is never disposed is closed by the SafeHandle's
+            // finalizer, and SQLite, seeing the file's last connection close, checkpoints and deletes the WAL.
+            await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <inheritdoc/>

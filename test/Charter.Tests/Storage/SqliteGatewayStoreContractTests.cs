@@ -36,6 +36,27 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
     }
 
     [Fact]
+    public async Task OpenAsync_FileIsNotADatabase_ThrowsAndLeavesNoConnectionOpen()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "Reads the process's open files from /proc/self/fd.");
+        Directory.CreateDirectory(_directory);
+        var path = Path.Combine(_directory, "not-a-database.db");
+        await File.WriteAllTextAsync(path, new string('x', 16384), TestContext.Current.CancellationToken);
+        var store = new SqliteGatewayStore(path);
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.OpenAsync(TestContext.Current.CancellationToken));
+
+        // Clearing the pool closes the connections that went back to it; one never disposed would still hold the file
+        // (until a finalizer closed it, on SQLite's last-connection path: a WAL checkpoint and the WAL deleted).
+        using (var probe = new SqliteConnection(store.ConnectionString))
+        {
+            SqliteConnection.ClearPool(probe);
+        }
+
+        Assert.DoesNotContain(path, Directory.EnumerateFileSystemEntries("/proc/self/fd").Select(fd => new FileInfo(fd).LinkTarget));
+    }
+
+    [Fact]
     public async Task MigrateAsync_NewDatabase_UsesSixteenKibPages()
     {
         var store = (SqliteGatewayStore)await CreateStoreAsync(retainContent: false);
