@@ -65,8 +65,9 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         }
         catch
         {
-            // Not left for the finalizer: an open connection that is never disposed is closed by the SafeHandle's
-            // finalizer, and SQLite, seeing the file's last connection close, checkpoints and deletes the WAL.
+            // Not left for the finalizer: an open connection that is never disposed is closed by a SafeHandle's
+            // finalizer, at a time nobody chose (and when it is the file's last connection, SQLite then checkpoints and
+            // deletes the WAL).
             await c.DisposeAsync().ConfigureAwait(false);
             throw;
         }
