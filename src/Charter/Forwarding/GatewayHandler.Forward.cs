@@ -268,12 +268,18 @@ public sealed partial class GatewayHandler
 
     private async Task DenyAsync(HttpContext context, RequestState state, GateDecision decision, string? param = null)
     {
-        await OpenAiErrorWriter.WriteAsync(context, decision.Error, decision.Message ?? "Request refused.", param, decision.Rule, decision.Code).ConfigureAwait(false);
-        if (decision.Error == CharterError.ClientDisconnected)
+        if (decision.Error != CharterError.ClientDisconnected)
         {
-            return;
+            // Journaled before the client hears of it: a refusal the client has seen is one the journal already holds
+            // (a crash in between loses the answer, not the record), and a client that asks for its records next finds it.
+            await JournalDenialAsync(state, decision).ConfigureAwait(false);
         }
 
+        await OpenAiErrorWriter.WriteAsync(context, decision.Error, decision.Message ?? "Request refused.", param, decision.Rule, decision.Code).ConfigureAwait(false);
+    }
+
+    private ValueTask JournalDenialAsync(RequestState state, GateDecision decision)
+    {
         var info = ErrorInfo.For(decision.Error);
         var e = new JournalEvent
         {
@@ -295,7 +301,7 @@ public sealed partial class GatewayHandler
             Status = info.Status,
             LatencyMs = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds,
         };
-        await _journal.AppendAsync(e).ConfigureAwait(false);
+        return _journal.AppendAsync(e);
     }
 
     private static ReadOnlyMemory<byte> BuildPayload(ReadOnlyMemory<byte> source, in ParsedRequest parsed, string upstreamModel, bool injectUsage)
