@@ -2,6 +2,7 @@
 
 using Charter.Forwarding;
 using Charter.Records;
+using Charter.Storage;
 using Charter.Tests.Common;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,20 +32,10 @@ public sealed class DenialJournalTests
         Assert.NotNull(body.Head);
         Assert.True(body.Head.Value.IsAfter(before), "the refusal reached the response before the journal");
         await gw.WaitForRecordsAsync();
-        var record = Assert.Single(await ReadAllAsync(gw));
+        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
+        var record = Assert.Single(await store.ReadRequestsAsync(null, null).ToListAsync(TestContext.Current.CancellationToken));
         Assert.Equal("deny", record.Decision);
         Assert.Equal(401, record.Status);
-    }
-
-    private static async Task<List<RequestRecord>> ReadAllAsync(TestGateway gw)
-    {
-        var list = new List<RequestRecord>();
-        await foreach (var r in gw.App.Services.GetRequiredService<Charter.Storage.IGatewayStore>().ReadRequestsAsync(null, null))
-        {
-            list.Add(r);
-        }
-
-        return list;
     }
 
     /// <summary>A response body that notes the journal's head when the first bytes are written to it.</summary>
