@@ -50,8 +50,10 @@ public sealed class Journal : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _dirty = new(0, 1); // not disposed: an append racing shutdown may still release it
     private readonly List<(long Segment, MappedSegment Map, long End)> _retired = []; // full segments, mapped until integrated
-    private List<(MappedSegment Map, long From, long To)> _toSync = []; // full segments' bytes the next flush syncs
+    private List<(MappedSegment Map, int Generation, long From, long To)> _toSync = []; // full segments' bytes the next flush syncs
+    private readonly string? _hot; // the memory folder of mirrored segments (JournalHotDirectory), or null
     private MappedSegment? _handle;
+    private MappedSegment? _spareMap; // the spare's mirrored mapping, reused in place with its memory file
     private long _segment;
     private long _firstOwnSegment = long.MaxValue; // segments from this number on were created by this process
     private long _offset;
@@ -82,6 +84,71 @@ public sealed class Journal : IAsyncDisposable
         _always = options.Fsync == "always";
         Directory.CreateDirectory(directory);
         InstanceId = LoadOrCreateInstanceId(directory);
+        _hot = CreateHotDirectory(options.JournalHotDirectory, InstanceId);
+    }
+
+    /// <summary>The folder of this journal's memory files (mirrored segments), or null when segments map their files directly.</summary>
+    public string? HotDirectory => _hot;
+
+    /// <summary><c>/dev/shm</c> when it is a tmpfs (Linux), else null: the default of <see cref="RecordsOptions.JournalHotDirectory"/>.</summary>
+    internal static string? DefaultHotRoot()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/mounts"))
+            {
+                var fields = line.Split(' ');
+                if (fields.Length > 2 && fields[1] == "/dev/shm" && fields[2] == "tmpfs")
+                {
+                    return "/dev/shm";
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // No mount table: no memory folder.
+        }
+
+        return null;
+    }
+
+    // The instance's own folder under the configured root, private to this user (0700; one that exists with other
+    // permissions, perhaps made by someone else, is not used), or null: no memory folder, or none that can be used.
+    private static string? CreateHotDirectory(string? configured, string instanceId)
+    {
+        var root = configured switch
+        {
+            null or "" => DefaultHotRoot(),
+            "none" => null,
+            _ => configured,
+        };
+        if (root is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var path = Path.Combine(root, "charter-journal-" + instanceId);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(path);
+                return path;
+            }
+
+            const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(path, Private);
+            return File.GetUnixFileMode(path) == Private ? path : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -135,25 +202,27 @@ public sealed class Journal : IAsyncDisposable
         {
             var path = SegmentPath(seg);
             var data = File.ReadAllBytes(path);
-            long pos = 0;
-            while (pos + HeaderSize <= data.Length)
+            var pos = ValidLength(data, seg);
+            if (ReadHot(seg) is { } hot && ValidLength(hot, seg) is var hotEnd && hotEnd > pos && hot.AsSpan(0, (int)pos).SequenceEqual(data.AsSpan(0, (int)pos)))
             {
-                var len = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan((int)pos));
-                var crc = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos + 4));
-                if (len <= 0 || pos + HeaderSize + len > data.Length)
+                // A process killed before its last syncs: the memory file holds more than the durable one (which holds a
+                // prefix of it). Written to the durable file now, since the memory files go below.
+                using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Write))
                 {
-                    break;
+                    RandomAccess.Write(file, hot.AsSpan(0, (int)hotEnd), 0);
+                    RandomAccess.FlushToDisk(file);
                 }
 
-                var payload = data.AsSpan((int)pos + HeaderSize, len);
-                var actual = System.IO.Hashing.Crc32.HashToUInt32(payload);
-                if (crc != (actual ^ Salt(seg)) && crc != actual)
-                {
-                    break; // a torn write, the zeroed tail, or a stale frame of a recycled segment
-                }
+                data = hot;
+                pos = hotEnd;
+            }
 
-                pos += HeaderSize + len;
-                var position = new JournalPosition(seg, pos);
+            for (long at = 0; at < pos;)
+            {
+                var len = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan((int)at));
+                var payload = data.AsSpan((int)at + HeaderSize, len);
+                at += HeaderSize + len;
+                var position = new JournalPosition(seg, at);
                 if (position.IsAfter(from))
                 {
                     var e = JournalEventSerializer.Read(payload);
@@ -162,7 +231,7 @@ public sealed class Journal : IAsyncDisposable
                 }
             }
 
-            if (pos < data.Length)
+            if (pos < new FileInfo(path).Length)
             {
                 // A torn tail from a crash mid-write: cut it so new entries follow intact ones.
                 using var fs = new FileStream(path, FileMode.Open, FileAccess.Write);
@@ -173,6 +242,9 @@ public sealed class Journal : IAsyncDisposable
             lastOffset = pos;
         }
 
+        // Every memory file is in its durable file now (a memory file without one is a released segment's): the segment
+        // appends continue in gets a new one below.
+        DeleteHotFiles();
         // A spare left by an earlier process is not reused: its frames' segment numbers are only known to be older than
         // every segment this process creates while the segments it came from are still listed.
         File.Delete(SparePath);
@@ -225,13 +297,14 @@ public sealed class Journal : IAsyncDisposable
                 var retired = _handle;
                 _handle = null;
                 _retired.Add((_segment, retired, _offset));
+                var unsynced = _syncedSegment == _segment ? _syncedOffset : 0;
                 if (_always)
                 {
-                    retired.Flush();
+                    retired.FlushRange(unsynced, _offset);
                 }
                 else
                 {
-                    _toSync.Add((retired, _syncedSegment == _segment ? _syncedOffset : 0, _offset));
+                    _toSync.Add((retired, retired.Generation, unsynced, _offset));
                 }
 
                 OpenSegment(_segment + 1, 0, written);
@@ -354,20 +427,19 @@ public sealed class Journal : IAsyncDisposable
     public void ReleaseUpTo(JournalPosition integrated)
     {
         // Unmap full segments the integrator is done with (their events' bodies point into them) before their files go.
-        List<MappedSegment>? unmap = null;
+        List<(long Segment, MappedSegment Map)>? unmap = null;
         lock (_lock)
         {
             for (var i = _retired.Count - 1; i >= 0; i--)
             {
                 if (_retired[i].Segment < integrated.Segment)
                 {
-                    (unmap ??= []).Add(_retired[i].Map);
+                    (unmap ??= []).Add((_retired[i].Segment, _retired[i].Map));
                     _retired.RemoveAt(i);
                 }
             }
         }
 
-        unmap?.ForEach(m => m.Dispose());
         foreach (var seg in ListSegments())
         {
             if (seg >= integrated.Segment)
@@ -378,12 +450,20 @@ public sealed class Journal : IAsyncDisposable
             var path = SegmentPath(seg);
             try
             {
-                // No lock with the appends: a rename never replaces an existing file, so if a roll takes the spare or
-                // another becomes it meanwhile, one of the two renames fails and the segment is deleted next time.
-                if (seg >= _firstOwnSegment && !File.Exists(SparePath) && new FileInfo(path).Length == _options.SegmentBytes)
+                // Under the lock: a roll takes the spare's files and mapping together (OpenSegment).
+                lock (_lock)
                 {
-                    File.Move(path, SparePath);
-                    continue;
+                    if (seg >= _firstOwnSegment && !File.Exists(SparePath) && new FileInfo(path).Length == _options.SegmentBytes)
+                    {
+                        File.Move(path, SparePath);
+                        KeepSpareMap(seg, unmap);
+                        continue;
+                    }
+                }
+
+                if (_hot is not null)
+                {
+                    File.Delete(HotPath(seg)); // before the durable file: a memory file alone is a released segment's
                 }
 
                 File.Delete(path);
@@ -392,6 +472,33 @@ public sealed class Journal : IAsyncDisposable
             {
                 // Retried on the next release.
             }
+        }
+
+        unmap?.ForEach(m => m.Map.Dispose());
+    }
+
+    // The mapping of the segment that just became the spare is kept, with its memory file, when it is mirrored: the next
+    // roll reuses it in place. Under _lock.
+    private void KeepSpareMap(long segment, List<(long Segment, MappedSegment Map)>? unmap)
+    {
+        var i = unmap?.FindIndex(m => m.Segment == segment && m.Map.IsMirrored) ?? -1;
+        if (i < 0)
+        {
+            return;
+        }
+
+        DropSpareMap();
+        try
+        {
+            File.Move(HotPath(segment), HotSparePath, overwrite: true);
+            var map = unmap![i].Map;
+            map.Retire(); // its events' bodies throw from now on, as if it were unmapped
+            _spareMap = map;
+            unmap.RemoveAt(i);
+        }
+        catch (IOException)
+        {
+            // Unmapped with the others; its memory file goes at the next recovery.
         }
     }
 
@@ -407,10 +514,12 @@ public sealed class Journal : IAsyncDisposable
         long from;
         long to;
         bool syncDirectory;
-        List<(MappedSegment Map, long From, long To)>? full = null;
+        List<(MappedSegment Map, int Generation, long From, long To)>? full = null;
+        var generation = -1;
         lock (_lock)
         {
             handle = _handle;
+            generation = handle?.Generation ?? -1;
             written = _written;
             segment = _segment;
             from = _syncedSegment == segment ? _syncedOffset : 0;
@@ -427,11 +536,11 @@ public sealed class Journal : IAsyncDisposable
         }
 
         // Segments that filled up since the last flush: what they got after it.
-        foreach (var (map, start, end) in full ?? [])
+        foreach (var (map, mapGeneration, start, end) in full ?? [])
         {
             try
             {
-                map.FlushRange(start, end);
+                map.FlushRange(start, end, mapGeneration); // a mapping reused since holds another segment: skipped
             }
             catch (ObjectDisposedException)
             {
@@ -441,7 +550,7 @@ public sealed class Journal : IAsyncDisposable
             {
                 lock (_lock)
                 {
-                    _toSync.Add((map, start, end)); // tried again by the next flush
+                    _toSync.Add((map, mapGeneration, start, end)); // tried again by the next flush
                 }
             }
         }
@@ -456,7 +565,7 @@ public sealed class Journal : IAsyncDisposable
         try
         {
             // Only what was appended since the last sync: pages ahead stay as Prefault left them (writable).
-            handle.FlushRange(from, to);
+            handle.FlushRange(from, to, generation);
         }
         catch (Exception ex) when (ex is ObjectDisposedException or IOException)
         {
@@ -504,12 +613,28 @@ public sealed class Journal : IAsyncDisposable
         }
 
         Flush();
+        bool synced;
         lock (_lock)
         {
+            synced = _toSync.Count == 0 && (_handle is null || _written == 0 || (_syncedSegment == _segment && _syncedOffset == _offset));
             _handle?.Dispose();
             _handle = null;
             _retired.ForEach(r => r.Map.Dispose());
             _retired.Clear();
+            DropSpareMap();
+        }
+
+        if (synced && _hot is not null)
+        {
+            // Everything is in the durable files: the memory files would only hold memory until the next start.
+            try
+            {
+                Directory.Delete(_hot, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Deleted by the next recovery.
+            }
         }
 
         _stop.Dispose();
@@ -535,6 +660,18 @@ public sealed class Journal : IAsyncDisposable
 
     /// <summary>How often a flush has synced the journal's directory (for tests: once after each new segment).</summary>
     internal long DirectorySyncs => Interlocked.Read(ref _directorySyncs);
+
+    /// <summary>Where the current segment is mapped in this process (for tests: a reused mapping keeps its address).</summary>
+    internal nint HeadMappingAddress
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _handle?.Address ?? 0;
+            }
+        }
+    }
 
     /// <summary>The offset in the current segment up to which the flusher has mapped pages ahead of the appends (for tests).</summary>
     internal long PrefaultedTo => Volatile.Read(ref _prefaultedTo);
@@ -643,12 +780,15 @@ public sealed class Journal : IAsyncDisposable
     private void OpenSegment(long segment, long offset, long atLeast = 0)
     {
         _handle?.Dispose();
+        _handle = null;
         var path = SegmentPath(segment);
+        var recycled = false;
         if (offset == 0 && atLeast <= _options.SegmentBytes && !File.Exists(path) && File.Exists(SparePath))
         {
             try
             {
                 File.Move(SparePath, path); // its old frames fail the salted checksum of this segment number
+                recycled = true;
             }
             catch (IOException)
             {
@@ -656,13 +796,135 @@ public sealed class Journal : IAsyncDisposable
             }
         }
 
-        _handle = MappedSegment.Open(path, Math.Max(_options.SegmentBytes, offset + atLeast));
+        if (recycled && _spareMap is { } spare)
+        {
+            // The spare's memory file and mapping too: its pages are mapped and writable already.
+            _spareMap = null;
+            try
+            {
+                File.Move(HotSparePath, HotPath(segment));
+                spare.Reuse(path);
+                _handle = spare;
+            }
+            catch (IOException)
+            {
+                spare.Dispose();
+            }
+        }
+
+        DropSpareMap();
+        _handle ??= Map(segment, path, Math.Max(_options.SegmentBytes, offset + atLeast), offset);
         _directoryDirty = true; // created, or renamed from the spare: the next flush syncs the directory
         _segment = segment;
         _offset = offset;
     }
 
+    // A mirrored segment when there is a memory folder with room, else the segment file mapped directly.
+    private MappedSegment Map(long segment, string path, long capacity, long offset)
+    {
+        if (_hot is not null)
+        {
+            try
+            {
+                return MappedSegment.OpenMirrored(HotPath(segment), path, capacity, prefix: offset);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // No room in the memory folder (or it went away): this segment maps its file.
+            }
+        }
+
+        return MappedSegment.Open(path, capacity);
+    }
+
+    // Unmaps a spare mapping that is not taken (its memory file goes with it). Under _lock.
+    private void DropSpareMap()
+    {
+        if (_spareMap is null)
+        {
+            return;
+        }
+
+        _spareMap.Dispose();
+        _spareMap = null;
+        try
+        {
+            File.Delete(HotSparePath);
+        }
+        catch (IOException)
+        {
+            // Deleted by the next recovery.
+        }
+    }
+
     private string SparePath => Path.Combine(_directory, SpareName);
+
+    private string HotSparePath => Path.Combine(_hot!, SpareName);
+
+    private string HotPath(long segment) => Path.Combine(_hot!, $"journal-{segment:D8}.log");
+
+    // The length of the intact frames a segment's bytes start with: up to a torn write, the zeroed tail, or a stale frame
+    // of a recycled segment.
+    private static long ValidLength(byte[] data, long segment)
+    {
+        long pos = 0;
+        while (pos + HeaderSize <= data.Length)
+        {
+            var len = BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan((int)pos));
+            var crc = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan((int)pos + 4));
+            if (len <= 0 || pos + HeaderSize + len > data.Length)
+            {
+                break;
+            }
+
+            var actual = System.IO.Hashing.Crc32.HashToUInt32(data.AsSpan((int)pos + HeaderSize, len));
+            if (crc != (actual ^ Salt(segment)) && crc != actual)
+            {
+                break;
+            }
+
+            pos += HeaderSize + len;
+        }
+
+        return pos;
+    }
+
+    private byte[]? ReadHot(long segment)
+    {
+        if (_hot is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllBytes(HotPath(segment));
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private void DeleteHotFiles()
+    {
+        if (_hot is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(_hot))
+            {
+                File.Delete(file);
+            }
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Gone (a restart emptied the tmpfs, or someone cleaned it): segments map their files until it is back.
+        }
+    }
 
     /// <summary>The checksum salt of a segment: distinct for distinct segment numbers (an odd multiplier is a bijection on 32 bits) and never zero below 2^32 - 1.</summary>
     internal static uint Salt(long segment) => unchecked((uint)(segment + 1) * 0x9E3779B1u);

@@ -400,12 +400,14 @@ public sealed class JournalTests
         Assert.Equal(["req-0", "req-1", "req-2", "req-3", "req-4", "req-6"], again.Recover(default).Select(e => e.Id));
     }
 
-    [Fact]
-    public async Task AppendAsync_AfterRelease_RecyclesASegmentAndRecoverSkipsItsStaleFrames()
+    [Theory]
+    [InlineData("none")] // segment files mapped directly
+    [InlineData(null)] // mirrored through memory files where there is a tmpfs
+    public async Task AppendAsync_AfterRelease_RecyclesASegmentAndRecoverSkipsItsStaleFrames(string? hot)
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 1024 };
+        var options = new RecordsOptions { SegmentBytes = 1024, JournalHotDirectory = hot };
         var spare = Path.Combine(path, "journal.spare");
         // Ids of one width: every frame has the same length, so the stale frames of the recycled segment lie exactly
         // where the next new frame would begin (their checksum salt is all that tells them apart).
@@ -437,7 +439,9 @@ public sealed class JournalTests
             while (firstInRecycled.Position.Segment == events[99].Position.Segment);
 
             Assert.False(File.Exists(spare));
-            var recycled = await File.ReadAllBytesAsync(Path.Combine(path, $"journal-{firstInRecycled.Position.Segment:D8}.log"));
+            // The mapped file: a mirrored segment's memory file (reused in place), else the segment file itself.
+            var mapped = journal.HotDirectory ?? path;
+            var recycled = await File.ReadAllBytesAsync(Path.Combine(mapped, $"journal-{firstInRecycled.Position.Segment:D8}.log"));
             Assert.Contains(recycled.AsSpan((int)firstInRecycled.Position.Offset).ToArray(), b => b != 0); // stale frames follow
         }
 
@@ -551,9 +555,9 @@ public sealed class JournalTests
         Assert.Equal(16, first.Length);
     }
 
-    private static JournalEvent Event(int i) => Event(i, $"hello {i}");
+    internal static JournalEvent Event(int i) => Event(i, $"hello {i}");
 
-    private static string Json(string text) => $$"""{"messages":[{"role":"user","content":"{{text}}"}]}""";
+    internal static string Json(string text) => $$"""{"messages":[{"role":"user","content":"{{text}}"}]}""";
 
     private static JournalEvent Event(int i, string body) => new()
     {
