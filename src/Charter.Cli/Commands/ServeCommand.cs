@@ -57,6 +57,10 @@ internal static class ServeCommand
                 var storage = app.Services.GetRequiredService<IOptions<Charter.Configuration.StorageOptions>>().Value;
                 Console.WriteLine($"charter: listening on {settings.Urls}; database {storage.Database}");
                 Console.WriteLine($"charter: {mode.Description}");
+                var journal = app.Services.GetRequiredService<Charter.Records.Journal>();
+                Console.WriteLine(journal.HotDirectory is { } hot
+                    ? $"charter: journal {journal.SegmentDirectory} (appends to memory files in {hot}; Records:JournalHotDirectory)"
+                    : $"charter: journal {journal.SegmentDirectory}");
                 if (string.IsNullOrEmpty(settings.AdminKey))
                 {
                     Console.WriteLine("charter: CHARTER_ADMIN_KEY is not set: the admin API refuses every call until an admin key exists (charter keys create works offline).");

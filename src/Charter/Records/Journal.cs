@@ -87,6 +87,9 @@ public sealed class Journal : IAsyncDisposable
         _hot = CreateHotDirectory(options.JournalHotDirectory, InstanceId);
     }
 
+    /// <summary>The folder of the segment files.</summary>
+    public string SegmentDirectory => _directory;
+
     /// <summary>The folder of this journal's memory files (mirrored segments), or null when segments map their files directly.</summary>
     public string? HotDirectory => _hot;
 
