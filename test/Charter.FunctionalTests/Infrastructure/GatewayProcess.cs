@@ -91,6 +91,17 @@ internal static class GatewayProcess
     {
         try
         {
+            // A gateway killed leaves its journal's memory files (/dev/shm/charter-journal-<instance-id>) for its next start
+            // to recover; a test that does not start it again removes them with its folder.
+            foreach (var id in Directory.Exists(dir) ? Directory.EnumerateFiles(dir, "instance-id", SearchOption.AllDirectories) : [])
+            {
+                var memory = Path.Combine("/dev/shm", "charter-journal-" + File.ReadAllText(id).Trim());
+                if (Directory.Exists(memory))
+                {
+                    Directory.Delete(memory, recursive: true);
+                }
+            }
+
             Directory.Delete(dir, recursive: true);
         }
         catch (IOException)

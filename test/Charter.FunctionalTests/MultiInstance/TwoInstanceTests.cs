@@ -237,13 +237,7 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
 
             await sim.StopAsync();
             await sim.DisposeAsync();
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-            }
+            Infrastructure.GatewayProcess.DeleteDirectory(dir);
         }
     }
 
