@@ -6,15 +6,22 @@ using Charter.Tests.Audit;
 
 namespace Charter.Tests.Records;
 
-/// <summary>The write-ahead journal over memory-mapped segments: order, segment rolls, torn tails, identity.</summary>
-public sealed class JournalTests
+/// <summary>
+/// The write-ahead journal over memory-mapped segments: order, segment rolls, torn tails, identity. Run with the default
+/// options (memory files where there is a tmpfs); <see cref="JournalMappedFileTests"/> runs them again with the segment
+/// files mapped directly.
+/// </summary>
+public class JournalTests
 {
+    /// <summary>The <see cref="RecordsOptions.JournalHotDirectory"/> of every journal these tests open (null: the default).</summary>
+    protected virtual string? HotDirectory => null;
+
     [Fact]
     public async Task AppendAsync_ThenRecoverInNewJournal_ReturnsEveryEventInOrder()
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             Assert.Empty(journal.Recover(default));
             for (var i = 0; i < 50; i++)
@@ -23,7 +30,7 @@ public sealed class JournalTests
             }
         }
 
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         var recovered = reopened.Recover(default);
         Assert.Equal(Enumerable.Range(0, 50).Select(i => $"req-{i}"), recovered.Select(e => e.Id));
         Assert.Equal(Json("hello 7"), System.Text.Encoding.UTF8.GetString(recovered[7].Body.Span));
@@ -37,7 +44,7 @@ public sealed class JournalTests
     public async Task Read_CallerReusedBodyBuffer_EventsReadBackHoldTheJournalsCopy()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
+        await using var journal = new Journal(Options(), dir.File("journal"));
         journal.Recover(default);
         var buffer = new byte[256];
         var appended = new List<(string Id, string Body)>();
@@ -69,7 +76,7 @@ public sealed class JournalTests
     public async Task Read_InStepsAcrossSegmentRolls_ReturnsEachEventOnceInOrderAtItsPosition()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
+        await using var journal = new Journal(Options(new RecordsOptions { SegmentBytes = 1024 }), dir.File("journal"));
         journal.Recover(default);
         var appended = new List<JournalEvent>();
         for (var i = 0; i < 60; i++)
@@ -109,7 +116,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             journal.Recover(default);
             for (var i = 0; i < 5; i++)
@@ -118,7 +125,7 @@ public sealed class JournalTests
             }
         }
 
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         var recovered = reopened.Recover(default);
         await reopened.AppendAsync(Event(5));
         await reopened.AppendAsync(Event(6));
@@ -133,7 +140,7 @@ public sealed class JournalTests
     public async Task WaitForAppendAsync_NothingAfterThePosition_CompletesOnTheNextAppend()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
+        await using var journal = new Journal(Options(), dir.File("journal"));
         journal.Recover(default);
         var start = journal.RecoveredEnd;
 
@@ -151,7 +158,7 @@ public sealed class JournalTests
     public async Task ReleaseUpTo_PastRolledSegment_ItsBodiesRefuseToBeReadAndLaterOnesStillRead()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024 }, dir.File("journal"));
+        await using var journal = new Journal(Options(new RecordsOptions { SegmentBytes = 1024 }), dir.File("journal"));
         journal.Recover(default);
         for (var i = 100; i < 160; i++)
         {
@@ -181,7 +188,7 @@ public sealed class JournalTests
     public async Task FlushLoop_IdleJournal_SleepsUntilAnAppend()
     {
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { FsyncIntervalMs = 5 }, dir.File("journal"));
+        await using var journal = new Journal(Options(new RecordsOptions { FsyncIntervalMs = 5 }), dir.File("journal"));
         journal.Recover(default);
 
         await Task.Delay(200); // forty intervals with nothing written
@@ -203,7 +210,7 @@ public sealed class JournalTests
         Assert.SkipUnless(OperatingSystem.IsLinux(), "pages are mapped ahead with Linux's MADV_POPULATE_WRITE");
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        await using (var journal = new Journal(new RecordsOptions { FsyncIntervalMs = 5 }, path))
+        await using (var journal = new Journal(Options(new RecordsOptions { FsyncIntervalMs = 5 }), path))
         {
             journal.Recover(default);
             Assert.Equal(0, journal.PrefaultedTo);
@@ -221,7 +228,7 @@ public sealed class JournalTests
         }
 
         // Mapping pages ahead wrote nothing: recovery finds exactly the appended events and the zeroed tail after them.
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"req-{i}"), reopened.Recover(default).Select(e => e.Id));
     }
 
@@ -230,7 +237,7 @@ public sealed class JournalTests
     {
         Assert.SkipUnless(OperatingSystem.IsLinux(), "a directory is synced on Linux only");
         using var dir = new TempDirectory();
-        await using var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }, dir.File("journal"));
+        await using var journal = new Journal(Options(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }), dir.File("journal"));
         journal.Recover(default); // creates the first segment
         await journal.AppendAsync(Event(0));
 
@@ -258,7 +265,7 @@ public sealed class JournalTests
         using var dir = new TempDirectory();
         var path = dir.File("journal");
         // The flusher waits a minute after an append: only the test's own Flush syncs.
-        await using (var journal = new Journal(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }, path))
+        await using (var journal = new Journal(Options(new RecordsOptions { SegmentBytes = 1024, FsyncIntervalMs = 60_000 }), path))
         {
             journal.Recover(default);
             for (var i = 0; journal.Head.Segment < 3; i++)
@@ -271,7 +278,7 @@ public sealed class JournalTests
             Assert.Equal(0, journal.SegmentsAwaitingSync);
         }
 
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         var recovered = reopened.Recover(default);
         Assert.Equal(Enumerable.Range(0, recovered.Count).Select(i => $"req-{i}"), recovered.Select(e => e.Id));
         Assert.Equal(3, recovered[^1].Position.Segment);
@@ -282,7 +289,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        await using (var journal = new Journal(new RecordsOptions { Fsync = "always" }, path))
+        await using (var journal = new Journal(Options(new RecordsOptions { Fsync = "always" }), path))
         {
             journal.Recover(default);
             for (var i = 0; i < 20; i++)
@@ -294,7 +301,7 @@ public sealed class JournalTests
             Assert.InRange(journal.FlusherWakeups, 1, 20);
         }
 
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         Assert.Equal(20, reopened.Recover(default).Count);
     }
 
@@ -304,7 +311,7 @@ public sealed class JournalTests
         using var dir = new TempDirectory();
         var path = dir.File("journal");
         JournalPosition middle;
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             journal.Recover(default);
             var events = Enumerable.Range(0, 10).Select(Event).ToList();
@@ -316,13 +323,13 @@ public sealed class JournalTests
             middle = events[5].Position;
         }
 
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             Assert.Equal(["req-6", "req-7", "req-8", "req-9"], journal.Recover(middle).Select(e => e.Id));
             await journal.AppendAsync(Event(10));
         }
 
-        await using var third = new Journal(new RecordsOptions(), path);
+        await using var third = new Journal(Options(), path);
         Assert.Equal(Enumerable.Range(0, 11).Select(i => $"req-{i}"), third.Recover(default).Select(e => e.Id));
     }
 
@@ -331,7 +338,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 1024 };
+        var options = Options(new RecordsOptions { SegmentBytes = 1024 });
         JournalPosition last;
         await using (var journal = new Journal(options, path))
         {
@@ -369,7 +376,7 @@ public sealed class JournalTests
         using var dir = new TempDirectory();
         var path = dir.File("journal");
         JournalPosition before;
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             journal.Recover(default);
             for (var i = 0; i < 5; i++)
@@ -389,14 +396,14 @@ public sealed class JournalTests
             fs.Write(new byte[40]);
         }
 
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             Assert.Equal(["req-0", "req-1", "req-2", "req-3", "req-4"], journal.Recover(default).Select(e => e.Id));
             Assert.Equal(before, journal.Head);
             await journal.AppendAsync(Event(6));
         }
 
-        await using var again = new Journal(new RecordsOptions(), path);
+        await using var again = new Journal(Options(), path);
         Assert.Equal(["req-0", "req-1", "req-2", "req-3", "req-4", "req-6"], again.Recover(default).Select(e => e.Id));
     }
 
@@ -407,7 +414,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 1024, JournalHotDirectory = hot };
+        var options = Options(new RecordsOptions { SegmentBytes = 1024, JournalHotDirectory = hot });
         var spare = Path.Combine(path, "journal.spare");
         // Ids of one width: every frame has the same length, so the stale frames of the recycled segment lie exactly
         // where the next new frame would begin (their checksum salt is all that tells them apart).
@@ -457,7 +464,7 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         var path = dir.File("journal");
-        var options = new RecordsOptions { SegmentBytes = 1024 };
+        var options = Options(new RecordsOptions { SegmentBytes = 1024 });
         var spare = Path.Combine(path, "journal.spare");
         var first = Path.Combine(path, "journal-00000001.log");
         await using (var journal = new Journal(options, path))
@@ -514,7 +521,7 @@ public sealed class JournalTests
 
         await File.WriteAllBytesAsync(Path.Combine(path, "journal-00000003.log"), buffer.WrittenSpan.ToArray());
         await File.WriteAllBytesAsync(Path.Combine(path, "journal.spare"), new byte[4096]); // left by an earlier process
-        await using (var journal = new Journal(new RecordsOptions(), path))
+        await using (var journal = new Journal(Options(), path))
         {
             var recovered = journal.Recover(default);
             Assert.Equal(["req-0", "req-1", "req-2"], recovered.Select(e => e.Id));
@@ -524,7 +531,7 @@ public sealed class JournalTests
             await journal.AppendAsync(Event(3));
         }
 
-        await using var reopened = new Journal(new RecordsOptions(), path);
+        await using var reopened = new Journal(Options(), path);
         Assert.Equal(["req-0", "req-1", "req-2", "req-3"], reopened.Recover(default).Select(e => e.Id));
     }
 
@@ -543,16 +550,24 @@ public sealed class JournalTests
     {
         using var dir = new TempDirectory();
         string first;
-        await using (var journal = new Journal(new RecordsOptions(), dir.File("a")))
+        await using (var journal = new Journal(Options(), dir.File("a")))
         {
             first = journal.InstanceId;
         }
 
-        await using var again = new Journal(new RecordsOptions(), dir.File("a"));
-        await using var other = new Journal(new RecordsOptions(), dir.File("b"));
+        await using var again = new Journal(Options(), dir.File("a"));
+        await using var other = new Journal(Options(), dir.File("b"));
         Assert.Equal(first, again.InstanceId);
         Assert.NotEqual(first, other.InstanceId);
         Assert.Equal(16, first.Length);
+    }
+
+    /// <summary><paramref name="options"/> (or the defaults) in this class's mode, unless they name a memory folder themselves.</summary>
+    private protected RecordsOptions Options(RecordsOptions? options = null)
+    {
+        options ??= new RecordsOptions();
+        options.JournalHotDirectory ??= HotDirectory;
+        return options;
     }
 
     internal static JournalEvent Event(int i) => Event(i, $"hello {i}");
