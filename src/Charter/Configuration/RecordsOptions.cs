@@ -13,12 +13,13 @@ public sealed class RecordsOptions
 
     /// <summary>
     /// Folder on a memory file system (tmpfs) where the journal keeps the segments it appends to, each copied into its file
-    /// in <see cref="JournalDirectory"/> by every sync: the appends then write pages that stay mapped and writable, instead of
-    /// pages each sync write-protects again (~8 % of the gateway's CPU per request at saturation on this project's VM;
-    /// docs/performance.md). Default: <c>/dev/shm</c> on Linux when it is a tmpfs; <c>none</c> maps the segment files in
-    /// <see cref="JournalDirectory"/> directly. A process killed keeps its events either way (tmpfs outlives the process);
-    /// on power loss, as without it, what the last sync had not copied is lost. Each segment's memory is reserved when it is
-    /// created (~3 × <see cref="SegmentBytes"/> in all); where there is no room the journal maps the segment file instead.
+    /// in <see cref="JournalDirectory"/> by every sync: the appends then write pages that stay mapped and writable, instead
+    /// of pages each sync write-protects again (on this project's VM the journal's share of the CPU at saturation fell from
+    /// ~8-9 % to ~3 %; docs/performance.md). Default: <c>/dev/shm</c> on Linux when it is a tmpfs; <c>none</c> maps the
+    /// segment files in <see cref="JournalDirectory"/> directly. A process killed keeps its events either way (tmpfs
+    /// outlives the process); on power loss, as without it, what the last sync had not copied is lost. Each segment's
+    /// memory is reserved when it is created (~3 × <see cref="SegmentBytes"/> in all); where there is no room the journal
+    /// maps the segment file instead.
     /// </summary>
     public string? JournalHotDirectory { get; set; }
 

@@ -9,13 +9,16 @@ namespace Charter.Records;
 /// <summary>The local write-ahead journal: every event is written here before the request it describes is forwarded.</summary>
 /// <remarks>
 /// <code>
-///  request path ──Append──► [len|crc|event] copied into the mapped segment N (OS page cache: survives kill -9)
+///  request path ──Append──► [len|crc|event] copied into the mapped segment N (a tmpfs memory file on Linux, else the
+///                              │                 segment file; either survives kill -9)
 ///                              │                 └─ flusher: every FsyncIntervalMs (or before Append returns, "always"),
-///                              │                    msync what was appended since the last one, then map the next pages
-///                              │                    writable (MADV_POPULATE_WRITE) so that appends take no page fault
+///                              │                    copies what was appended since the last one into the segment file
+///                              │                    and fsyncs it (or msyncs the mapped segment file), then maps the next
+///                              │                    pages writable (MADV_POPULATE_WRITE) so that appends take no page fault
 ///                              └─ EventPipeline reads the frames back from the mapped segments (Read), in batches,
 ///                                 into the database, audit and detection
-///  start-up: Recover(position stored in the database) re-reads entries after it, truncating a torn tail.
+///  start-up: Recover(position stored in the database) re-reads entries after it (from a memory file that holds more than
+///            its segment file, copying it over), truncating a torn tail.
 /// </code>
 /// One memory copy per event under a lock (no system call: <see cref="MappedSegment"/>); no database work on the request path.
 /// <para>
@@ -34,6 +37,14 @@ namespace Charter.Records;
 /// (<c>crc32(payload) xor salt(segment)</c>): a stale frame fails the check in its new segment and recovery stops there, as
 /// at a zeroed tail. Frames written before salting (a journal from an older build) carry the bare crc32 and are still
 /// read; only segments this process created are recycled, so a recycled file never holds such frames.
+/// </para>
+/// <para>
+/// Memory files (<see cref="RecordsOptions.JournalHotDirectory"/>, <see cref="MappedSegment.OpenMirrored"/>): tmpfs pages
+/// are never written back, so a sync leaves them mapped and writable, and the spare keeps its memory file and mapping
+/// (<c>journal.spare</c> in the memory folder) for the next roll to reuse in place: after the first few segments the appends
+/// write no new page. A memory file is created after its segment file and deleted before it, so one without a segment
+/// file is a released segment's, which recovery ignores. Graceful shutdown deletes the memory folder once everything is
+/// synced; a killed process leaves it for the next start.
 /// </para>
 /// </remarks>
 public sealed class Journal : IAsyncDisposable
@@ -206,7 +217,8 @@ public sealed class Journal : IAsyncDisposable
             var path = SegmentPath(seg);
             var data = File.ReadAllBytes(path);
             var pos = ValidLength(data, seg);
-            if (ReadHot(seg) is { } hot && ValidLength(hot, seg) is var hotEnd && hotEnd > pos && hot.AsSpan(0, (int)pos).SequenceEqual(data.AsSpan(0, (int)pos)))
+            if (ReadHot(seg) is { } hot && ValidLength(hot, seg) is var hotEnd && hotEnd > pos
+                && hot.AsSpan(0, (int)pos).SequenceEqual(data.AsSpan(0, (int)pos)))
             {
                 // A process killed before its last syncs: the memory file holds more than the durable one (which holds a
                 // prefix of it). Written to the durable file now, since the memory files go below.
