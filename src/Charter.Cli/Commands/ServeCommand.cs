@@ -58,9 +58,12 @@ internal static class ServeCommand
                 Console.WriteLine($"charter: listening on {settings.Urls}; database {storage.Database}");
                 Console.WriteLine($"charter: {mode.Description}");
                 var journal = app.Services.GetRequiredService<Charter.Records.Journal>();
-                Console.WriteLine(journal.HotDirectory is { } hot
-                    ? $"charter: journal {journal.SegmentDirectory} (appends to memory files in {hot}; Records:JournalHotDirectory)"
-                    : $"charter: journal {journal.SegmentDirectory}");
+                Console.WriteLine(journal.HotDirectory switch
+                {
+                    null => $"charter: journal {journal.SegmentDirectory}",
+                    var hot when journal.AppendsToMemoryFile => $"charter: journal {journal.SegmentDirectory} (appends to memory files in {hot}; Records:JournalHotDirectory)",
+                    var hot => $"charter: journal {journal.SegmentDirectory} (no room for a memory file in {hot}: segment files mapped directly)",
+                });
                 if (string.IsNullOrEmpty(settings.AdminKey))
                 {
                     Console.WriteLine("charter: CHARTER_ADMIN_KEY is not set: the admin API refuses every call until an admin key exists (charter keys create works offline).");

@@ -104,6 +104,18 @@ public sealed class Journal : IAsyncDisposable
     /// <summary>The folder of this journal's memory files (mirrored segments), or null when segments map their files directly.</summary>
     public string? HotDirectory => _hot;
 
+    /// <summary>Whether the segment appends go to now is a memory file (false when the memory folder had no room for it).</summary>
+    public bool AppendsToMemoryFile
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _handle?.IsMirrored == true;
+            }
+        }
+    }
+
     /// <summary><c>/dev/shm</c> when it is a tmpfs (Linux), else null: the default of <see cref="RecordsOptions.JournalHotDirectory"/>.</summary>
     internal static string? DefaultHotRoot()
     {

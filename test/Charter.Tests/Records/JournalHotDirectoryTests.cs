@@ -62,6 +62,7 @@ public sealed class JournalHotDirectoryTests
         {
             killed.Recover(default);
             Assert.NotNull(killed.HotDirectory);
+            Assert.True(killed.AppendsToMemoryFile);
             for (var i = 0; i < 10; i++)
             {
                 await killed.AppendAsync(JournalTests.Event(i));
@@ -215,6 +216,7 @@ public sealed class JournalHotDirectoryTests
         {
             Directory.Delete(journal.HotDirectory!);
             journal.Recover(default);
+            Assert.False(journal.AppendsToMemoryFile); // the segment file is mapped instead
             await journal.AppendAsync(JournalTests.Event(1));
             await journal.AppendAsync(JournalTests.Event(2));
         }
