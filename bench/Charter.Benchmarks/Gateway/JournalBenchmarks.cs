@@ -27,11 +27,20 @@ public class JournalBenchmarks
     [Params(true, false)]
     public bool ReleaseIntegrated { get; set; }
 
+    /// <summary>
+    /// <c>memory</c>: the default, segments appended to as tmpfs memory files where there is a tmpfs (Linux), copied into the
+    /// segment files by each sync; <c>files</c>: the segment files mapped directly (<c>Records:JournalHotDirectory</c> none).
+    /// </summary>
+    [Params("memory", "files")]
+    public string Segments { get; set; } = "memory";
+
     [GlobalSetup]
     public void Setup()
     {
         _dir = Path.Combine(Path.GetTempPath(), "charter-journal-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        _journal = new Journal(new RecordsOptions { FsyncIntervalMs = 50, SegmentBytes = 4L * 1024 * 1024 }, _dir);
+        _journal = new Journal(
+            new RecordsOptions { FsyncIntervalMs = 50, SegmentBytes = 4L * 1024 * 1024, JournalHotDirectory = Segments == "files" ? "none" : null },
+            _dir);
         _journal.Recover(default);
         _body = System.Text.Encoding.UTF8.GetBytes("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Say hello in one short sentence, please."}],"max_tokens":32}""");
         _event = RequestEvent();
