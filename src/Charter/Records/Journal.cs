@@ -57,6 +57,7 @@ public sealed class Journal : IAsyncDisposable
     private readonly RecordsOptions _options;
     private readonly string _directory;
     private readonly Lock _lock = new();
+    private readonly Lock _flushGate = new(); // one Flush at a time (taken before _lock, never inside it)
     private readonly bool _always;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _dirty = new(0, 1); // not disposed: an append racing shutdown may still release it
@@ -530,7 +531,19 @@ public sealed class Journal : IAsyncDisposable
     }
 
     /// <summary>Syncs to disk now everything appended so far (and the directory after a new segment).</summary>
+    /// <remarks>
+    /// One flush at a time: a flush that ran while the flusher's was still syncing the full segments it had taken would
+    /// return before those were synced (with memory files, before they were even in the segment files).
+    /// </remarks>
     public void Flush()
+    {
+        lock (_flushGate)
+        {
+            FlushOnce();
+        }
+    }
+
+    private void FlushOnce()
     {
         // The syncs run outside the lock: appends (copies into the mapping at their own offsets) go on while the disk
         // catches up; only the waiters of this generation are released afterwards.
