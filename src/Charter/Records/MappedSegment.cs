@@ -297,14 +297,16 @@ internal sealed unsafe partial class MappedSegment : IDisposable
     /// alone, which syncs what the file needs to read them back); elsewhere the whole segment, as <see cref="Flush"/>.
     /// </summary>
     /// <remarks>
+    /// <para>
     /// Syncing only what was written leaves the pages <see cref="Prefault"/> made writable ahead of the appends alone: a
     /// sync write-protects every dirty page it writes back, and the next write to it faults again.
-    /// </remarks>
+    /// </para>
     /// <para>
     /// Mirrored: copies the range into the durable file and syncs that (nothing is write-protected). With
     /// <paramref name="generation"/> (from <see cref="Generation"/>), a segment reused since then is left alone: the range
     /// was its earlier segment's, which was released.
     /// </para>
+    /// </remarks>
     public void FlushRange(long from, long to, int generation = -1)
     {
         if (IsMirrored)
