@@ -75,17 +75,10 @@ internal sealed unsafe partial class MappedSegment : IDisposable
     /// <summary>Opens (or creates) the file at <paramref name="path"/>, extends it to <paramref name="capacity"/> bytes and maps it.</summary>
     public static MappedSegment Open(string path, long capacity)
     {
-        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        var file = OpenSegmentFile(path, capacity);
         try
         {
-            var length = RandomAccess.GetLength(file);
-            capacity = Math.Max(capacity, length);
-            if (length < capacity)
-            {
-                RandomAccess.SetLength(file, capacity);
-            }
-
-            return Map(file, capacity, durable: null);
+            return Map(file, Math.Max(capacity, RandomAccess.GetLength(file)), durable: null);
         }
         catch
         {
@@ -109,7 +102,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
     public static MappedSegment OpenMirrored(string hotPath, string durablePath, long capacity, long prefix)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(prefix);
-        var durable = OpenDurable(durablePath, capacity);
+        var durable = OpenSegmentFile(durablePath, capacity);
         SafeFileHandle? file = null;
         MappedSegment? segment = null;
         try
@@ -153,7 +146,7 @@ internal sealed unsafe partial class MappedSegment : IDisposable
                 throw new InvalidOperationException("Only a mirrored segment is reused in place.");
             }
 
-            var durable = OpenDurable(durablePath, Capacity);
+            var durable = OpenSegmentFile(durablePath, Capacity);
             _durable.Dispose();
             _durable = durable;
             RetireLocked();
@@ -198,8 +191,9 @@ internal sealed unsafe partial class MappedSegment : IDisposable
         }
     }
 
-    // The durable file of a mirrored segment, sized like the segment (sparse): a recycled segment is recognised by its size.
-    private static SafeFileHandle OpenDurable(string path, long capacity)
+    // A segment file (mapped, or a mirrored segment's durable file), opened or created and at least capacity long (sparse):
+    // a recycled segment is recognised by its size, and recovery reads the zeroed tail as the end of the entries.
+    private static SafeFileHandle OpenSegmentFile(string path, long capacity)
     {
         var durable = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
