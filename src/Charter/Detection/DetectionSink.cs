@@ -86,9 +86,11 @@ public sealed partial class DetectionSink : IEventSink
                 {
                     Observe(e, done);
                 }
-                else if (_pending.TryAdd(e.Id, e))
+                else if (!_pending.ContainsKey(e.Id))
                 {
-                    e.DetachBody(); // kept past this batch: its segment may be released before the completion comes
+                    // Kept past this batch as a copy: the batch reuses the event, and its segment may be released before the
+                    // completion comes.
+                    _pending.Add(e.Id, e.Detach());
                     _order.Enqueue(e.Id);
                     TrimPending();
                 }

@@ -19,36 +19,15 @@ public sealed partial class GatewayHandler
 
     private static ReadOnlySpan<byte> IncludeUsageValue => "{\"include_usage\":true}"u8;
 
+    [ThreadStatic]
+    private static JournalEvent? t_event;
+
     private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body, ParsedRequest parsed)
     {
         var chat = state.Endpoint == "chat.completions";
         var first = targets.Span[0];
-        var requestEvent = new JournalEvent
-        {
-            Kind = "request",
-            Id = state.Id,
-            Ts = state.Ts,
-            Key = state.Key?.Id,
-            Team = state.Key?.TeamId,
-            Provider = first.Account.KindName,
-            Account = first.Account.Id,
-            Model = state.Model,
-            Purpose = state.Purpose,
-            Endpoint = state.Endpoint,
-            Decision = state.Decision.Word,
-            Rule = state.Decision.Rule,
-            Reason = state.Decision.Flag ? state.Decision.Message : null,
-            PolicyVersion = _authorizer.PolicyVersion,
-            MessagesSha256 = state.MessagesSha256,
-            EvalRun = state.EvalRun,
-            Stream = state.Stream,
-            Body = body, // the journal copies it
-            MessagesStart = parsed.MessagesStart,
-            MessagesLength = parsed.MessagesLength,
-        };
-
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
-        await _journal.AppendAsync(requestEvent).ConfigureAwait(false);
+        await JournalRequestAsync(state, first, body, in parsed).ConfigureAwait(false);
 
         // Ask for usage on streams even when the client did not; the relay strips it again.
         var injectUsage = chat && parsed.Stream && !parsed.IncludeUsage;
@@ -244,26 +223,24 @@ public sealed partial class GatewayHandler
         state.PromptTokens = usage.PromptTokens;
         state.CompletionTokens = usage.CompletionTokens;
         state.CostNanos = usage.Present ? _estimator.CostNanos(state.Model!, usage.PromptTokens, usage.CachedTokens, usage.CompletionTokens) : 0;
-        var e = new JournalEvent
-        {
-            Kind = "completion",
-            Id = state.Id,
-            Ts = _time.GetUtcNow(),
-            Key = state.Key?.Id,
-            Team = state.Key?.TeamId,
-            Provider = target.Account.KindName,
-            Account = target.Account.Id,
-            Model = state.Model,
-            Status = status,
-            Code = code ?? (error == CharterError.None ? null : ErrorInfo.For(error).Code),
-            PromptTokens = usage.Present ? usage.PromptTokens : null,
-            CompletionTokens = usage.Present ? usage.CompletionTokens : null,
-            CachedTokens = usage.CachedTokens > 0 ? usage.CachedTokens : null,
-            Estimated = estimated,
-            LatencyMs = latency,
-            CostNanos = state.CostNanos > 0 ? state.CostNanos : null,
-        };
-        return _journal.AppendAsync(e);
+        var e = ScratchEvent();
+        e.Kind = "completion";
+        e.Id = state.Id;
+        e.Ts = _time.GetUtcNow();
+        e.Key = state.Key?.Id;
+        e.Team = state.Key?.TeamId;
+        e.Provider = target.Account.KindName;
+        e.Account = target.Account.Id;
+        e.Model = state.Model;
+        e.Status = status;
+        e.Code = code ?? (error == CharterError.None ? null : ErrorInfo.For(error).Code);
+        e.PromptTokens = usage.Present ? usage.PromptTokens : null;
+        e.CompletionTokens = usage.Present ? usage.CompletionTokens : null;
+        e.CachedTokens = usage.CachedTokens > 0 ? usage.CachedTokens : null;
+        e.Estimated = estimated;
+        e.LatencyMs = latency;
+        e.CostNanos = state.CostNanos > 0 ? state.CostNanos : null;
+        return AppendScratch(e);
     }
 
     private async Task DenyAsync(HttpContext context, RequestState state, GateDecision decision, string? param = null)
@@ -281,27 +258,69 @@ public sealed partial class GatewayHandler
     private ValueTask JournalDenialAsync(RequestState state, GateDecision decision)
     {
         var info = ErrorInfo.For(decision.Error);
-        var e = new JournalEvent
+        var e = ScratchEvent();
+        e.Kind = "request";
+        e.Id = state.Id;
+        e.Ts = state.Ts;
+        e.Key = state.Key?.Id;
+        e.Team = state.Key?.TeamId;
+        e.Model = state.Model;
+        e.Purpose = state.Purpose;
+        e.Endpoint = state.Endpoint;
+        e.Decision = "deny";
+        e.Rule = decision.Rule;
+        e.Code = decision.Code ?? info.Code;
+        e.Reason = decision.Message;
+        e.PolicyVersion = _authorizer.PolicyVersion;
+        e.EvalRun = state.EvalRun;
+        e.Stream = state.Stream;
+        e.Status = info.Status;
+        e.LatencyMs = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
+        return AppendScratch(e);
+    }
+
+    // The request event, journaled before the request is forwarded.
+    private ValueTask JournalRequestAsync(RequestState state, RouteTarget first, ReadOnlyMemory<byte> body, in ParsedRequest parsed)
+    {
+        var e = ScratchEvent();
+        e.Kind = "request";
+        e.Id = state.Id;
+        e.Ts = state.Ts;
+        e.Key = state.Key?.Id;
+        e.Team = state.Key?.TeamId;
+        e.Provider = first.Account.KindName;
+        e.Account = first.Account.Id;
+        e.Model = state.Model;
+        e.Purpose = state.Purpose;
+        e.Endpoint = state.Endpoint;
+        e.Decision = state.Decision.Word;
+        e.Rule = state.Decision.Rule;
+        e.Reason = state.Decision.Flag ? state.Decision.Message : null;
+        e.PolicyVersion = _authorizer.PolicyVersion;
+        e.MessagesSha256 = state.MessagesSha256;
+        e.EvalRun = state.EvalRun;
+        e.Stream = state.Stream;
+        e.Body = body; // the journal copies it
+        e.MessagesStart = parsed.MessagesStart;
+        e.MessagesLength = parsed.MessagesLength;
+        return AppendScratch(e);
+    }
+
+    // The request path's journal events are one object per thread: filled, appended (the journal serialises it before
+    // AppendAsync returns, nothing in between can run another request on this thread) and cleared, so that it holds no
+    // reference to the request (its pooled body). Two objects of ~300 bytes a request less for the GC.
+    private static JournalEvent ScratchEvent() => t_event ??= JournalEvent.CreateEmpty();
+
+    private ValueTask AppendScratch(JournalEvent e)
+    {
+        try
         {
-            Kind = "request",
-            Id = state.Id,
-            Ts = state.Ts,
-            Key = state.Key?.Id,
-            Team = state.Key?.TeamId,
-            Model = state.Model,
-            Purpose = state.Purpose,
-            Endpoint = state.Endpoint,
-            Decision = "deny",
-            Rule = decision.Rule,
-            Code = decision.Code ?? info.Code,
-            Reason = decision.Message,
-            PolicyVersion = _authorizer.PolicyVersion,
-            EvalRun = state.EvalRun,
-            Stream = state.Stream,
-            Status = info.Status,
-            LatencyMs = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds,
-        };
-        return _journal.AppendAsync(e);
+            return _journal.AppendAsync(e);
+        }
+        finally
+        {
+            e.Clear();
+        }
     }
 
     private static ReadOnlyMemory<byte> BuildPayload(ReadOnlyMemory<byte> source, in ParsedRequest parsed, string upstreamModel, bool injectUsage)

@@ -13,8 +13,9 @@ public interface IEventSink
 
     /// <summary>Consumes a batch; <paramref name="position"/> is the position after its last event.</summary>
     /// <remarks>
-    /// The events' bodies are valid until the batch is integrated (they point into the journal's mapped segments): a sink
-    /// that keeps an event past this call first calls <see cref="JournalEvent.DetachBody"/>.
+    /// The events are valid until the batch is integrated: their bodies point into the journal's mapped segments, and the
+    /// event objects are reused for the next batch. A sink that keeps an event past this call keeps a copy
+    /// (<see cref="JournalEvent.Detach"/>).
     /// </remarks>
     Task ConsumeAsync(IReadOnlyList<JournalEvent> batch, JournalPosition position, CancellationToken cancellationToken);
 }

@@ -372,8 +372,9 @@ public sealed class Journal : IAsyncDisposable
     /// <remarks>
     /// The frames are parsed outside the lock: the bytes before the head never change, and a segment stays mapped until
     /// <see cref="ReleaseUpTo"/> passes it, which the integrator calls only for what it has read. A request event's
-    /// <see cref="JournalEvent.Body"/> is memory over the mapped segment, valid until then (<see cref="JournalEvent.DetachBody"/>
-    /// for an event kept longer). Checksums are not verified: these are this process's own bytes in memory. One reader at
+    /// <see cref="JournalEvent.Body"/> is memory over the mapped segment, valid until then, and the events are the batch's
+    /// own (<see cref="JournalBatch.Rent"/>), reused after its next <see cref="JournalBatch.Clear"/>: an event kept longer is
+    /// kept as a copy (<see cref="JournalEvent.Detach"/>). Checksums are not verified: these are this process's own bytes in memory. One reader at
     /// a time (the integrator): the strings the events share come from one cache (<see cref="JournalStringCache"/>).
     /// </remarks>
     public JournalPosition Read(JournalPosition from, JournalBatch into, int max)
@@ -397,9 +398,20 @@ public sealed class Journal : IAsyncDisposable
                 var length = BinaryPrimitives.ReadInt32LittleEndian(map.Span(offset, HeaderSize));
                 var payloadAt = offset + HeaderSize;
                 offset = payloadAt + length;
-                var e = map.TrySlice(payloadAt, length, out var payload)
-                    ? JournalEventSerializer.Read(payload, _strings)
-                    : JournalEventSerializer.Read(map.Span(payloadAt, length));
+                JournalEvent e;
+                if (map.TrySlice(payloadAt, length, out var payload))
+                {
+                    e = into.Rent();
+                    if (!JournalEventSerializer.TryReadInto(e, payload, _strings))
+                    {
+                        e = JournalEventSerializer.Read(payload, _strings); // an older build's JSON frame
+                    }
+                }
+                else
+                {
+                    e = JournalEventSerializer.Read(map.Span(payloadAt, length));
+                }
+
                 e.Position = new JournalPosition(at.Segment, offset);
                 into.Add(e);
                 read++;

@@ -1,5 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Diagnostics.CodeAnalysis;
+
 namespace Charter.Records;
 
 /// <summary>One event in the write-ahead journal: a request decision, a request's completion, or an admin/lifecycle action.</summary>
@@ -10,20 +12,33 @@ namespace Charter.Records;
 /// </remarks>
 public sealed class JournalEvent
 {
+    /// <summary>Creates an event; set <see cref="Kind"/>, <see cref="Id"/> and <see cref="Ts"/>.</summary>
+    public JournalEvent()
+    {
+    }
+
+    // An empty event to be filled later (the request path's scratch event, a batch's pooled events).
+    [SetsRequiredMembers]
+    private JournalEvent(string kind, string id)
+    {
+        Kind = kind;
+        Id = id;
+    }
+
     /// <summary><c>request</c>, <c>completion</c>, <c>transition</c>, <c>admin</c>, <c>policy.load</c>, <c>finding</c>.</summary>
-    public required string Kind { get; init; }
+    public required string Kind { get; set; }
 
     /// <summary>Request id (for request events) or event id.</summary>
-    public required string Id { get; init; }
+    public required string Id { get; set; }
 
     /// <summary>When the event happened (UTC).</summary>
-    public required DateTimeOffset Ts { get; init; }
+    public required DateTimeOffset Ts { get; set; }
 
     /// <summary>Key id.</summary>
-    public string? Key { get; init; }
+    public string? Key { get; set; }
 
     /// <summary>Team id.</summary>
-    public string? Team { get; init; }
+    public string? Team { get; set; }
 
     /// <summary>Provider kind (openai, azure-openai, …).</summary>
     public string? Provider { get; set; }
@@ -32,28 +47,28 @@ public sealed class JournalEvent
     public string? Account { get; set; }
 
     /// <summary>Model name as the client sent it.</summary>
-    public string? Model { get; init; }
+    public string? Model { get; set; }
 
     /// <summary>Declared or default purpose.</summary>
-    public string? Purpose { get; init; }
+    public string? Purpose { get; set; }
 
     /// <summary><c>chat.completions</c>, <c>embeddings</c>.</summary>
-    public string? Endpoint { get; init; }
+    public string? Endpoint { get; set; }
 
     /// <summary><c>allow</c>, <c>flag</c> or <c>deny</c>.</summary>
-    public string? Decision { get; init; }
+    public string? Decision { get; set; }
 
     /// <summary>Rule id behind the decision.</summary>
-    public string? Rule { get; init; }
+    public string? Rule { get; set; }
 
     /// <summary>Error code (deny code or failure code).</summary>
     public string? Code { get; set; }
 
     /// <summary>Policy version (content hash) in force.</summary>
-    public string? PolicyVersion { get; init; }
+    public string? PolicyVersion { get; set; }
 
     /// <summary>SHA-256 (hex) of the request's messages (or input).</summary>
-    public string? MessagesSha256 { get; init; }
+    public string? MessagesSha256 { get; set; }
 
     /// <summary>The raw request body (UTF-8 JSON), for request events.</summary>
     /// <remarks>Once appended, the journal's own copy (<see cref="Journal.AppendAsync"/>): valid while the integrator holds the event.</remarks>
@@ -63,16 +78,16 @@ public sealed class JournalEvent
     /// Where the messages (or input) sit in <see cref="Body"/>, as the request parser found them; -1 when unknown. Kept in
     /// memory only (not journaled): the store redacts without parsing the body again, and parses it after a replay.
     /// </summary>
-    public int MessagesStart { get; init; } = -1;
+    public int MessagesStart { get; set; } = -1;
 
     /// <summary>Length in bytes of the messages (or input) at <see cref="MessagesStart"/>.</summary>
-    public int MessagesLength { get; init; }
+    public int MessagesLength { get; set; }
 
     /// <summary>Evaluation run id from <c>Charter-Eval-Run</c>.</summary>
-    public string? EvalRun { get; init; }
+    public string? EvalRun { get; set; }
 
     /// <summary>Whether the client asked for a stream.</summary>
-    public bool Stream { get; init; }
+    public bool Stream { get; set; }
 
     /// <summary>HTTP status returned to the client.</summary>
     public int? Status { get; set; }
@@ -96,32 +111,74 @@ public sealed class JournalEvent
     public long? CostNanos { get; set; }
 
     /// <summary>Who did it (admin key id, <c>detection</c>, …) for non-request events.</summary>
-    public string? Actor { get; init; }
+    public string? Actor { get; set; }
 
     /// <summary>Entity type for transitions.</summary>
-    public string? EntityType { get; init; }
+    public string? EntityType { get; set; }
 
     /// <summary>Entity id for transitions.</summary>
-    public string? EntityId { get; init; }
+    public string? EntityId { get; set; }
 
     /// <summary>Human reason or message.</summary>
-    public string? Reason { get; init; }
+    public string? Reason { get; set; }
 
     /// <summary>Extra JSON detail (measures, deadline, from/to states).</summary>
-    public string? Detail { get; init; }
+    public string? Detail { get; set; }
 
     /// <summary>Where this event ends in the journal (set by the journal).</summary>
     public JournalPosition Position { get; set; }
 
     /// <summary>
-    /// Gives the event its own copy of <see cref="Body"/>. An appended event's body lives in the journal's mapped segment,
-    /// which is released once the batch holding the event is integrated: a consumer that keeps the event longer calls this.
+    /// A copy of this event with its own copy of <see cref="Body"/>, for a consumer that keeps an event past its batch: the
+    /// batch reuses its event objects for the next one, and an event read back from the journal has its body in the
+    /// journal's mapped segment, which is released once the batch is integrated.
     /// </summary>
-    public void DetachBody()
+    public JournalEvent Detach()
     {
-        if (!Body.IsEmpty)
-        {
-            Body = Body.ToArray();
-        }
+        var copy = (JournalEvent)MemberwiseClone();
+        copy.Body = Body.IsEmpty ? ReadOnlyMemory<byte>.Empty : Body.ToArray();
+        return copy;
+    }
+
+    /// <summary>An empty event, to be filled and then <see cref="Clear"/>ed for the next use.</summary>
+    internal static JournalEvent CreateEmpty() => new(string.Empty, string.Empty);
+
+    /// <summary>Sets every member back to its default (what <see cref="CreateEmpty"/> gives), so that a reused event carries
+    /// nothing of its last use and holds no reference to it.</summary>
+    internal void Clear()
+    {
+        Kind = string.Empty;
+        Id = string.Empty;
+        Ts = default;
+        Key = null;
+        Team = null;
+        Provider = null;
+        Account = null;
+        Model = null;
+        Purpose = null;
+        Endpoint = null;
+        Decision = null;
+        Rule = null;
+        Code = null;
+        PolicyVersion = null;
+        MessagesSha256 = null;
+        Body = default;
+        MessagesStart = -1;
+        MessagesLength = 0;
+        EvalRun = null;
+        Stream = false;
+        Status = null;
+        PromptTokens = null;
+        CompletionTokens = null;
+        CachedTokens = null;
+        Estimated = false;
+        LatencyMs = null;
+        CostNanos = null;
+        Actor = null;
+        EntityType = null;
+        EntityId = null;
+        Reason = null;
+        Detail = null;
+        Position = default;
     }
 }

@@ -109,12 +109,14 @@ public static class JournalEventSerializer
     /// <summary>Reads an event written by <see cref="Write"/>, or the JSON of an older build; its body is a copy.</summary>
     public static JournalEvent Read(ReadOnlySpan<byte> payload)
     {
-        var e = Read(payload, null, out var bodyAt);
-        if (bodyAt >= 0)
+        if (!IsBinary(payload))
         {
-            e.Body = payload[bodyAt..].ToArray();
+            return ReadJson(payload);
         }
 
+        var e = JournalEvent.CreateEmpty();
+        var bodyAt = Fill(e, payload, null);
+        e.Body = bodyAt >= 0 ? payload[bodyAt..].ToArray() : ReadOnlyMemory<byte>.Empty;
         return e;
     }
 
@@ -123,67 +125,71 @@ public static class JournalEventSerializer
     /// given (one string for every event of the same key, team, model, policy version...).</summary>
     public static JournalEvent Read(ReadOnlyMemory<byte> payload, JournalStringCache? strings = null)
     {
-        var e = Read(payload.Span, strings, out var bodyAt);
-        if (bodyAt >= 0)
+        if (!IsBinary(payload.Span))
         {
-            e.Body = payload[bodyAt..];
+            return ReadJson(payload.Span);
         }
 
+        var e = JournalEvent.CreateEmpty();
+        TryReadInto(e, payload, strings);
         return e;
     }
 
-    // The event without its body, and where the body starts in the payload (-1: none, or a JSON frame's, already read).
-    private static JournalEvent Read(ReadOnlySpan<byte> payload, JournalStringCache? strings, out int bodyAt)
+    /// <summary>As <see cref="Read(ReadOnlyMemory{byte}, JournalStringCache?)"/>, into an existing event (a batch's pooled
+    /// one), every member of which is set; false, and <paramref name="e"/> untouched, for the JSON frame of an older build.</summary>
+    internal static bool TryReadInto(JournalEvent e, ReadOnlyMemory<byte> payload, JournalStringCache? strings)
     {
-        bodyAt = -1;
-        if (payload.IsEmpty || payload[0] != Binary)
+        if (!IsBinary(payload.Span))
         {
-            return ReadJson(payload);
+            return false;
         }
 
+        var bodyAt = Fill(e, payload.Span, strings);
+        e.Body = bodyAt >= 0 ? payload[bodyAt..] : ReadOnlyMemory<byte>.Empty;
+        return true;
+    }
+
+    private static bool IsBinary(ReadOnlySpan<byte> payload) => !payload.IsEmpty && payload[0] == Binary;
+
+    // Sets every member of the event but its body from a binary frame; returns where the body starts (-1: none).
+    private static int Fill(JournalEvent e, ReadOnlySpan<byte> payload, JournalStringCache? strings)
+    {
         var present = (Member)BinaryPrimitives.ReadUInt32LittleEndian(payload[1..]);
         var ticks = BinaryPrimitives.ReadInt64LittleEndian(payload[5..]);
         var r = new Reader(payload[HeaderSize..], present, strings);
-        var kind = r.String(always: true)!;
-        var id = r.String(always: true, shared: false)!;
-        var e = new JournalEvent
-        {
-            Kind = kind,
-            Id = id,
-            Ts = new DateTimeOffset(ticks, TimeSpan.Zero),
-            Key = r.String(Member.Key),
-            Team = r.String(Member.Team),
-            Provider = r.String(Member.Provider),
-            Account = r.String(Member.Account),
-            Model = r.String(Member.Model),
-            Purpose = r.String(Member.Purpose),
-            Endpoint = r.String(Member.Endpoint),
-            Decision = r.String(Member.Decision),
-            Rule = r.String(Member.Rule),
-            Code = r.String(Member.Code),
-            PolicyVersion = r.String(Member.PolicyVersion),
-            MessagesSha256 = r.String(Member.MessagesSha256),
-            EvalRun = r.String(Member.EvalRun),
-            Stream = (present & Member.Stream) != 0,
-            Status = (int?)r.Integer(Member.Status),
-            PromptTokens = (int?)r.Integer(Member.PromptTokens),
-            CompletionTokens = (int?)r.Integer(Member.CompletionTokens),
-            CachedTokens = (int?)r.Integer(Member.CachedTokens),
-            Estimated = (present & Member.Estimated) != 0,
-            LatencyMs = r.Double(Member.LatencyMs),
-            CostNanos = r.Integer(Member.CostNanos),
-            Actor = r.String(Member.Actor),
-            EntityType = r.String(Member.EntityType),
-            EntityId = r.String(Member.EntityId),
-            Reason = r.String(Member.Reason),
-            Detail = r.String(Member.Detail),
-        };
-        if ((present & Member.Body) != 0)
-        {
-            bodyAt = payload.Length - r.Rest.Length;
-        }
-
-        return e;
+        e.Kind = r.String(always: true)!;
+        e.Id = r.String(always: true, shared: false)!;
+        e.Ts = new DateTimeOffset(ticks, TimeSpan.Zero);
+        e.Key = r.String(Member.Key);
+        e.Team = r.String(Member.Team);
+        e.Provider = r.String(Member.Provider);
+        e.Account = r.String(Member.Account);
+        e.Model = r.String(Member.Model);
+        e.Purpose = r.String(Member.Purpose);
+        e.Endpoint = r.String(Member.Endpoint);
+        e.Decision = r.String(Member.Decision);
+        e.Rule = r.String(Member.Rule);
+        e.Code = r.String(Member.Code);
+        e.PolicyVersion = r.String(Member.PolicyVersion);
+        e.MessagesSha256 = r.String(Member.MessagesSha256);
+        e.EvalRun = r.String(Member.EvalRun);
+        e.Stream = (present & Member.Stream) != 0;
+        e.Status = (int?)r.Integer(Member.Status);
+        e.PromptTokens = (int?)r.Integer(Member.PromptTokens);
+        e.CompletionTokens = (int?)r.Integer(Member.CompletionTokens);
+        e.CachedTokens = (int?)r.Integer(Member.CachedTokens);
+        e.Estimated = (present & Member.Estimated) != 0;
+        e.LatencyMs = r.Double(Member.LatencyMs);
+        e.CostNanos = r.Integer(Member.CostNanos);
+        e.Actor = r.String(Member.Actor);
+        e.EntityType = r.String(Member.EntityType);
+        e.EntityId = r.String(Member.EntityId);
+        e.Reason = r.String(Member.Reason);
+        e.Detail = r.String(Member.Detail);
+        e.MessagesStart = -1; // not journaled
+        e.MessagesLength = 0;
+        e.Position = default;
+        return (present & Member.Body) != 0 ? payload.Length - r.Rest.Length : -1;
     }
 
     private static Member Present(JournalEvent e, double? latency)

@@ -51,6 +51,36 @@ public sealed class DetectionSinkTests
         Assert.Equal(1, subject.Requests);
     }
 
+    [Fact]
+    public async Task ConsumeAsync_RequestWaitingWhileTheBatchReusesItsEvents_ObservesTheRequestAsItWas()
+    {
+        using var dir = new TempDirectory();
+        await using var journal = new Journal(new RecordsOptions(), dir.File("journal"));
+        journal.Recover(default);
+        var sink = new DetectionSink(new DetectionEngine(), new InMemoryFindingStore(), [], NullLogger<DetectionSink>.Instance);
+        var batch = new JournalBatch(); // the pipeline's one batch: its events are reused from batch to batch
+        var request = Event("request", "req-1", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Summarise the notes."}]}"""u8.ToArray());
+        await journal.AppendAsync(request);
+        var at = journal.Read(journal.RecoveredEnd, batch, 10);
+        await sink.ConsumeAsync(batch, at, CancellationToken.None);
+        batch.Clear();
+
+        // The next batch is read into the same event objects: another key's request first, then req-1's completion.
+        var other = Event("request", "req-2", """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Other."}]}"""u8.ToArray());
+        other.Key = "key-2";
+        other.Status = 403;
+        await journal.AppendAsync(other);
+        var completion = Event("completion", "req-1", default);
+        completion.Status = 200;
+        await journal.AppendAsync(completion);
+        at = journal.Read(at, batch, 10);
+        await sink.ConsumeAsync(batch, at, CancellationToken.None);
+
+        Assert.Equal(2, sink.Engine.Observed);
+        Assert.Equal(1, sink.Engine.Get(DetectionSubjectKind.Key, "key-1")?.Requests);
+        Assert.Equal(1, sink.Engine.Get(DetectionSubjectKind.Key, "key-2")?.Requests);
+    }
+
     private static JournalEvent Event(string kind, string id, ReadOnlyMemory<byte> body) => new()
     {
         Kind = kind,

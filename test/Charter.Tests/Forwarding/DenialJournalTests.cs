@@ -38,6 +38,60 @@ public sealed class DenialJournalTests
         Assert.Equal(401, record.Status);
     }
 
+    [Fact]
+    public async Task HandleChatAsync_RefusalsAfterForwardedRequests_RecordsCarryNothingOfTheEarlierRequests()
+    {
+        // The handler journals through one event object per thread: a refusal right after a forwarded request (the same
+        // thread, with the in-process simulator) must not inherit its provider, usage or body.
+        await using var gw = await TestGateway.StartAsync(inProcessSim: true);
+        var (secret, _) = await gw.CreateKeyAsync();
+        var handler = gw.App.Services.GetRequiredService<GatewayHandler>();
+        for (var i = 0; i < 8; i++)
+        {
+            var allowed = Context(gw, $"Bearer {secret}");
+            await handler.HandleChatAsync(allowed);
+            Assert.Equal(200, allowed.Response.StatusCode);
+            var refused = Context(gw, authorization: null);
+            await handler.HandleChatAsync(refused);
+            Assert.Equal(401, refused.Response.StatusCode);
+        }
+
+        await gw.WaitForRecordsAsync();
+        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
+        var records = await store.ReadRequestsAsync(null, null).ToListAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(16, records.Count);
+        Assert.All(records.Where(r => r.Decision == "deny"), r =>
+        {
+            Assert.Equal(401, r.Status);
+            Assert.Equal(
+                (null, null, null, null, null, null, null, false, null),
+                (r.Key, r.Provider, r.Account, r.Model, r.RequestJson, r.PromptTokens, r.CompletionTokens, r.Estimated, r.CostNanos));
+        });
+        Assert.All(records.Where(r => r.Decision != "deny"), r =>
+        {
+            Assert.Equal((200, "gpt-4o-mini"), (r.Status, r.Model));
+            Assert.NotNull(r.Provider);
+            Assert.NotNull(r.PromptTokens);
+            Assert.Contains("sha256:", r.RequestJson, StringComparison.Ordinal);
+        });
+        Assert.Equal(8, records.Count(r => r.Decision == "deny"));
+    }
+
+    private static DefaultHttpContext Context(TestGateway gw, string? authorization)
+    {
+        var context = new DefaultHttpContext { RequestServices = gw.App.Services };
+        context.Request.Method = "POST";
+        context.Request.ContentType = "application/json";
+        if (authorization is not null)
+        {
+            context.Request.Headers.Authorization = authorization;
+        }
+
+        context.Request.Body = new MemoryStream("""{"model":"gpt-4o-mini","max_tokens":8,"messages":[{"role":"user","content":"hi"}]}"""u8.ToArray());
+        context.Response.Body = new MemoryStream();
+        return context;
+    }
+
     /// <summary>A response body that notes the journal's head when the first bytes are written to it.</summary>
     private sealed class HeadAtFirstWrite(Journal journal) : MemoryStream
     {

@@ -98,6 +98,40 @@ public sealed class JournalBatchTests
         Assert.Same(batch[101], batch.CompletionOf(99));
     }
 
+    [Fact]
+    public void Rent_AfterClear_HandsOutTheSameEventsCleared()
+    {
+        var batch = new JournalBatch();
+        var first = batch.Rent();
+        first.Kind = "request";
+        first.Id = "a";
+        first.Model = "gpt-4o-mini";
+        batch.Add(first);
+        var second = batch.Rent();
+        batch.Add(second);
+
+        batch.Clear();
+
+        Assert.Empty(batch);
+        Assert.Same(first, batch.Rent());
+        Assert.Same(second, batch.Rent());
+        Assert.NotSame(second, batch.Rent()); // a third: new
+        Assert.Equal((string.Empty, string.Empty, (string?)null), (first.Kind, first.Id, first.Model));
+    }
+
+    [Fact]
+    public void Clear_EventsAddedFromOutside_LeftAsTheyWereAndNeverHandedOut()
+    {
+        var batch = new JournalBatch();
+        var own = Request("mine");
+        batch.Add(own);
+
+        batch.Clear();
+
+        Assert.Equal("mine", own.Id);
+        Assert.NotSame(own, batch.Rent());
+    }
+
     private static JournalEvent Request(string id) => new() { Kind = "request", Id = id, Ts = T0 };
 
     private static JournalEvent Completion(string id) => new() { Kind = "completion", Id = id, Ts = T0, Status = 200 };

@@ -168,14 +168,13 @@ public class JournalTests
         var events = new JournalBatch();
         journal.Read(journal.RecoveredEnd, events, int.MaxValue);
         Assert.Equal(60, events.Count);
-        var detached = events[0];
-        detached.DetachBody(); // a consumer that keeps an event past its batch
+        var detached = events[0].Detach(); // a consumer that keeps an event past its batch
         var releasedAt = events[40].Position;
         Assert.True(releasedAt.Segment > events[0].Position.Segment + 1);
         journal.ReleaseUpTo(releasedAt);
 
         // Unmapped: reading throws instead of touching memory that is gone.
-        var released = events.First(e => e != detached && e.Position.Segment < releasedAt.Segment);
+        var released = events.First(e => e.Position.Segment < releasedAt.Segment);
         Assert.Throws<ObjectDisposedException>(() => released.Body.Span.Length);
         Assert.Equal(Json("hello 100"), System.Text.Encoding.UTF8.GetString(detached.Body.Span));
         foreach (var e in events.Where(e => e.Position.Segment >= releasedAt.Segment))
