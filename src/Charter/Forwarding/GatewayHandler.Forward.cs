@@ -22,15 +22,15 @@ public sealed partial class GatewayHandler
     [ThreadStatic]
     private static JournalEvent? t_event;
 
-    private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body, ParsedRequest parsed)
+    private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body)
     {
         var chat = state.Endpoint == "chat.completions";
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
-        await JournalRequestAsync(state, first, body, in parsed).ConfigureAwait(false);
+        await JournalRequestAsync(state, first, body).ConfigureAwait(false);
 
         // Ask for usage on streams even when the client did not; the relay strips it again.
-        var injectUsage = chat && parsed.Stream && !parsed.IncludeUsage;
+        var injectUsage = chat && state.Parsed.Stream && !state.Parsed.IncludeUsage;
         var attempts = Math.Min(targets.Length, 1 + _options.Retries);
         if (targets.Length == 1)
         {
@@ -47,7 +47,7 @@ public sealed partial class GatewayHandler
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
             // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
-            var payload = BuildPayload(body, in parsed, upstreamModel, injectUsage);
+            var payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             using var request = new HttpRequestMessage(HttpMethod.Post, account.EndpointUri(upstreamModel, chat))
             {
                 Content = new ReadOnlyMemoryContent(payload),
@@ -63,7 +63,7 @@ public sealed partial class GatewayHandler
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                await CompleteAsync(state, target, 499, CharterError.ClientDisconnected, default, null, parsed, body).ConfigureAwait(false);
+                await CompleteAsync(state, target, 499, CharterError.ClientDisconnected, default, null).ConfigureAwait(false);
                 return;
             }
             catch (OperationCanceledException)
@@ -105,7 +105,7 @@ public sealed partial class GatewayHandler
 
                 await PassThroughErrorAsync(context, response, errorBody).ConfigureAwait(false);
                 response.Dispose();
-                await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status, parsed, body).ConfigureAwait(false);
+                await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
                 return;
             }
 
@@ -133,7 +133,7 @@ public sealed partial class GatewayHandler
                 try
                 {
                     account.Breaker.Success();
-                    await RelayAsync(context, state, target, response, buffer.AsMemory(0, length), parsed, body, injectUsage).ConfigureAwait(false);
+                    await RelayAsync(context, state, target, response, buffer.AsMemory(0, length), body, injectUsage).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -154,7 +154,7 @@ public sealed partial class GatewayHandler
             {
                 var errorBody = await ReadAllAsync(lastResponse, aborted).ConfigureAwait(false);
                 await PassThroughErrorAsync(context, lastResponse, errorBody).ConfigureAwait(false);
-                await CompleteAsync(state, lastTarget!, (int)lastResponse.StatusCode, CharterError.UpstreamError, default, "upstream_" + (int)lastResponse.StatusCode, parsed, body).ConfigureAwait(false);
+                await CompleteAsync(state, lastTarget!, (int)lastResponse.StatusCode, CharterError.UpstreamError, default, "upstream_" + (int)lastResponse.StatusCode).ConfigureAwait(false);
             }
 
             return;
@@ -164,10 +164,10 @@ public sealed partial class GatewayHandler
         await OpenAiErrorWriter.WriteAsync(context, lastError, lastError == CharterError.UpstreamTimeout
             ? $"The upstream did not answer within {_options.UpstreamTimeoutSeconds} s."
             : "The upstream could not be reached or dropped the connection.").ConfigureAwait(false);
-        await CompleteAsync(state, first, info.Status, lastError, default, null, parsed, body).ConfigureAwait(false);
+        await CompleteAsync(state, first, info.Status, lastError, default, null).ConfigureAwait(false);
     }
 
-    private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool injectUsage)
+    private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)
     {
         var http = context.Response;
         var status = (int)response.StatusCode;
@@ -196,14 +196,14 @@ public sealed partial class GatewayHandler
 
             var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
             await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
-                parsed, body, estimated: estimatedCode is not null).ConfigureAwait(false);
+                estimated: estimatedCode is not null).ConfigureAwait(false);
             return;
         }
 
         UsageReader.TryRead(content.Span, out var u);
 
         // The completion is journaled before the client gets the body: whoever sees the answer finds its record.
-        await CompleteAsync(state, target, status, CharterError.None, u, null, parsed, body).ConfigureAwait(false);
+        await CompleteAsync(state, target, status, CharterError.None, u, null).ConfigureAwait(false);
         http.ContentLength = content.Length;
         try
         {
@@ -215,10 +215,8 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, ParsedRequest parsed, ReadOnlyMemory<byte> body, bool estimated = false)
+    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false)
     {
-        _ = parsed;
-        _ = body;
         var latency = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
         state.PromptTokens = usage.PromptTokens;
         state.CompletionTokens = usage.CompletionTokens;
@@ -280,7 +278,7 @@ public sealed partial class GatewayHandler
     }
 
     // The request event, journaled before the request is forwarded.
-    private ValueTask JournalRequestAsync(RequestState state, RouteTarget first, ReadOnlyMemory<byte> body, in ParsedRequest parsed)
+    private ValueTask JournalRequestAsync(RequestState state, RouteTarget first, ReadOnlyMemory<byte> body)
     {
         var e = ScratchEvent();
         e.Kind = "request";
@@ -301,8 +299,8 @@ public sealed partial class GatewayHandler
         e.EvalRun = state.EvalRun;
         e.Stream = state.Stream;
         e.Body = body; // the journal copies it
-        e.MessagesStart = parsed.MessagesStart;
-        e.MessagesLength = parsed.MessagesLength;
+        e.MessagesStart = state.Parsed.MessagesStart;
+        e.MessagesLength = state.Parsed.MessagesLength;
         return AppendScratch(e);
     }
 

@@ -99,15 +99,15 @@ public sealed partial class GatewayHandler
             }
 
             var body = buffer.AsMemory(0, length);
-            var parse = chat ? RequestParser.ParseChat(body.Span, out var parsed) : RequestParser.ParseEmbeddings(body.Span, out parsed);
+            var parse = chat ? RequestParser.ParseChat(body.Span, out state.Parsed) : RequestParser.ParseEmbeddings(body.Span, out state.Parsed);
             if (!parse.Success)
             {
                 await DenyAsync(context, state, GateDecision.Deny(parse.Error, parse.Message ?? "Invalid request."), parse.Param).ConfigureAwait(false);
                 return;
             }
 
-            state.Model = parsed.Model;
-            state.Stream = parsed.Stream;
+            state.Model = state.Parsed.Model;
+            state.Stream = state.Parsed.Stream;
             state.EvalRun = context.Request.Headers[EvalRunHeader].ToString() is { Length: > 0 } run ? run : null;
 
             // 3 purpose and access
@@ -120,19 +120,19 @@ public sealed partial class GatewayHandler
                 return;
             }
 
-            if (key.Models is { Count: > 0 } allowed && !Contains(allowed, parsed.Model!))
+            if (key.Models is { Count: > 0 } allowed && !Contains(allowed, state.Model!))
             {
                 await DenyAsync(context, state, GateDecision.Deny(CharterError.ModelNotAllowed,
-                    $"The key {key.Id} may not use the model '{parsed.Model}'.", "key.models")).ConfigureAwait(false);
+                    $"The key {key.Id} may not use the model '{state.Model}'.", "key.models")).ConfigureAwait(false);
                 return;
             }
 
             // 4 route and policy
-            var route = _routes.Resolve(parsed.Model!);
+            var route = _routes.Resolve(state.Model!);
             if (route is null)
             {
                 await DenyAsync(context, state, GateDecision.Deny(CharterError.ModelNotFound,
-                    $"The model '{parsed.Model}' does not exist or you do not have access to it."), "model").ConfigureAwait(false);
+                    $"The model '{state.Model}' does not exist or you do not have access to it."), "model").ConfigureAwait(false);
                 return;
             }
 
@@ -145,7 +145,7 @@ public sealed partial class GatewayHandler
             for (var i = 0; i < count; i++)
             {
                 var target = route.Targets[order[i]];
-                var decision = _authorizer.CheckTarget(key, state.Purpose, target, parsed.Model!, in parsed);
+                var decision = _authorizer.CheckTarget(key, state.Purpose, target, state.Model!, in state.Parsed);
                 if (decision.Denied)
                 {
                     if (!firstDenial.Denied)
@@ -167,23 +167,25 @@ public sealed partial class GatewayHandler
             if (permittedCount == 0)
             {
                 await DenyAsync(context, state, firstDenial.Denied ? firstDenial
-                    : GateDecision.Deny(CharterError.ProviderUnavailable, $"No provider account can serve '{parsed.Model}'.")).ConfigureAwait(false);
+                    : GateDecision.Deny(CharterError.ProviderUnavailable, $"No provider account can serve '{state.Model}'.")).ConfigureAwait(false);
                 return;
             }
 
+            // The decision the request is forwarded under (a refusal by the limits below is journaled with its own).
+            state.Decision = flag.Flag ? flag : GateDecision.Allow;
+
             // 4b limits and budgets
-            var admission = await _limiter.AdmitAsync(key, parsed, body, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
+            var admission = await _limiter.AdmitAsync(key, state.Parsed, body, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
             if (admission.Decision.Denied)
             {
                 await DenyAsync(context, state, admission.Decision).ConfigureAwait(false);
                 return;
             }
 
-            state.Decision = flag.Flag ? flag : GateDecision.Allow;
-            state.MessagesSha256 = HashMessages(body.Span, in parsed);
+            state.MessagesSha256 = HashMessages(body.Span, in state.Parsed);
             try
             {
-                await ForwardAsync(context, state, permitted.AsMemory(0, permittedCount), body, parsed).ConfigureAwait(false);
+                await ForwardAsync(context, state, permitted.AsMemory(0, permittedCount), body).ConfigureAwait(false);
 
                 // The client gets the end of its response now; settling the limits (a Redis round trip with --redis) does not
                 // delay it.

@@ -15,6 +15,10 @@ internal sealed class RequestState(string id, DateTimeOffset ts, long started, s
 
     public string Endpoint { get; } = endpoint;
 
+    /// <summary>What the one-pass parse found in the body. A field, read in place (<c>in state.Parsed</c>): the handler's
+    /// async methods would each keep a copy of the 72-byte struct in their state machines.</summary>
+    public ParsedRequest Parsed;
+
     public ApiKeyRecord? Key { get; init; }
 
     public TeamRecord? Team { get; init; }
