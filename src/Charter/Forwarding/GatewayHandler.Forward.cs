@@ -256,22 +256,11 @@ public sealed partial class GatewayHandler
     private ValueTask JournalDenialAsync(RequestState state, GateDecision decision)
     {
         var info = ErrorInfo.For(decision.Error);
-        var e = ScratchEvent();
-        e.Kind = "request";
-        e.Id = state.Id;
-        e.Ts = state.Ts;
-        e.Key = state.Key?.Id;
-        e.Team = state.Key?.TeamId;
-        e.Model = state.Model;
-        e.Purpose = state.Purpose;
-        e.Endpoint = state.Endpoint;
+        var e = RequestEvent(state);
         e.Decision = "deny";
         e.Rule = decision.Rule;
         e.Code = decision.Code ?? info.Code;
         e.Reason = decision.Message;
-        e.PolicyVersion = _authorizer.PolicyVersion;
-        e.EvalRun = state.EvalRun;
-        e.Stream = state.Stream;
         e.Status = info.Status;
         e.LatencyMs = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
         return AppendScratch(e);
@@ -280,28 +269,35 @@ public sealed partial class GatewayHandler
     // The request event, journaled before the request is forwarded.
     private ValueTask JournalRequestAsync(RequestState state, RouteTarget first, ReadOnlyMemory<byte> body)
     {
+        var e = RequestEvent(state);
+        e.Provider = first.Account.KindName;
+        e.Account = first.Account.Id;
+        e.Decision = state.Decision.Word;
+        e.Rule = state.Decision.Rule;
+        e.Reason = state.Decision.Flag ? state.Decision.Message : null;
+        e.MessagesSha256 = state.MessagesSha256;
+        e.Body = body; // the journal copies it
+        e.MessagesStart = state.Parsed.MessagesStart;
+        e.MessagesLength = state.Parsed.MessagesLength;
+        return AppendScratch(e);
+    }
+
+    // The members a request event has whether it is forwarded or refused.
+    private JournalEvent RequestEvent(RequestState state)
+    {
         var e = ScratchEvent();
         e.Kind = "request";
         e.Id = state.Id;
         e.Ts = state.Ts;
         e.Key = state.Key?.Id;
         e.Team = state.Key?.TeamId;
-        e.Provider = first.Account.KindName;
-        e.Account = first.Account.Id;
         e.Model = state.Model;
         e.Purpose = state.Purpose;
         e.Endpoint = state.Endpoint;
-        e.Decision = state.Decision.Word;
-        e.Rule = state.Decision.Rule;
-        e.Reason = state.Decision.Flag ? state.Decision.Message : null;
         e.PolicyVersion = _authorizer.PolicyVersion;
-        e.MessagesSha256 = state.MessagesSha256;
         e.EvalRun = state.EvalRun;
         e.Stream = state.Stream;
-        e.Body = body; // the journal copies it
-        e.MessagesStart = state.Parsed.MessagesStart;
-        e.MessagesLength = state.Parsed.MessagesLength;
-        return AppendScratch(e);
+        return e;
     }
 
     // The request path's journal events are one object per thread: filled, appended (the journal serialises it before
