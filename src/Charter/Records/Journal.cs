@@ -373,9 +373,10 @@ public sealed class Journal : IAsyncDisposable
     /// The frames are parsed outside the lock: the bytes before the head never change, and a segment stays mapped until
     /// <see cref="ReleaseUpTo"/> passes it, which the integrator calls only for what it has read. A request event's
     /// <see cref="JournalEvent.Body"/> is memory over the mapped segment, valid until then, and the events are the batch's
-    /// own (<see cref="JournalBatch.Rent"/>), reused after its next <see cref="JournalBatch.Clear"/>: an event kept longer is
-    /// kept as a copy (<see cref="JournalEvent.Detach"/>). Checksums are not verified: these are this process's own bytes in memory. One reader at
-    /// a time (the integrator): the strings the events share come from one cache (<see cref="JournalStringCache"/>).
+    /// own (<see cref="JournalBatch.Rent"/>), reused after its next <see cref="JournalBatch.Clear"/>: an event kept longer
+    /// is kept as a copy (<see cref="JournalEvent.Detach"/>). Checksums are not verified: these are this process's own
+    /// bytes in memory. One reader at a time (the integrator): the strings the events share come from one cache
+    /// (<see cref="JournalStringCache"/>).
     /// </remarks>
     public JournalPosition Read(JournalPosition from, JournalBatch into, int max)
     {
