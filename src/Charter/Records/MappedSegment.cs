@@ -195,19 +195,19 @@ internal sealed unsafe partial class MappedSegment : IDisposable
     // a recycled segment is recognised by its size, and recovery reads the zeroed tail as the end of the entries.
     private static SafeFileHandle OpenSegmentFile(string path, long capacity)
     {
-        var durable = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
-            if (RandomAccess.GetLength(durable) < capacity)
+            if (RandomAccess.GetLength(file) < capacity)
             {
-                RandomAccess.SetLength(durable, capacity);
+                RandomAccess.SetLength(file, capacity);
             }
 
-            return durable;
+            return file;
         }
         catch
         {
-            durable.Dispose();
+            file.Dispose();
             throw;
         }
     }

@@ -20,10 +20,7 @@ public sealed class DenialJournalTests
         var journal = gw.App.Services.GetRequiredService<Journal>();
         var before = journal.Head;
         var body = new HeadAtFirstWrite(journal);
-        var context = new DefaultHttpContext { RequestServices = gw.App.Services };
-        context.Request.Method = "POST";
-        context.Request.ContentType = "application/json";
-        context.Request.Body = new MemoryStream("""{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"""u8.ToArray());
+        var context = Context(gw, authorization: null);
         context.Response.Body = body;
 
         await handler.HandleChatAsync(context);
