@@ -10,13 +10,14 @@ namespace Charter.Records;
 /// <remarks>
 /// The integrator reads every event back from the journal (<see cref="Journal.Read"/>); without this, each of them would
 /// bring its own copy of a dozen strings, all alive until its batch is done and copied by any GC that falls within it.
-/// Direct-mapped (a slot per hash, the last value wins) and not thread-safe: one reader, the integrator.
+/// Two-way set-associative (a set per hash, the value used last kept in its first way), so that two strings that share a
+/// set, a key's id and a team's say, do not evict each other on every event; not thread-safe: one reader, the integrator.
 /// </remarks>
 public sealed class JournalStringCache
 {
-    private const int Slots = 512; // a power of two
+    private const int Sets = 256; // a power of two
     private const int MaxLength = 64; // longer values (reasons, details) are rare and not kept
-    private readonly Entry[] _entries = new Entry[Slots];
+    private readonly Entry[] _entries = new Entry[Sets * 2];
 
     /// <summary>The string of <paramref name="bytes"/>: UTF-8, or with <paramref name="hex"/> their lowercase hex digits.</summary>
     public string Get(ReadOnlySpan<byte> bytes, bool hex)
@@ -27,19 +28,31 @@ public sealed class JournalStringCache
         }
 
         var hash = XxHash3.HashToUInt64(bytes, hex ? 1 : 0);
-        ref var entry = ref _entries[(int)(hash & (Slots - 1))];
-        if (entry.Value is not null && entry.Hex == hex && bytes.SequenceEqual(entry.Bytes))
+        var set = (int)(hash & (Sets - 1)) * 2;
+        ref var first = ref _entries[set];
+        if (first.Matches(bytes, hex))
         {
-            return entry.Value;
+            return first.Value;
+        }
+
+        ref var second = ref _entries[set + 1];
+        if (second.Matches(bytes, hex))
+        {
+            (first, second) = (second, first);
+            return first.Value;
         }
 
         var value = Decode(bytes, hex);
-        entry = new Entry(bytes.ToArray(), hex, value);
+        second = first;
+        first = new Entry(bytes.ToArray(), hex, value);
         return value;
     }
 
     /// <summary>The string of <paramref name="bytes"/> without the cache.</summary>
     internal static string Decode(ReadOnlySpan<byte> bytes, bool hex) => hex ? Convert.ToHexStringLower(bytes) : Encoding.UTF8.GetString(bytes);
 
-    private readonly record struct Entry(byte[] Bytes, bool Hex, string Value);
+    private readonly record struct Entry(byte[] Bytes, bool Hex, string Value)
+    {
+        public bool Matches(ReadOnlySpan<byte> bytes, bool hex) => Value is not null && Hex == hex && bytes.SequenceEqual(Bytes);
+    }
 }

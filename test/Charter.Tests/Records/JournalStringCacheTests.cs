@@ -59,4 +59,27 @@ public sealed class JournalStringCacheTests
         Assert.Equal(values, first);
         Assert.Equal(values, again);
     }
+
+    [Fact]
+    public void Get_TwoValuesUsedInTurn_BothStayShared()
+    {
+        // Each event of a batch brings its key's and its team's id (and model, account...): any two values read in turn must
+        // both be served from the cache, whichever of its places they share. Every pair of 64 values is tried.
+        var values = Enumerable.Range(0, 64).Select(i => Encoding.UTF8.GetBytes($"key_{i:x16}")).ToList();
+        var evicted = new List<string>();
+        for (var a = 0; a < values.Count; a++)
+        {
+            for (var b = a + 1; b < values.Count; b++)
+            {
+                var cache = new JournalStringCache();
+                var (firstA, firstB) = (cache.Get(values[a], hex: false), cache.Get(values[b], hex: false));
+                if (!ReferenceEquals(firstA, cache.Get(values[a], hex: false)) || !ReferenceEquals(firstB, cache.Get(values[b], hex: false)))
+                {
+                    evicted.Add($"{firstA}/{firstB}");
+                }
+            }
+        }
+
+        Assert.Empty(evicted);
+    }
 }
