@@ -12,6 +12,8 @@ public static class RequestRedactor
 {
     private static ReadOnlySpan<byte> Redacted => "{\"redacted\":true}"u8;
 
+    private static ReadOnlySpan<byte> Whitespace => " \t\r\n"u8;
+
     /// <summary>Returns the body to store.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="endpoint">Endpoint (chooses the parser when the messages' place is unknown).</param>
@@ -44,7 +46,7 @@ public static class RequestRedactor
             return;
         }
 
-        if (messagesStart < 0 || messagesStart + messagesLength > body.Length)
+        if (!IsMessagesValue(body, messagesStart, messagesLength))
         {
             var parse = endpoint == "embeddings" ? RequestParser.ParseEmbeddings(body, out var parsed) : RequestParser.ParseChat(body, out parsed);
             if (!parse.Success)
@@ -71,6 +73,32 @@ public static class RequestRedactor
         output.Advance(n);
         output.Write("\""u8);
         WriteText(output, body[(messagesStart + messagesLength)..]);
+    }
+
+    // Bounds the gateway found (in memory, or journaled with the event) are used only when they frame an array or a string
+    // that is the value of a "messages" or "input" member; anything else, and the body is parsed again, so that a wrong
+    // bound cannot make the store keep the prompt and replace something else.
+    private static bool IsMessagesValue(ReadOnlySpan<byte> body, int start, int length)
+    {
+        if (start < 0 || length < 2 || start > body.Length - length)
+        {
+            return false;
+        }
+
+        var (first, last) = (body[start], body[start + length - 1]);
+        if (!((first == (byte)'[' && last == (byte)']') || (first == (byte)'"' && last == (byte)'"')))
+        {
+            return false;
+        }
+
+        var head = body[..start].TrimEnd(Whitespace);
+        if (head.IsEmpty || head[^1] != (byte)':')
+        {
+            return false;
+        }
+
+        head = head[..^1].TrimEnd(Whitespace);
+        return head.EndsWith("\"messages\""u8) || head.EndsWith("\"input\""u8);
     }
 
     private static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)

@@ -275,7 +275,8 @@ public sealed partial class GatewayHandler
         e.Decision = state.Decision.Word;
         e.Rule = state.Decision.Rule;
         e.Reason = state.Decision.Flag ? state.Decision.Message : null;
-        e.MessagesSha256 = state.MessagesSha256;
+        e.MessagesDigest = state.MessagesDigest;
+        e.HasMessagesDigest = true;
         e.Body = body; // the journal copies it
         e.MessagesStart = state.Parsed.MessagesStart;
         e.MessagesLength = state.Parsed.MessagesLength;

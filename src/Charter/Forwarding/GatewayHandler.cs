@@ -182,7 +182,7 @@ public sealed partial class GatewayHandler
                 return;
             }
 
-            state.MessagesSha256 = HashMessages(body.Span, in state.Parsed);
+            ThreadSha256.Hash(body.Span.Slice(state.Parsed.MessagesStart, state.Parsed.MessagesLength), state.MessagesDigest);
             try
             {
                 await ForwardAsync(context, state, permitted.AsMemory(0, permittedCount), body).ConfigureAwait(false);
@@ -285,13 +285,6 @@ public sealed partial class GatewayHandler
         }
 
         return (buffer, length, CharterError.None);
-    }
-
-    private static string HashMessages(ReadOnlySpan<byte> body, in ParsedRequest parsed)
-    {
-        Span<byte> digest = stackalloc byte[32];
-        ThreadSha256.Hash(body.Slice(parsed.MessagesStart, parsed.MessagesLength), digest);
-        return Convert.ToHexStringLower(digest);
     }
 
     private static bool Contains(IReadOnlyList<string> list, string value)

@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Keys;
+using Charter.Records;
 
 namespace Charter.Forwarding;
 
@@ -31,7 +32,8 @@ internal sealed class RequestState(string id, DateTimeOffset ts, long started, s
 
     public string? EvalRun { get; set; }
 
-    public string? MessagesSha256 { get; set; }
+    /// <summary>SHA-256 of the messages (or input), set once the request is admitted; a field, filled in place.</summary>
+    public Sha256Digest MessagesDigest;
 
     public GateDecision Decision { get; set; }
 

@@ -70,13 +70,21 @@ public sealed class JournalEvent
     /// <summary>SHA-256 (hex) of the request's messages (or input).</summary>
     public string? MessagesSha256 { get; set; }
 
+    /// <summary>The same hash as bytes, which the request path sets instead of <see cref="MessagesSha256"/> (a 64-character
+    /// string a request less); journaled as that string is, 32 bytes, and read back as that string. Used when
+    /// <see cref="HasMessagesDigest"/> is set and <see cref="MessagesSha256"/> is not.</summary>
+    internal Sha256Digest MessagesDigest;
+
+    /// <summary>Whether <see cref="MessagesDigest"/> holds a digest.</summary>
+    internal bool HasMessagesDigest;
+
     /// <summary>The raw request body (UTF-8 JSON), for request events.</summary>
     /// <remarks>Once appended, the journal's own copy (<see cref="Journal.AppendAsync"/>): valid while the integrator holds the event.</remarks>
     public ReadOnlyMemory<byte> Body { get; set; }
 
     /// <summary>
-    /// Where the messages (or input) sit in <see cref="Body"/>, as the request parser found them; -1 when unknown. Kept in
-    /// memory only (not journaled): the store redacts without parsing the body again, and parses it after a replay.
+    /// Where the messages (or input) sit in <see cref="Body"/>, as the request parser found them; -1 when unknown (an
+    /// event journaled by a build before 2026-11-29): the store redacts with them instead of parsing the body again.
     /// </summary>
     public int MessagesStart { get; set; } = -1;
 
@@ -162,6 +170,7 @@ public sealed class JournalEvent
         Code = null;
         PolicyVersion = null;
         MessagesSha256 = null;
+        HasMessagesDigest = false;
         Body = default;
         MessagesStart = -1;
         MessagesLength = 0;

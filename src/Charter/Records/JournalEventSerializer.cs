@@ -13,6 +13,8 @@ namespace Charter.Records;
 /// 0x01 | members present (uint32 LE) | ts (UTC ticks, int64 LE) | kind | id | each present member in order | body (the rest)
 /// string:  varint(byteLength &lt;&lt; 1) UTF-8, or varint(32 &lt;&lt; 1 | 1) and 32 bytes for 64 lowercase hex digits (a SHA-256)
 /// integer: zigzag varint; latency: float64 LE (rounded to 3 decimals); stream, estimated: presence bits alone
+/// messages: two integers, where the messages (or input) start in the body and their length, as the request parser found
+/// them (the store redacts the body with them instead of parsing it again)
 /// </code>
 /// Each page of the mapped segment an append writes costs a first write and a writeback (a TLB flush) on top of the
 /// bytes, so the frame is kept small: a request event with the benchmark's 200-byte prompt takes ~390 bytes and its
@@ -55,6 +57,7 @@ public static class JournalEventSerializer
         Reason = 1u << 24,
         Detail = 1u << 25,
         Body = 1u << 26,
+        Messages = 1u << 27,
     }
 
     /// <summary>Serialises <paramref name="e"/> into <paramref name="output"/>.</summary>
@@ -82,7 +85,18 @@ public static class JournalEventSerializer
         String(output, e.Rule);
         String(output, e.Code);
         String(output, e.PolicyVersion);
-        String(output, e.MessagesSha256);
+        if (e.MessagesSha256 is null && e.HasMessagesDigest)
+        {
+            var digest = output.GetSpan(1 + Sha256Digest.Length);
+            digest[0] = (Sha256Digest.Length << 1) | 1; // as a 64-digit hex string is written
+            ((ReadOnlySpan<byte>)e.MessagesDigest).CopyTo(digest[1..]);
+            output.Advance(1 + Sha256Digest.Length);
+        }
+        else
+        {
+            String(output, e.MessagesSha256);
+        }
+
         String(output, e.EvalRun);
         Integer(output, e.Status);
         Integer(output, e.PromptTokens);
@@ -100,6 +114,12 @@ public static class JournalEventSerializer
         String(output, e.EntityId);
         String(output, e.Reason);
         String(output, e.Detail);
+        if ((present & Member.Messages) != 0)
+        {
+            Integer(output, e.MessagesStart);
+            Integer(output, e.MessagesLength);
+        }
+
         if (!e.Body.IsEmpty)
         {
             output.Write(e.Body.Span); // last, to the end of the frame: Read takes the rest of the frame as the body
@@ -186,8 +206,8 @@ public static class JournalEventSerializer
         e.EntityId = r.String(Member.EntityId);
         e.Reason = r.String(Member.Reason);
         e.Detail = r.String(Member.Detail);
-        e.MessagesStart = -1; // not journaled
-        e.MessagesLength = 0;
+        e.MessagesStart = (int?)r.Integer(Member.Messages) ?? -1; // absent from frames of builds before 2026-11-29
+        e.MessagesLength = (int?)r.Integer(Member.Messages) ?? 0;
         e.Position = default;
         return (present & Member.Body) != 0 ? payload.Length - r.Rest.Length : -1;
     }
@@ -206,7 +226,7 @@ public static class JournalEventSerializer
         m |= e.Rule is null ? 0 : Member.Rule;
         m |= e.Code is null ? 0 : Member.Code;
         m |= e.PolicyVersion is null ? 0 : Member.PolicyVersion;
-        m |= e.MessagesSha256 is null ? 0 : Member.MessagesSha256;
+        m |= e.MessagesSha256 is null && !e.HasMessagesDigest ? 0 : Member.MessagesSha256;
         m |= e.EvalRun is null ? 0 : Member.EvalRun;
         m |= e.Stream ? Member.Stream : 0;
         m |= e.Status is null ? 0 : Member.Status;
@@ -222,6 +242,7 @@ public static class JournalEventSerializer
         m |= e.Reason is null ? 0 : Member.Reason;
         m |= e.Detail is null ? 0 : Member.Detail;
         m |= e.Body.IsEmpty ? 0 : Member.Body;
+        m |= e.Body.IsEmpty || e.MessagesStart < 0 || e.MessagesLength <= 0 || e.MessagesStart + e.MessagesLength > e.Body.Length ? 0 : Member.Messages;
         return m;
     }
 

@@ -64,12 +64,14 @@ public sealed class DenialJournalTests
                 (null, null, null, null, null, null, null, false, null),
                 (r.Key, r.Provider, r.Account, r.Model, r.RequestJson, r.PromptTokens, r.CompletionTokens, r.Estimated, r.CostNanos));
         });
+        // The messages' hash travels as bytes on the request path and is stored as its hex digits, in place of the messages.
+        var messagesHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("""[{"role":"user","content":"hi"}]"""u8));
         Assert.All(records.Where(r => r.Decision != "deny"), r =>
         {
             Assert.Equal((200, "gpt-4o-mini"), (r.Status, r.Model));
             Assert.NotNull(r.Provider);
             Assert.NotNull(r.PromptTokens);
-            Assert.Contains("sha256:", r.RequestJson, StringComparison.Ordinal);
+            Assert.Equal($$"""{"model":"gpt-4o-mini","max_tokens":8,"messages":"sha256:{{messagesHash}}"}""", r.RequestJson);
         });
         Assert.Equal(8, records.Count(r => r.Decision == "deny"));
     }

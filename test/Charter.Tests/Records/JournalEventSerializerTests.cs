@@ -98,6 +98,7 @@ public sealed class JournalEventSerializerTests
             CompletionTokens = 34, CachedTokens = 5, Estimated = true, LatencyMs = 1.23456, CostNanos = 8_400_000_000_000L,
             Actor = "admin", EntityType = "key", EntityId = "key_1", Reason = "why", Detail = "what",
             Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \"there\""}]}"""u8.ToArray(),
+            MessagesStart = 34, MessagesLength = 42,
         };
 
         var back = JournalEventSerializer.Read(Serialize(e));
@@ -113,6 +114,45 @@ public sealed class JournalEventSerializerTests
             (back.PolicyVersion, back.MessagesSha256, back.EvalRun, back.Stream, back.Status, back.PromptTokens, back.CompletionTokens, back.CachedTokens, back.Estimated));
         Assert.Equal((e.Actor, e.EntityType, e.EntityId, e.Reason, e.Detail), (back.Actor, back.EntityType, back.EntityId, back.Reason, back.Detail));
         Assert.Equal(e.Body.ToArray(), back.Body.ToArray());
+        Assert.Equal((34, 42), (back.MessagesStart, back.MessagesLength));
+        Assert.Equal("[{\"role\":\"user\",\"content\":\"hi \\\"there\\\"\"}]", Encoding.UTF8.GetString(back.Body.Span.Slice(34, 42)));
+    }
+
+    [Fact]
+    public void Write_MessagesDigestInsteadOfItsHex_WritesTheSameFrameAndReadsBackTheHex()
+    {
+        var digest = System.Security.Cryptography.SHA256.HashData("[]"u8);
+        var asHex = Request("req_1");
+        asHex.MessagesSha256 = Convert.ToHexStringLower(digest);
+        var asBytes = Request("req_1");
+        digest.CopyTo((Span<byte>)asBytes.MessagesDigest);
+        asBytes.HasMessagesDigest = true;
+
+        var bytes = Serialize(asBytes);
+
+        Assert.Equal(Serialize(asHex), bytes);
+        Assert.Equal(asHex.MessagesSha256, JournalEventSerializer.Read(bytes).MessagesSha256);
+        asBytes.Clear();
+        Assert.Null(JournalEventSerializer.Read(Serialize(asBytes)).MessagesSha256);
+    }
+
+    [Theory]
+    [InlineData(-1, 0)] // the parser found none
+    [InlineData(5, 0)]
+    [InlineData(10, 6)] // past the body's end
+    [InlineData(17, -1)]
+    public void Write_MessagesPlaceNotInTheBody_IsLeftOutAndReadAsUnknown(int start, int length)
+    {
+        var e = Request("req_1");
+        e.MessagesStart = start;
+        e.MessagesLength = length;
+        var withoutPlace = Request("req_1");
+
+        var bytes = Serialize(e);
+
+        Assert.Equal(Serialize(withoutPlace), bytes);
+        var back = JournalEventSerializer.Read(bytes);
+        Assert.Equal((-1, 0), (back.MessagesStart, back.MessagesLength));
     }
 
     [Fact]
@@ -176,12 +216,13 @@ public sealed class JournalEventSerializerTests
             Code = "c1", PolicyVersion = "pv", MessagesSha256 = "ms", EvalRun = "run_1", Stream = true, Status = 200,
             PromptTokens = 1, CompletionTokens = 2, CachedTokens = 3, Estimated = true, LatencyMs = 4, CostNanos = 5, Actor = "a",
             EntityType = "key", EntityId = "key_1", Reason = "why", Detail = "what", Body = "{\"messages\":[]}"u8.ToArray(),
+            MessagesStart = 12, MessagesLength = 2,
         });
         var minimal = Serialize(new JournalEvent { Kind = "completion", Id = "req_min", Ts = DateTimeOffset.UnixEpoch });
         var reused = JournalEvent.CreateEmpty();
         Assert.True(JournalEventSerializer.TryReadInto(reused, full, null));
-        reused.MessagesStart = 2; // set by the request path, never journaled
-        reused.Position = new JournalPosition(3, 4);
+        Assert.Equal((12, 2), (reused.MessagesStart, reused.MessagesLength));
+        reused.Position = new JournalPosition(3, 4); // set by the journal's reader, never journaled
 
         Assert.True(JournalEventSerializer.TryReadInto(reused, minimal, null));
 

@@ -73,6 +73,21 @@ public sealed class RequestRedactorTests
             RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false, 40, 500));
     }
 
+    [Theory]
+    [InlineData(25, 29)] // an object inside the messages
+    [InlineData(24, 30)] // the array's start, not its end
+    [InlineData(1, 7)] // a string, but the name "model", not a value
+    [InlineData(9, 3)] // a string value, but the model's
+    [InlineData(33, 6)] // a string value inside the messages
+    public void Redact_PlaceThatIsNotTheMessagesValue_ParsesInstead(int start, int length)
+    {
+        const string body = """{"model":"m","messages":[{"role":"user","content":"x"}]}""";
+
+        var text = RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false, start, length);
+
+        Assert.Equal("""{"model":"m","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""", text);
+    }
+
     private static string RedactUtf8(byte[] body, string endpoint, bool retainContent, int start, int length)
     {
         var output = new ArrayBufferWriter<byte>();
