@@ -34,6 +34,15 @@ public static class AuditEventSerializer
         return writer.ToArray();
     }
 
+    /// <summary>Writes the canonical JSON of <paramref name="e"/> after what <paramref name="writer"/> holds (a batch's leaves back
+    /// to back); the leaf is the bytes from the length before the call to the length after it.</summary>
+    internal static void WriteLeaf(CanonicalJsonWriter writer, AuditEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        writer.BeginDocument();
+        Write(writer, e);
+    }
+
     /// <summary>Parses leaf bytes back into an event; unknown members are ignored.</summary>
     /// <returns>The event, or null when the bytes are not an audit event object.</returns>
     public static AuditEvent? Deserialize(ReadOnlySpan<byte> leaf)

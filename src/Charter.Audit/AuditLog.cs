@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Runtime.CompilerServices;
+using Charter.Audit.Json;
 using Charter.Audit.Merkle;
 using Charter.Audit.Signing;
 using Charter.Audit.Storage;
@@ -23,12 +24,18 @@ namespace Charter.Audit;
 /// </remarks>
 public sealed partial class AuditLog : IDisposable
 {
+    private const int LeafBufferSize = 64 * 1024;
+    private const int MaxLeafBufferSize = 8 * 1024 * 1024; // ~16,000 leaves of the usual ~500 bytes
+
     private readonly IAuditStore _store;
     private readonly AuditOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly string _keyDirectory;
+
+    // A batch's leaves, back to back (under _lock): no array per leaf. Dropped after a batch that grew it past the cap.
+    private CanonicalJsonWriter _leaves = new(LeafBufferSize);
     private AuditSigner? _signer;
     private CompactRange _range = new();
     private long _checkpointedSize = -1;
@@ -161,22 +168,53 @@ public sealed partial class AuditLog : IDisposable
     }
 
     /// <summary>Appends events as leaves (RFC 8785 canonical JSON) in one transaction.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
-    public Task<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
+    public async Task<AuditAppendResult> AppendAsync(IReadOnlyList<AuditEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var leaves = new byte[events.Count][];
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
+            var leaves = SerializeLeaves(events);
+            return await AppendLockedAsync(leaves.Length, i => leaves[i], cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_leaves.Capacity > MaxLeafBufferSize)
+            {
+                _leaves = new CanonicalJsonWriter(LeafBufferSize);
+            }
+
+            _lock.Release();
+        }
+    }
+
+    // The batch's leaves as slices of one buffer, taken once every leaf is written (the buffer is replaced as it grows).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
+    private ReadOnlyMemory<byte>[] SerializeLeaves(IReadOnlyList<AuditEvent> events)
+    {
+        var ends = new int[events.Count];
+        _leaves.Reset();
         for (var i = 0; i < events.Count; i++)
         {
-            leaves[i] = AuditEventSerializer.Serialize(events[i]);
+            AuditEventSerializer.WriteLeaf(_leaves, events[i]);
+            ends[i] = _leaves.WrittenSpan.Length;
         }
 
-        return AppendLeavesAsync(leaves, cancellationToken);
+        var all = _leaves.WrittenMemory;
+        var leaves = new ReadOnlyMemory<byte>[events.Count];
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            var start = i == 0 ? 0 : ends[i - 1];
+            leaves[i] = all[start..ends[i]];
+        }
+
+        return leaves;
     }
 
     // Hashes leaves onto a copy of the frontier; the copy becomes the frontier only once the store holds the rows.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per batch, looping over its rows: see docs/performance.md
-    private (CompactRange Range, StoredLeaf[] Leaves, List<StoredNode> Nodes) Stage(long start, int count, Func<int, byte[]> data)
+    private (CompactRange Range, StoredLeaf[] Leaves, List<StoredNode> Nodes) Stage(long start, int count, Func<int, ReadOnlyMemory<byte>> data)
     {
         var range = _range.Clone();
         var stored = new StoredLeaf[count];
@@ -185,7 +223,7 @@ public sealed partial class AuditLog : IDisposable
         for (var i = 0; i < count; i++)
         {
             var leaf = data(i);
-            var hash = MerkleHash.HashLeaf(leaf);
+            var hash = MerkleHash.HashLeaf(leaf.Span);
             stored[i] = new StoredLeaf(start + i, leaf, hash);
             range.Append(hash, onNode);
         }
@@ -217,21 +255,26 @@ public sealed partial class AuditLog : IDisposable
         try
         {
             await InitializeLockedAsync(cancellationToken).ConfigureAwait(false);
-            var start = _range.Size;
-            if (leaves.Count == 0)
-            {
-                return new AuditAppendResult(start, 0, start);
-            }
-
-            var (range, stored, nodes) = Stage(start, leaves.Count, i => leaves[i]);
-            await StoreLockedAsync(start, () => _store.AppendAsync(start, stored, nodes, cancellationToken), cancellationToken).ConfigureAwait(false);
-            _range = range;
-            return new AuditAppendResult(start, leaves.Count, range.Size);
+            return await AppendLockedAsync(leaves.Count, i => leaves[i], cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             _lock.Release();
         }
+    }
+
+    private async Task<AuditAppendResult> AppendLockedAsync(int count, Func<int, ReadOnlyMemory<byte>> data, CancellationToken cancellationToken)
+    {
+        var start = _range.Size;
+        if (count == 0)
+        {
+            return new AuditAppendResult(start, 0, start);
+        }
+
+        var (range, stored, nodes) = Stage(start, count, data);
+        await StoreLockedAsync(start, () => _store.AppendAsync(start, stored, nodes, cancellationToken), cancellationToken).ConfigureAwait(false);
+        _range = range;
+        return new AuditAppendResult(start, count, range.Size);
     }
 
     /// <summary>Signs and stores a checkpoint if the tree grew since the last one; returns the newest checkpoint.</summary>
@@ -324,7 +367,7 @@ public sealed partial class AuditLog : IDisposable
         }
 
         var entries = await GetEntriesAsync(size - 1, size, cancellationToken).ConfigureAwait(false);
-        return entries.Count == 0 ? null : AuditEventSerializer.Deserialize(entries[0].Data);
+        return entries.Count == 0 ? null : AuditEventSerializer.Deserialize(entries[0].Data.Span);
     }
 
     /// <summary>Replaces the signing key; earlier checkpoints stay verifiable with the retained public keys.</summary>

@@ -50,7 +50,7 @@ public static class BundleExporter
         {
             await foreach (var leaf in store.ReadLeavesAsync(0, checkpoint.Size, cancellationToken).ConfigureAwait(false))
             {
-                var e = AuditEventSerializer.Deserialize(leaf.Data);
+                var e = AuditEventSerializer.Deserialize(leaf.Data.Span);
                 if (e is null || !filter.Matches(e))
                 {
                     continue;
@@ -58,7 +58,7 @@ public static class BundleExporter
 
                 var ids = MerkleProofPlan.NodesFor(MerkleProofPlan.InclusionRanges(leaf.Index, checkpoint.Size), out var counts);
                 var proof = MerkleProofPlan.Assemble(await store.GetNodeHashesAsync(ids, cancellationToken).ConfigureAwait(false), counts);
-                var entry = new BundleEntry(leaf.Index, Encoding.UTF8.GetString(leaf.Data), Convert.ToBase64String(leaf.Hash), ToBase64(proof));
+                var entry = new BundleEntry(leaf.Index, Encoding.UTF8.GetString(leaf.Data.Span), Convert.ToBase64String(leaf.Hash), ToBase64(proof));
                 await stream.WriteAsync(JsonSerializer.SerializeToUtf8Bytes(entry, BundleJsonContext.Readable.BundleEntry), cancellationToken).ConfigureAwait(false);
                 await stream.WriteAsync(s_newline, cancellationToken).ConfigureAwait(false);
                 summary.Add(leaf.Index, e);

@@ -156,7 +156,7 @@ public static class AuditApi
         var entries = new List<EntryResponse>(leaves.Count);
         foreach (var leaf in leaves)
         {
-            entries.Add(new EntryResponse(leaf.Index, Convert.ToBase64String(leaf.Hash), System.Text.Encoding.UTF8.GetString(leaf.Data)));
+            entries.Add(new EntryResponse(leaf.Index, Convert.ToBase64String(leaf.Hash), System.Text.Encoding.UTF8.GetString(leaf.Data.Span)));
         }
 
         return Results.Json(new EntriesResponse(start, end, entries), AuditJsonContext.Readable.EntriesResponse);

@@ -45,7 +45,22 @@ internal sealed class CanonicalJsonWriter
         _needComma[0] = false;
     }
 
+    /// <summary>The bytes written so far; valid until the next write or <see cref="Reset"/> (the buffer may be replaced as it grows).</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
+
+    /// <summary>The buffer's size.</summary>
+    public int Capacity => _buffer.Length;
+
     public byte[] ToArray() => WrittenSpan.ToArray();
+
+    /// <summary>Starts another top-level value right after what is written, with no separator: documents back to back in one
+    /// buffer (a batch of audit leaves), each a slice of <see cref="WrittenMemory"/>.</summary>
+    public void BeginDocument()
+    {
+        _depth = 0;
+        _afterName = false;
+        _needComma[0] = false;
+    }
 
     public void WriteStartObject()
     {

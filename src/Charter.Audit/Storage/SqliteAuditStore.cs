@@ -257,7 +257,7 @@ public sealed class SqliteAuditStore : IAuditStore
         for (var i = 0; i < leaves.Count; i++)
         {
             insert.Bind(1, leaves[i].Index);
-            insert.Bind(2, leaves[i].Data);
+            insert.BindBlob(2, leaves[i].Data.Span);
             insert.Bind(3, leaves[i].Hash);
             if (counts[i] == 0)
             {

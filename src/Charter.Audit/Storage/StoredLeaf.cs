@@ -3,4 +3,6 @@
 namespace Charter.Audit.Storage;
 
 /// <summary>A leaf as stored: its index, canonical JSON bytes and leaf hash.</summary>
-public sealed record StoredLeaf(long Index, byte[] Data, byte[] Hash);
+/// <remarks>A leaf being appended holds a slice of its batch's buffer (<see cref="AuditLog.AppendAsync"/>), valid until the store
+/// has written it; a leaf read from a store holds its own bytes.</remarks>
+public sealed record StoredLeaf(long Index, ReadOnlyMemory<byte> Data, byte[] Hash);

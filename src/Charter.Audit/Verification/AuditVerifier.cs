@@ -136,7 +136,7 @@ public static class AuditVerifier
                     return AuditVerifyResult.Failure(expected, $"leaf {expected} is missing (next stored leaf is {leaf.Index})", expected, stored.Count, warnings);
                 }
 
-                var hash = MerkleHash.HashLeaf(leaf.Data);
+                var hash = MerkleHash.HashLeaf(leaf.Data.Span);
                 if (!hash.AsSpan().SequenceEqual(leaf.Hash))
                 {
                     return AuditVerifyResult.Failure(expected, $"leaf {expected} does not match its stored hash", expected, stored.Count, warnings);

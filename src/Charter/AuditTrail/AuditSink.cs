@@ -56,7 +56,7 @@ public sealed class AuditSink(AuditLog log, IGatewayStore store) : IEventSink
         var present = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var leaf in leaves)
         {
-            if (AuditEventSerializer.Deserialize(leaf.Data) is { } e)
+            if (AuditEventSerializer.Deserialize(leaf.Data.Span) is { } e)
             {
                 present[e.Id] = AuditEventMapper.IsComplete(e);
             }

@@ -58,7 +58,7 @@ public sealed class LargePromptTests
         {
             await Task.Delay(50);
             var leaves = await audit.GetEntriesAsync(0, await audit.GetSizeAsync());
-            requestLeaves = leaves.Count(l => AuditEventSerializer.Deserialize(l.Data) is { Kind: AuditEventKinds.Request }); // with its completion, or followed by it when a batch fell between them
+            requestLeaves = leaves.Count(l => AuditEventSerializer.Deserialize(l.Data.Span) is { Kind: AuditEventKinds.Request }); // with its completion, or followed by it when a batch fell between them
         }
 
         Assert.Equal(Count, engine.Observed);

@@ -147,7 +147,7 @@ public sealed class PostgresGatewayTests
             var all = new List<string>();
             await foreach (var leaf in audit.ReadLeavesAsync(0, long.MaxValue, TestContext.Current.CancellationToken))
             {
-                all.Add(System.Text.Encoding.UTF8.GetString(leaf.Data));
+                all.Add(System.Text.Encoding.UTF8.GetString(leaf.Data.Span));
             }
 
             return all;

@@ -39,6 +39,31 @@ public sealed class AuditLogTests
     }
 
     [Fact]
+    public async Task AppendAsync_BatchesThatOutgrowTheLeafBuffer_EachLeafIsItsOwnCanonicalJson()
+    {
+        // A batch's leaves are written back to back into one buffer, which grows (is replaced) mid-batch when a leaf does
+        // not fit, and is dropped after a batch past its cap: every stored leaf must still be exactly its event's JSON.
+        using var dir = new TempDirectory();
+        using var log = new AuditLog(new SqliteAuditStore(dir.File("charter.db")), AuditTestData.Options(dir));
+        var events = AuditTestData.Events(30);
+        events[3] = Admin(events[3], new string('a', 100_000)); // past the 64 KB the buffer starts with
+        events[12] = Admin(events[12], new string('é', 5_000_000)); // 10 MB: past the cap
+        var memory = new MemoryMerkleTree();
+        foreach (var e in events)
+        {
+            memory.AppendLeaf(AuditEventSerializer.Serialize(e));
+        }
+
+        await log.AppendAsync(events.GetRange(0, 10), TestContext.Current.CancellationToken);
+        await log.AppendAsync(events.GetRange(10, 10), TestContext.Current.CancellationToken);
+        await log.AppendAsync(events.GetRange(20, 10), TestContext.Current.CancellationToken);
+
+        var stored = await log.GetEntriesAsync(0, 30, TestContext.Current.CancellationToken);
+        Assert.Equal(events.Select(e => Convert.ToHexString(AuditEventSerializer.Serialize(e))), stored.Select(l => Convert.ToHexString(l.Data.Span)));
+        Assert.Equal(memory.Root(), await log.GetRootAsync(30, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task InitializeAsync_ReopenedDatabase_ContinuesTheSameTree()
     {
         using var dir = new TempDirectory();
@@ -129,4 +154,9 @@ public sealed class AuditLogTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.GetInclusionProofAsync(0, 4, TestContext.Current.CancellationToken));
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => log.GetInclusionProofAsync(3, 3, TestContext.Current.CancellationToken));
     }
+
+    private static AuditEvent Admin(AuditEvent e, string reason) => new()
+    {
+        Kind = AuditEventKinds.Admin, Ts = e.Ts, Id = e.Id, Actor = "admin", Reason = reason,
+    };
 }

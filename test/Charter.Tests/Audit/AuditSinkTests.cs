@@ -55,7 +55,7 @@ public sealed class AuditSinkTests
         await restarted.ConsumeAsync([.. batch2, Request("r5")], new JournalPosition(1, 300), TestContext.Current.CancellationToken);
 
         var ids = (await log.GetEntriesAsync(0, log.Size, TestContext.Current.CancellationToken))
-            .Select(l => AuditEventSerializer.Deserialize(l.Data)!.Id).ToList();
+            .Select(l => AuditEventSerializer.Deserialize(l.Data.Span)!.Id).ToList();
         Assert.Equal(["r1", "r2", "r2:completed", "r3", "r4", "r5"], ids);
         Assert.Equal(new JournalPosition(1, 300), await restarted.GetPositionAsync(TestContext.Current.CancellationToken));
     }

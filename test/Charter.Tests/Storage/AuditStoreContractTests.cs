@@ -52,7 +52,7 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
         Assert.Equal(4, await Store.GetSizeAsync(Ct));
         var leaves = await ReadLeavesAsync(1, 3);
         Assert.Equal(new long[] { 1, 2 }, leaves.Select(l => l.Index));
-        Assert.Equal(Leaf(1).Data, leaves[0].Data);
+        Assert.Equal(Leaf(1).Data.ToArray(), leaves[0].Data.ToArray());
         Assert.Equal(Leaf(2).Hash, leaves[1].Hash);
         var hashes = await Store.GetNodeHashesAsync([new NodeId(2, 0), new NodeId(0, 3), new NodeId(1, 1)], Ct);
         Assert.Equal(new[] { Node(2, 0).Hash, Leaf(3).Hash, Node(1, 1).Hash }, hashes);
@@ -138,7 +138,7 @@ public abstract class AuditStoreContractTests : IAsyncLifetime
         Assert.Equal(new[] { new StoredKey("charter+aaaa+AQ==", T0), new StoredKey("charter+bbbb+AQ==", T0.AddDays(1)) }, keys);
     }
 
-    private static StoredLeaf Leaf(long i) => new(i, [(byte)'{', (byte)i, (byte)'}'], [0xAA, (byte)i]);
+    private static StoredLeaf Leaf(long i) => new(i, new byte[] { (byte)'{', (byte)i, (byte)'}' }, [0xAA, (byte)i]);
 
     private static StoredNode Node(int level, long index) => new(new NodeId(level, index), [0xBB, (byte)level, (byte)index]);
 

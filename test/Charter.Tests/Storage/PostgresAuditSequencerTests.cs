@@ -71,7 +71,7 @@ public sealed class PostgresAuditSequencerTests
         await log.CheckpointAsync(TestContext.Current.CancellationToken);
 
         var entries = await log.GetEntriesAsync(0, 11, TestContext.Current.CancellationToken);
-        var texts = entries.Select(e => Encoding.UTF8.GetString(e.Data)).ToList();
+        var texts = entries.Select(e => Encoding.UTF8.GetString(e.Data.Span)).ToList();
         Assert.Equal(11, texts.Distinct().Count());
         Assert.Equal(["a-0", "a-1", "a-2", "a-3", "a-4", "b-0", "b-1", "b-2", "b-3", "a-5", "a-6"], texts.Select(Id).ToList());
         Assert.Equal(0, await storeA.CountQueuedAsync(TestContext.Current.CancellationToken));

@@ -53,7 +53,7 @@ public sealed class SqliteAuditStoreContractTests : AuditStoreContractTests
         {
             foreach (var leaf in leaves[..10])
             {
-                Exec(c, "INSERT INTO audit_leaves VALUES ($a, $b, $c)", leaf.Index, leaf.Data, leaf.Hash);
+                Exec(c, "INSERT INTO audit_leaves VALUES ($a, $b, $c)", leaf.Index, leaf.Data.ToArray(), leaf.Hash);
             }
 
             foreach (var node in old)
