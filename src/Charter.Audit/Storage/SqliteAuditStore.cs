@@ -26,8 +26,25 @@ public sealed class SqliteAuditStore : IAuditStore
     public SqliteAuditStore(string databasePath)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = databasePath, Pooling = true }.ToString();
+        _connectionString = SharedConnectionString(databasePath);
     }
+
+    /// <summary>The connection string of a database's pooled connections, the same as the gateway store's
+    /// (<c>SqliteGatewayStore</c>), so that both draw from one pool.</summary>
+    /// <remarks>
+    /// The integrator writes a batch's records and then its audit leaves, one after the other on one thread. From one pool
+    /// the second write gets the connection the first one just returned, whose page cache is current. From two pools,
+    /// each connection saw the other's commit and, as SQLite does in WAL mode when another connection has written, dropped
+    /// its whole page cache and read its B-tree pages again from the file, every batch.
+    /// </remarks>
+    public static string SharedConnectionString(string databasePath) => new SqliteConnectionStringBuilder
+    {
+        DataSource = databasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = 30,
+    }.ToString();
 
     public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default)
     {

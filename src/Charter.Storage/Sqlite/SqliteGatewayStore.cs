@@ -28,14 +28,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     public SqliteGatewayStore(string path, bool retainContent = false, string? instance = null)
     {
         _instance = instance ?? string.Empty;
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
+        _connectionString = SqliteAuditStore.SharedConnectionString(path); // one pool with the audit log's (see there)
         _retainContent = retainContent;
         Path = path;
     }
