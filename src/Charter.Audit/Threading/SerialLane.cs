@@ -22,13 +22,16 @@ public sealed class SerialLane : IDisposable
 {
     private readonly BlockingCollection<(Action<object?> Run, object? State)> _queue = new(new ConcurrentQueue<(Action<object?>, object?)>());
     private readonly Thread _thread;
+    private readonly TimeSpan _slice;
     private int _disposed;
 
     /// <summary>Starts the lane's thread.</summary>
     /// <param name="name">The thread's name (as tools such as <c>top -H</c> and <c>perf</c> show it, first 15 bytes).</param>
-    public SerialLane(string name)
+    /// <param name="slice">A time slice to ask the scheduler for (<see cref="ThreadSlice"/>); zero keeps the system's.</param>
+    public SerialLane(string name, TimeSpan slice = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        _slice = slice;
         _thread = new Thread(Loop) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -70,6 +73,11 @@ public sealed class SerialLane : IDisposable
 
     private void Loop()
     {
+        if (_slice > TimeSpan.Zero)
+        {
+            ThreadSlice.TrySet(_slice); // best effort: where the system does not take it, the lane runs as before
+        }
+
         foreach (var (run, state) in _queue.GetConsumingEnumerable())
         {
             run(state);

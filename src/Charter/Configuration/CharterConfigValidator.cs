@@ -123,6 +123,11 @@ public static class CharterConfigValidator
             errors.Add($"Records:IntegrateIntervalMs must be between 1 and 10000 (got {records.IntegrateIntervalMs}).");
         }
 
+        if (records.IntegratorSliceMicroseconds is not 0 and (< 100 or > 100_000))
+        {
+            errors.Add($"Records:IntegratorSliceMicroseconds must be 0 (the kernel's) or between 100 and 100000 (got {records.IntegratorSliceMicroseconds}).");
+        }
+
         if (records.SegmentBytes < 1024 * 1024)
         {
             errors.Add($"Records:SegmentBytes must be at least 1 MiB (got {records.SegmentBytes}).");

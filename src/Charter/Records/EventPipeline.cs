@@ -90,7 +90,7 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 
         _readAt = _journal.RecoveredEnd;
 
-        _lane = new SerialLane("Charter integrator");
+        _lane = new SerialLane("Charter integrator", TimeSpan.FromMicroseconds(_options.IntegratorSliceMicroseconds));
         _loop = RunAsync(_lane, _stop.Token);
     }
 

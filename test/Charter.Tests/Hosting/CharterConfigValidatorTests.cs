@@ -18,12 +18,24 @@ public sealed class CharterConfigValidatorTests
     [Fact]
     public void Validate_SeveralRecordsSettingsOutOfRange_ListsEveryError()
     {
-        var records = new RecordsOptions { FsyncIntervalMs = 0, IntegrateIntervalMs = 20_000, SegmentBytes = 4096 };
+        var records = new RecordsOptions { FsyncIntervalMs = 0, IntegrateIntervalMs = 20_000, SegmentBytes = 4096, IntegratorSliceMicroseconds = 50 };
 
         var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), records);
 
         Assert.Contains("Records:FsyncIntervalMs must be between 1 and 100 (got 0).", errors);
         Assert.Contains("Records:IntegrateIntervalMs must be between 1 and 10000 (got 20000).", errors);
         Assert.Contains("Records:SegmentBytes must be at least 1 MiB (got 4096).", errors);
+        Assert.Contains("Records:IntegratorSliceMicroseconds must be 0 (the kernel's) or between 100 and 100000 (got 50).", errors);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    [InlineData(100_000)]
+    public void Validate_IntegratorSliceInRangeOrZero_NoError(int microseconds)
+    {
+        var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), new RecordsOptions { IntegratorSliceMicroseconds = microseconds });
+
+        Assert.DoesNotContain(errors, e => e.Contains("IntegratorSlice", StringComparison.Ordinal));
     }
 }

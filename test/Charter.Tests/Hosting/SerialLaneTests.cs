@@ -41,6 +41,34 @@ public sealed class SerialLaneTests
     }
 
     [Fact]
+    public async Task Constructor_WithSlice_TheLanesThreadRunsWithThatSliceAndOthersDoNot()
+    {
+        // Linux 6.12 and later take a slice per thread (EEVDF); elsewhere the lane runs with the system's.
+        var before = await Task.Run(ThreadSlice.Get);
+        if (!OperatingSystem.IsLinux() || Environment.OSVersion.Version < new Version(6, 12))
+        {
+            Assert.Skip("A time slice per thread needs Linux 6.12 or later.");
+        }
+
+        using var lane = new SerialLane("test lane", TimeSpan.FromMicroseconds(250));
+        using var plain = new SerialLane("plain lane");
+        var onLane = await Task.Run(async () =>
+        {
+            await lane;
+            return ThreadSlice.Get();
+        });
+        var onPlain = await Task.Run(async () =>
+        {
+            await plain;
+            return ThreadSlice.Get();
+        });
+
+        Assert.Equal(TimeSpan.FromMicroseconds(250), onLane);
+        Assert.NotEqual(TimeSpan.FromMicroseconds(250), onPlain);
+        Assert.Equal(before, onPlain);
+    }
+
+    [Fact]
     public void Post_ManyContinuations_RunOneAtATimeInTheOrderPosted()
     {
         using var lane = new SerialLane("test lane");
