@@ -18,6 +18,9 @@ public static unsafe partial class ThreadSlice
 {
     private const uint AttrSize = 56; // SCHED_ATTR_SIZE_VER1
     private const ulong KeepPolicy = 0x08; // SCHED_FLAG_KEEP_POLICY
+    private const uint PolicyNormal = 0; // SCHED_OTHER; with SCHED_BATCH and SCHED_IDLE the fair policies, which take a slice
+    private const uint PolicyBatch = 3;
+    private const uint PolicyIdle = 5;
 
     /// <summary>Asks for <paramref name="slice"/> (the kernel keeps it within 0.1-100 ms) for the calling thread.</summary>
     /// <returns>False when the system does not take it.</returns>
@@ -29,9 +32,9 @@ public static unsafe partial class ThreadSlice
         }
 
         var attr = default(SchedAttr);
-        if (Syscall(get, 0, &attr, AttrSize, 0) != 0)
+        if (Syscall(get, 0, &attr, AttrSize, 0) != 0 || attr.Policy is not (PolicyNormal or PolicyBatch or PolicyIdle))
         {
-            return false;
+            return false; // a real-time or deadline thread's runtime means something else
         }
 
         attr.Size = AttrSize;

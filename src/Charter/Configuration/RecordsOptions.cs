@@ -42,8 +42,8 @@ public sealed class RecordsOptions
     /// <summary>
     /// The time slice the integrator's thread asks Linux's scheduler for (kernel 6.12 and later; elsewhere ignored), in
     /// microseconds; 0 keeps the kernel's (3 ms). Default 100: a batch takes milliseconds of CPU on the core the requests
-    /// use, and with the shorter slice a request that wakes waits less for it (p99 at saturation 5.7-6.4 against
-    /// 6.7-7.3 ms in alternating runs, the same requests/s; docs/performance.md).
+    /// use, and with the shorter slice a request that wakes waits less for it (p99 at saturation 5.7-6.6 against
+    /// 6.7-7.3 ms in seven alternating pairs of runs, the same requests/s; docs/performance.md).
     /// </summary>
     public int IntegratorSliceMicroseconds { get; set; } = 100;
 }
