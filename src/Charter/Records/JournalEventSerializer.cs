@@ -26,6 +26,9 @@ public static class JournalEventSerializer
     private const byte Binary = 0x01;
     private const int HeaderSize = 1 + 4 + 8;
 
+    // The policy version last written and its 32 bytes (PolicyVersion). Immutable, replaced whole on a reload.
+    private static HexString? s_policyVersion;
+
     [Flags]
     private enum Member : uint
     {
@@ -84,13 +87,10 @@ public static class JournalEventSerializer
         String(output, e.Decision);
         String(output, e.Rule);
         String(output, e.Code);
-        String(output, e.PolicyVersion);
+        PolicyVersion(output, e.PolicyVersion);
         if (e.MessagesSha256 is null && e.HasMessagesDigest)
         {
-            var digest = output.GetSpan(1 + Sha256Digest.Length);
-            digest[0] = (Sha256Digest.Length << 1) | 1; // as a 64-digit hex string is written
-            ((ReadOnlySpan<byte>)e.MessagesDigest).CopyTo(digest[1..]);
-            output.Advance(1 + Sha256Digest.Length);
+            Hash(output, e.MessagesDigest); // as its 64-digit hex string is written
         }
         else
         {
@@ -271,6 +271,40 @@ public static class JournalEventSerializer
         output.Advance(at + Encoding.UTF8.GetBytes(value, span[at..]));
     }
 
+    // Every request event carries the policy version, the same string object until the policy is reloaded: its bytes are
+    // found once, not per event, and written as String writes a 64-digit hex string.
+    private static void PolicyVersion(IBufferWriter<byte> output, string? value)
+    {
+        if (value is not { Length: 64 })
+        {
+            String(output, value); // "none" without a policy
+            return;
+        }
+
+        if (s_policyVersion is not { } last || !ReferenceEquals(last.Text, value))
+        {
+            var bytes = new byte[32];
+            s_policyVersion = last = new HexString(value, TryLowerHex(value, bytes) ? bytes : null);
+        }
+
+        if (last.Bytes is null)
+        {
+            String(output, value);
+            return;
+        }
+
+        Hash(output, last.Bytes);
+    }
+
+    // A SHA-256 as its 32 bytes, marked to read back as its 64 lowercase hex digits.
+    private static void Hash(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes)
+    {
+        var span = output.GetSpan(1 + 32);
+        span[0] = (32 << 1) | 1;
+        bytes.CopyTo(span[1..]);
+        output.Advance(1 + 32);
+    }
+
     // 64 lowercase hex digits as their 32 bytes: exactly what reads back as the same string.
     private static bool TryLowerHex(string value, Span<byte> destination)
     {
@@ -419,4 +453,7 @@ public static class JournalEventSerializer
             }
         }
     }
+
+    // A 64-character string and its bytes when it is lowercase hex (null: written as text).
+    private sealed record HexString(string Text, byte[]? Bytes);
 }
