@@ -38,18 +38,24 @@ public sealed class DenialJournalTests
     [Fact]
     public async Task HandleChatAsync_RefusalsAfterForwardedRequests_RecordsCarryNothingOfTheEarlierRequests()
     {
-        // The handler journals through one event object per thread: a refusal right after a forwarded request (the same
-        // thread, with the in-process simulator) must not inherit its provider, usage or body.
+        // The handler journals through one event object per thread: a refusal right after a forwarded request on the same
+        // thread (the in-process simulator answers synchronously) must not inherit its provider, usage or body.
         await using var gw = await TestGateway.StartAsync(inProcessSim: true);
         var (secret, _) = await gw.CreateKeyAsync();
         var handler = gw.App.Services.GetRequiredService<GatewayHandler>();
         for (var i = 0; i < 8; i++)
         {
+            // Both calls complete before they return, so each ran start to end on this thread: the refusal journals through
+            // the very event object the forwarded request used (an asynchronous hop would make this test prove nothing).
             var allowed = Context(gw, $"Bearer {secret}");
-            await handler.HandleChatAsync(allowed);
+            var forwarded = handler.HandleChatAsync(allowed);
+            Assert.True(forwarded.IsCompleted, "the forwarded request left the test's thread");
+            await forwarded;
             Assert.Equal(200, allowed.Response.StatusCode);
             var refused = Context(gw, authorization: null);
-            await handler.HandleChatAsync(refused);
+            var refusal = handler.HandleChatAsync(refused);
+            Assert.True(refusal.IsCompleted, "the refusal left the test's thread");
+            await refusal;
             Assert.Equal(401, refused.Response.StatusCode);
         }
 
