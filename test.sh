@@ -15,6 +15,8 @@ if [ -x eng/services.sh ]; then
   [ "$already_up" = 1 ] || trap 'eng/services.sh stop >&2 || true' EXIT
 fi
 dotnet build Charter.slnx -c Release -nologo -v q -clp:ErrorsOnly
+# The JavaScript SDK tests (JsSdkTests) drive the gateway with the openai npm package installed here.
+eng/js.sh
 log=$(mktemp)
 set +e
 dotnet test --solution Charter.slnx -c Release --no-build --no-progress 2>&1 | tee "$log"

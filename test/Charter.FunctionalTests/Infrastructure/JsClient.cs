@@ -1,0 +1,63 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Diagnostics;
+using System.Text.Json;
+using Charter.Tests.Common;
+
+namespace Charter.FunctionalTests.Infrastructure;
+
+/// <summary>Runs <c>test/js/openai-client.mjs</c> (the official <c>openai</c> npm package) against a test gateway.</summary>
+internal static class JsClient
+{
+    private static readonly Lazy<string> Script = new(FindScript);
+
+    /// <summary>Runs one scenario of the script with <paramref name="key"/> and returns the JSON it printed.</summary>
+    public static async Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario, string model = "gpt-4o-mini")
+    {
+        var psi = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = Path.GetDirectoryName(Script.Value)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Script.Value);
+        psi.ArgumentList.Add(scenario);
+        psi.Environment["CHARTER_BASE_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
+        psi.Environment["CHARTER_KEY"] = key;
+        psi.Environment["CHARTER_MODEL"] = model;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {scenario} ran over 90 s: {await stderr}");
+        }
+
+        var output = await stdout;
+        Assert.True(process.ExitCode == 0, $"node {scenario} exited with {process.ExitCode}: {await stderr}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    // test/js/openai-client.mjs, found upwards from the test binaries; its node_modules come from eng/js.sh (test.sh).
+    private static string FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var script = Path.Combine(dir.FullName, "test", "js", "openai-client.mjs");
+            if (File.Exists(script))
+            {
+                var sdk = Path.Combine(dir.FullName, "test", "js", "node_modules", "openai", "package.json");
+                return File.Exists(sdk) ? script : throw new InvalidOperationException($"The openai npm package is not installed: run eng/js.sh (test.sh does). Looked for {sdk}.");
+            }
+        }
+
+        throw new FileNotFoundException("test/js/openai-client.mjs not found above " + AppContext.BaseDirectory);
+    }
+}

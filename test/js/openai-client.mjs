@@ -1,0 +1,103 @@
+// Drives a Charter gateway with the official `openai` npm package, as a JavaScript user would, and prints what it saw
+// as one JSON object on stdout. Run by test/Charter.FunctionalTests/Gateway/JsSdkTests.cs, which starts the gateway,
+// creates the key and asserts on the output. Usage: node openai-client.mjs <scenario>
+// Environment: CHARTER_BASE_URL (the gateway's /v1 address), CHARTER_KEY (a ck- key), CHARTER_MODEL (optional).
+import OpenAI from 'openai';
+
+const baseURL = process.env.CHARTER_BASE_URL;
+const apiKey = process.env.CHARTER_KEY;
+const model = process.env.CHARTER_MODEL ?? 'gpt-4o-mini';
+// No retries: a test must see each answer the gateway gave, not the SDK's second try.
+const client = new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 30_000 });
+const messages = [{ role: 'user', content: 'Say hello to the JavaScript SDK.' }];
+
+// The error as the SDK classified it: its class name, status and the fields of OpenAI's error shape.
+function describe(err) {
+  if (!(err instanceof OpenAI.APIError)) {
+    return { kind: err?.constructor?.name ?? typeof err, message: String(err) };
+  }
+
+  return { kind: err.constructor.name, status: err.status ?? null, type: err.type ?? null, code: err.code ?? null, param: err.param ?? null };
+}
+
+async function attempt(call) {
+  try {
+    await call();
+    return { kind: 'ok' };
+  } catch (err) {
+    return describe(err);
+  }
+}
+
+const scenarios = {
+  // Chat, the same chat streamed (with usage), embeddings and the model list.
+  async basics() {
+    const chat = await client.chat.completions.create({ model, messages, max_tokens: 24 });
+    const stream = await client.chat.completions.create({ model, messages, max_tokens: 24, stream: true, stream_options: { include_usage: true } });
+    let chunks = 0;
+    let streamed = '';
+    let usage = null;
+    let finish = null;
+    for await (const chunk of stream) {
+      chunks++;
+      for (const choice of chunk.choices) {
+        streamed += choice.delta?.content ?? '';
+        finish = choice.finish_reason ?? finish;
+      }
+
+      usage = chunk.usage ?? usage;
+    }
+
+    const embeddings = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['one', 'two'], dimensions: 64 });
+    const models = [];
+    for await (const m of client.models.list()) {
+      models.push(m.id);
+    }
+
+    return {
+      chat: { object: chat.object, content: chat.choices[0].message.content, finish: chat.choices[0].finish_reason, usage: chat.usage },
+      stream: { chunks, content: streamed, finish, usage },
+      embeddings: { count: embeddings.data.length, dimensions: embeddings.data.map((d) => d.embedding.length) },
+      models,
+    };
+  },
+
+  // Each refusal as the SDK's typed error.
+  async errors() {
+    const badKey = new OpenAI({ baseURL, apiKey: 'ck-not-a-key', maxRetries: 0 });
+    return {
+      badKey: await attempt(() => badKey.chat.completions.create({ model, messages })),
+      unknownModel: await attempt(() => client.chat.completions.create({ model: 'no-such-model', messages })),
+      wrongType: await attempt(() => client.chat.completions.create({ model, messages, max_tokens: 'many' })),
+      tooLarge: await attempt(() => client.chat.completions.create({ model, messages: [{ role: 'user', content: 'x'.repeat(300_000) }] })),
+    };
+  },
+
+  // A stream the client abandons after its first content (AbortController, as a closed browser tab or a cancelled job
+  // would). The SDK ends the iteration quietly on the caller's own abort; the gateway must record the disconnect.
+  async abort() {
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create(
+      { model, messages, max_tokens: 300, stream: true },
+      { signal: controller.signal },
+    );
+    let chunks = 0;
+    const outcome = await attempt(async () => {
+      for await (const chunk of stream) {
+        chunks++;
+        if (chunk.choices.some((c) => c.delta?.content)) {
+          controller.abort();
+        }
+      }
+    });
+    return { chunks, outcome };
+  },
+};
+
+const name = process.argv[2];
+if (!(name in scenarios)) {
+  console.error(`unknown scenario '${name}'; one of: ${Object.keys(scenarios).join(', ')}`);
+  process.exit(2);
+}
+
+process.stdout.write(JSON.stringify(await scenarios[name]()) + '\n');
