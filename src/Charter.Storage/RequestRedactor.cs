@@ -22,9 +22,20 @@ public static class RequestRedactor
     /// <param name="messagesStart">Where the messages start in <paramref name="body"/> when the gateway already parsed it; -1 to parse.</param>
     /// <param name="messagesLength">Their length.</param>
     public static string Redact(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, int messagesStart = -1, int messagesLength = 0)
+        => Redact(body, endpoint, sha256, retainContent, out _, messagesStart, messagesLength);
+
+    /// <summary>Returns the body to store, and whether it carries <paramref name="sha256"/> in place of the messages.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="endpoint">Endpoint (chooses the parser when the messages' place is unknown).</param>
+    /// <param name="sha256">SHA-256 (hex) of the messages.</param>
+    /// <param name="retainContent">Store the body as it is.</param>
+    /// <param name="hashInBody">Whether the returned text holds <c>"sha256:&lt;hex&gt;"</c> where the messages were.</param>
+    /// <param name="messagesStart">Where the messages start in <paramref name="body"/> when the gateway already parsed it; -1 to parse.</param>
+    /// <param name="messagesLength">Their length.</param>
+    public static string Redact(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, out bool hashInBody, int messagesStart = -1, int messagesLength = 0)
     {
         var output = new ArrayBufferWriter<byte>(body.Length + 80);
-        RedactUtf8(body, endpoint, sha256, retainContent, output, messagesStart, messagesLength);
+        hashInBody = RedactUtf8(body, endpoint, sha256, retainContent, output, messagesStart, messagesLength);
         return Encoding.UTF8.GetString(output.WrittenSpan);
     }
 
@@ -37,13 +48,15 @@ public static class RequestRedactor
     /// <param name="output">Receives the text.</param>
     /// <param name="messagesStart">Where the messages start in <paramref name="body"/> when the gateway already parsed it; -1 to parse.</param>
     /// <param name="messagesLength">Their length.</param>
-    public static void RedactUtf8(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, IBufferWriter<byte> output, int messagesStart = -1, int messagesLength = 0)
+    /// <returns>Whether the text holds <c>"sha256:&lt;hex&gt;"</c> where the messages were (false when the content is
+    /// retained, when there is no hash, and when the body did not parse and became <c>{"redacted":true}</c>).</returns>
+    public static bool RedactUtf8(ReadOnlySpan<byte> body, string? endpoint, string? sha256, bool retainContent, IBufferWriter<byte> output, int messagesStart = -1, int messagesLength = 0)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (retainContent)
         {
             WriteText(output, body);
-            return;
+            return false;
         }
 
         if (!IsMessagesValue(body, messagesStart, messagesLength))
@@ -52,7 +65,7 @@ public static class RequestRedactor
             if (!parse.Success)
             {
                 output.Write(Redacted);
-                return;
+                return false;
             }
 
             (messagesStart, messagesLength) = (parsed.MessagesStart, parsed.MessagesLength);
@@ -61,7 +74,7 @@ public static class RequestRedactor
         if (messagesLength == 0)
         {
             output.Write(Redacted);
-            return;
+            return false;
         }
 
         // head + "sha256:<hex>" + tail. The messages' bounds are JSON token boundaries, so head and tail are whole text.
@@ -73,6 +86,7 @@ public static class RequestRedactor
         output.Advance(n);
         output.Write("\""u8);
         WriteText(output, body[(messagesStart + messagesLength)..]);
+        return n > 0;
     }
 
     // Bounds the gateway found (in memory, or journaled with the event) are used only when they frame an array or a string

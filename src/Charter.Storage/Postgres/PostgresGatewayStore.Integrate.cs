@@ -69,7 +69,8 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.Model, NpgsqlDbType.Text);
                 P(p, e.Purpose, NpgsqlDbType.Text);
                 P(p, e.Endpoint, NpgsqlDbType.Text);
-                P(p, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, e.MessagesStart, e.MessagesLength), NpgsqlDbType.Text);
+                var hashInBody = false;
+                P(p, e.Body.IsEmpty ? null : RequestRedactor.Redact(e.Body.Span, e.Endpoint, e.MessagesSha256, _retainContent, out hashInBody, e.MessagesStart, e.MessagesLength), NpgsqlDbType.Text);
                 P(p, done is null ? e.Status : done.Status, NpgsqlDbType.Integer);
                 P(p, done is null ? e.Code : done.Code, NpgsqlDbType.Text);
                 P(p, done is null ? (e.Status is null ? null : e.LatencyMs) : done.LatencyMs, NpgsqlDbType.Double);
@@ -77,7 +78,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.Rule, NpgsqlDbType.Text);
                 P(p, e.EvalRun, NpgsqlDbType.Text);
                 P(p, e.PolicyVersion, NpgsqlDbType.Text);
-                P(p, e.MessagesSha256, NpgsqlDbType.Text);
+                P(p, hashInBody ? null : e.MessagesSha256, NpgsqlDbType.Text); // in the stored body already (SQLite's store says more)
                 P(p, done?.PromptTokens, NpgsqlDbType.Integer);
                 P(p, done?.CompletionTokens, NpgsqlDbType.Integer);
                 P(p, done is { Estimated: true }, NpgsqlDbType.Boolean);

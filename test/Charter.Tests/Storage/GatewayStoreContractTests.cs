@@ -36,6 +36,9 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     /// <summary>Releases every store created and deletes the database.</summary>
     protected abstract ValueTask DisposeStoresAsync();
 
+    /// <summary>The raw <c>messages_sha256</c> column of request <paramref name="id"/> (no reader of the store returns it).</summary>
+    protected abstract Task<string?> ReadMessagesSha256ColumnAsync(IGatewayStore store, string id);
+
     [Fact]
     public async Task MigrateAsync_RunTwice_IsIdempotent()
     {
@@ -250,6 +253,27 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
 
         var r = Assert.Single(await ReadAllAsync(retaining));
         Assert.Contains("top secret prompt", r.RequestJson, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task IntegrateAsync_MessagesHash_StoredOnceInTheBodyOrElseInItsColumn()
+    {
+        var retaining = await CreateStoreAsync(retainContent: true);
+        var unparsable = RequestEvent("r3", T0);
+        unparsable.Body = "not json"u8.ToArray();
+        var noBody = RequestEvent("r4", T0);
+        noBody.Body = default;
+
+        await Store.IntegrateAsync([RequestEvent("r1", T0), unparsable, noBody], new JournalPosition(0, 10), Ct);
+        await retaining.IntegrateAsync([RequestEvent("r2", T0)], new JournalPosition(0, 20), Ct);
+
+        // Redacted, the body holds "messages":"sha256:<hex>" and the column stays empty; otherwise the column has it.
+        var stored = (await ReadAllAsync(Store)).ToDictionary(r => r.Id);
+        Assert.Contains("\"messages\":\"sha256:abc123\"", stored["r1"].RequestJson, StringComparison.Ordinal);
+        Assert.Null(await ReadMessagesSha256ColumnAsync(Store, "r1"));
+        Assert.Equal("abc123", await ReadMessagesSha256ColumnAsync(retaining, "r2"));
+        Assert.Equal(("{\"redacted\":true}", "abc123"), (stored["r3"].RequestJson, await ReadMessagesSha256ColumnAsync(Store, "r3")));
+        Assert.Equal((null, "abc123"), (stored["r4"].RequestJson, await ReadMessagesSha256ColumnAsync(Store, "r4")));
     }
 
     [Fact]

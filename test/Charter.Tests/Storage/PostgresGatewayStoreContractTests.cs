@@ -34,6 +34,16 @@ public sealed class PostgresGatewayStoreContractTests : GatewayStoreContractTest
         }
     }
 
+    /// <inheritdoc/>
+    protected override async Task<string?> ReadMessagesSha256ColumnAsync(IGatewayStore store, string id)
+    {
+        await using var c = new NpgsqlConnection(_database!.ConnectionString);
+        await c.OpenAsync(TestContext.Current.CancellationToken);
+        await using var cmd = new NpgsqlCommand("SELECT messages_sha256 FROM requests WHERE id = @id", c);
+        cmd.Parameters.AddWithValue("id", id);
+        return await cmd.ExecuteScalarAsync(TestContext.Current.CancellationToken) as string;
+    }
+
     [Fact]
     public async Task MigrateAsync_ManyInstancesAtOnce_AllSucceedAndEachStepRunsOnce()
     {

@@ -88,6 +88,23 @@ public sealed class RequestRedactorTests
         Assert.Equal("""{"model":"m","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""", text);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}]}""", false, Sha, true)]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}]}""", true, Sha, false)] // the messages themselves
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"x"}]}""", false, null, false)] // no hash to write
+    [InlineData("""not json""", false, Sha, false)] // {"redacted":true}
+    public void Redact_EachOutcome_SaysWhetherTheTextHoldsTheHash(string body, bool retainContent, string? sha, bool expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var output = new ArrayBufferWriter<byte>();
+
+        var text = RequestRedactor.Redact(bytes, "chat.completions", sha, retainContent, out var hashInBody);
+        var inUtf8 = RequestRedactor.RedactUtf8(bytes, "chat.completions", sha, retainContent, output);
+
+        Assert.Equal((expected, expected), (hashInBody, inUtf8));
+        Assert.Equal(expected, sha is not null && text.Contains("\"sha256:" + sha + "\"", StringComparison.Ordinal));
+    }
+
     private static string RedactUtf8(byte[] body, string endpoint, bool retainContent, int start, int length)
     {
         var output = new ArrayBufferWriter<byte>();

@@ -110,6 +110,17 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
         }
     }
 
+    /// <inheritdoc/>
+    protected override Task<string?> ReadMessagesSha256ColumnAsync(IGatewayStore store, string id)
+    {
+        using var c = new SqliteConnection($"Data Source={((SqliteGatewayStore)store).Path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT messages_sha256 FROM requests WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        return Task.FromResult(cmd.ExecuteScalar() as string);
+    }
+
     private static long Scalar(string path, string sql)
     {
         using var c = new SqliteConnection($"Data Source={path};Pooling=False");
