@@ -78,7 +78,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.Rule, NpgsqlDbType.Text);
                 P(p, e.EvalRun, NpgsqlDbType.Text);
                 P(p, e.PolicyVersion, NpgsqlDbType.Text);
-                P(p, hashInBody ? null : e.MessagesSha256, NpgsqlDbType.Text); // in the stored body already (SQLite's store says more)
+                P(p, hashInBody ? null : e.MessagesSha256, NpgsqlDbType.Text); // not again when the stored body holds it
                 P(p, done?.PromptTokens, NpgsqlDbType.Integer);
                 P(p, done?.CompletionTokens, NpgsqlDbType.Integer);
                 P(p, done is { Estimated: true }, NpgsqlDbType.Boolean);

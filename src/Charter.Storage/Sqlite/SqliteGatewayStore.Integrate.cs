@@ -89,7 +89,7 @@ public sealed partial class SqliteGatewayStore
                 insert.Bind(16, e.EvalRun);
                 insert.Bind(17, e.PolicyVersion);
                 // The stored body holds the messages' hash in their place ("messages":"sha256:…"): the column keeps it only
-                // when the body does not (content retained, no body, a body that did not parse). 66 bytes a row less.
+                // when the body does not (content retained, no body, a body that did not parse): ~65 bytes a row less.
                 insert.Bind(18, hashInBody ? null : e.MessagesSha256);
                 insert.Bind(19, done?.PromptTokens);
                 insert.Bind(20, done?.CompletionTokens);

@@ -12,7 +12,7 @@ internal static class JsClient
     private static readonly Lazy<string> Script = new(FindScript);
 
     /// <summary>Runs one scenario of the script with <paramref name="key"/> and returns the JSON it printed.</summary>
-    public static async Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario, string model = "gpt-4o-mini")
+    public static async Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario)
     {
         var psi = new ProcessStartInfo("node")
         {
@@ -25,7 +25,6 @@ internal static class JsClient
         psi.ArgumentList.Add(scenario);
         psi.Environment["CHARTER_BASE_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
         psi.Environment["CHARTER_KEY"] = key;
-        psi.Environment["CHARTER_MODEL"] = model;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
