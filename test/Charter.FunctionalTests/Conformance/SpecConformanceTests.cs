@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Text.Json;
+using Charter.FunctionalTests.Infrastructure;
 using Charter.Tests.Common;
 
 namespace Charter.FunctionalTests.Conformance;
@@ -118,16 +119,7 @@ public sealed class SpecConformanceTests
     [Fact]
     public async Task ModelsList_MatchesListModelsResponse()
     {
-        await using var gw = await TestGateway.StartAsync(s =>
-        {
-            s.Overrides["Providers:Accounts:0:Id"] = "sim-http";
-            s.Overrides["Providers:Accounts:0:Kind"] = "openai-compatible";
-            s.Overrides["Providers:Accounts:0:BaseUrl"] = s.Upstream;
-            s.Overrides["Providers:Models:0:Name"] = "gpt-4o";
-            s.Overrides["Providers:Models:0:Targets:0:Account"] = "sim-http";
-            s.Overrides["Providers:Models:1:Name"] = "text-embedding-3-small";
-            s.Overrides["Providers:Models:1:Targets:0:Account"] = "sim-http";
-        });
+        await using var gw = await TestGateway.StartAsync(s => NamedRoutes.ToSimulator(s, "gpt-4o", "text-embedding-3-small"));
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, body) = await GatewayWire.GetAsync(gw, "v1/models", key);
@@ -184,14 +176,7 @@ public sealed class SpecConformanceTests
     [Fact]
     public async Task Error404_UnknownModel_MatchesErrorResponse()
     {
-        await using var gw = await TestGateway.StartAsync(s =>
-        {
-            s.Overrides["Providers:Accounts:0:Id"] = "sim-http";
-            s.Overrides["Providers:Accounts:0:Kind"] = "openai-compatible";
-            s.Overrides["Providers:Accounts:0:BaseUrl"] = s.Upstream;
-            s.Overrides["Providers:Models:0:Name"] = "gpt-4o";
-            s.Overrides["Providers:Models:0:Targets:0:Account"] = "sim-http";
-        });
+        await using var gw = await TestGateway.StartAsync(s => NamedRoutes.ToSimulator(s, "gpt-4o"));
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody("no-such-model"));

@@ -153,17 +153,7 @@ public sealed class ChatCompletionsTests
             await cts.CancelAsync();
         }
 
-        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
-        Charter.Records.RequestRecord? record = null;
-        for (var i = 0; i < 100 && record?.Status is null; i++)
-        {
-            await Task.Delay(100);
-            await gw.WaitForRecordsAsync(requireComplete: false);
-            await foreach (var r in store.ReadRequestsAsync(null, null))
-            {
-                record = r;
-            }
-        }
+        var record = await SettledRecord.LastAsync(gw);
 
         Assert.NotNull(record);
         Assert.Equal(499, record!.Status);

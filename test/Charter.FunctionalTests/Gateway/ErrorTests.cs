@@ -87,14 +87,7 @@ public sealed class ErrorTests
     [Fact]
     public async Task CompleteChat_UnknownModelWithNamedRoutes_SdkThrows404ModelNotFound()
     {
-        await using var gw = await TestGateway.StartAsync(s =>
-        {
-            s.Overrides["Providers:Accounts:0:Id"] = "sim-http";
-            s.Overrides["Providers:Accounts:0:Kind"] = "openai-compatible";
-            s.Overrides["Providers:Accounts:0:BaseUrl"] = s.Upstream;
-            s.Overrides["Providers:Models:0:Name"] = "gpt-4o";
-            s.Overrides["Providers:Models:0:Targets:0:Account"] = "sim-http";
-        });
+        await using var gw = await TestGateway.StartAsync(s => NamedRoutes.ToSimulator(s, "gpt-4o"));
         var (key, _) = await gw.CreateKeyAsync();
 
         var ex = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Chat(gw, key, "no-such-model").CompleteChatAsync([new UserChatMessage("hi")]));

@@ -41,11 +41,7 @@ public sealed class JsSdkTests
         await using var gw = await TestGateway.StartAsync(s =>
         {
             s.Overrides["Gateway:MaxRequestBodyBytes"] = "65536";
-            s.Overrides["Providers:Accounts:0:Id"] = "sim-http";
-            s.Overrides["Providers:Accounts:0:Kind"] = "openai-compatible";
-            s.Overrides["Providers:Accounts:0:BaseUrl"] = s.Upstream;
-            s.Overrides["Providers:Models:0:Name"] = "gpt-4o-mini";
-            s.Overrides["Providers:Models:0:Targets:0:Account"] = "sim-http";
+            NamedRoutes.ToSimulator(s, "gpt-4o-mini");
         });
         var (key, _) = await gw.CreateKeyAsync();
 
@@ -76,17 +72,7 @@ public sealed class JsSdkTests
         // The SDK ends the iteration quietly on the caller's own abort; the stream had 300 tokens to go.
         Assert.Equal("ok", result.GetProperty("outcome").GetProperty("kind").GetString());
         Assert.True(result.GetProperty("chunks").GetInt32() < 10, $"{result.GetProperty("chunks")} chunks read before the abort");
-        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
-        Charter.Records.RequestRecord? record = null;
-        for (var i = 0; i < 100 && record?.Status is null; i++)
-        {
-            await Task.Delay(100);
-            await gw.WaitForRecordsAsync(requireComplete: false);
-            await foreach (var r in store.ReadRequestsAsync(null, null))
-            {
-                record = r;
-            }
-        }
+        var record = await SettledRecord.LastAsync(gw);
 
         Assert.NotNull(record);
         Assert.Equal(499, record!.Status);
