@@ -206,7 +206,8 @@ public static class JournalEventSerializer
         e.EntityId = r.String(Member.EntityId);
         e.Reason = r.String(Member.Reason);
         e.Detail = r.String(Member.Detail);
-        e.MessagesStart = (int?)r.Integer(Member.Messages) ?? -1; // absent from frames of builds before 2026-11-29
+        // One flag, two integers (each call reads the next); absent from frames of builds before 2026-11-29.
+        e.MessagesStart = (int?)r.Integer(Member.Messages) ?? -1;
         e.MessagesLength = (int?)r.Integer(Member.Messages) ?? 0;
         e.Position = default;
         return (present & Member.Body) != 0 ? payload.Length - r.Rest.Length : -1;

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Charter.Tests.Common;
 using Json.Schema;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -43,22 +44,8 @@ internal sealed partial class OpenApiSpec
 
     /// <summary>The spec: <c>../shared/spec/openai-openapi.yaml</c> next to the repository (six levels above the test
     /// binary in the main checkout, seven in a worktree under wt/), found by walking up from the binary.</summary>
-    public static string SpecPath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "spec", "openai-openapi.yaml");
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-
-            return Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/spec/openai-openapi.yaml"));
-        }
-    }
+    public static string SpecPath => RepoPaths.FindUpwards(Path.Combine("shared", "spec", "openai-openapi.yaml"))
+        ?? Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../../shared/spec/openai-openapi.yaml"));
 
     /// <summary>Names under <c>components.schemas</c>.</summary>
     public IReadOnlySet<string> SchemaNames { get; }

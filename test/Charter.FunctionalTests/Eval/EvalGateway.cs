@@ -27,14 +27,7 @@ internal static class EvalGateway
     /// <summary>The shipped multiple-choice suite (evals/general-knowledge-mc.yaml).</summary>
     public static EvalSuite McSuite()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "evals", "general-knowledge-mc.yaml")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        var load = SuiteLoader.Load(Path.Combine(dir.FullName, "evals", "general-knowledge-mc.yaml"));
+        var load = SuiteLoader.Load(Path.Combine(RepoPaths.Root, "evals", "general-knowledge-mc.yaml"));
         Assert.True(load.Success, string.Join("; ", load.Errors));
         return load.Suite!;
     }

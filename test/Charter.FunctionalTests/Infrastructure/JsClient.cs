@@ -44,19 +44,11 @@ internal static class JsClient
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    // test/js/openai-client.mjs, found upwards from the test binaries; its node_modules come from eng/js.sh (test.sh).
+    // test/js/openai-client.mjs in the repository; its node_modules come from eng/js.sh (test.sh).
     private static string FindScript()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var script = Path.Combine(dir.FullName, "test", "js", "openai-client.mjs");
-            if (File.Exists(script))
-            {
-                var sdk = Path.Combine(dir.FullName, "test", "js", "node_modules", "openai", "package.json");
-                return File.Exists(sdk) ? script : throw new InvalidOperationException($"The openai npm package is not installed: run eng/js.sh (test.sh does). Looked for {sdk}.");
-            }
-        }
-
-        throw new FileNotFoundException("test/js/openai-client.mjs not found above " + AppContext.BaseDirectory);
+        var js = Path.Combine(RepoPaths.Root, "test", "js");
+        var sdk = Path.Combine(js, "node_modules", "openai", "package.json");
+        return File.Exists(sdk) ? Path.Combine(js, "openai-client.mjs") : throw new InvalidOperationException($"The openai npm package is not installed: run eng/js.sh (test.sh does). Looked for {sdk}.");
     }
 }

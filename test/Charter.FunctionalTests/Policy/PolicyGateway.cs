@@ -18,16 +18,9 @@ internal static class PolicyGateway
     /// <summary>Copies ./policies (repo root) into a fresh temp directory.</summary>
     public static string CopyPolicies()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "policies", "organization.yaml")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
         var target = Path.Combine(Path.GetTempPath(), "charter-pol-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(target);
-        foreach (var f in Directory.GetFiles(Path.Combine(dir.FullName, "policies"), "*.yaml"))
+        foreach (var f in Directory.GetFiles(Path.Combine(RepoPaths.Root, "policies"), "*.yaml"))
         {
             File.Copy(f, Path.Combine(target, Path.GetFileName(f)));
         }

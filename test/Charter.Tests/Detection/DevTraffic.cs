@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Detection;
+using Charter.Tests.Common;
 
 namespace Charter.Tests.Detection;
 
@@ -23,18 +24,7 @@ internal static class DevTraffic
     private static (List<DetectionRecord>, IReadOnlyList<DetectionLabel>)? Load()
     {
         string? dir = Environment.GetEnvironmentVariable("CHARTER_DEV_TRAFFIC");
-        if (dir is null)
-        {
-            for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            {
-                string candidate = Path.Combine(d.FullName, "shared", "traffic", "dev");
-                if (File.Exists(Path.Combine(candidate, "records.jsonl.gz")))
-                {
-                    dir = candidate;
-                    break;
-                }
-            }
-        }
+        dir ??= Path.GetDirectoryName(RepoPaths.FindUpwards(Path.Combine("shared", "traffic", "dev", "records.jsonl.gz")));
 
         if (dir is null || !File.Exists(Path.Combine(dir, "records.jsonl.gz")) || !File.Exists(Path.Combine(dir, "labels.jsonl")))
         {

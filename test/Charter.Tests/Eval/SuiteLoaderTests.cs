@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Eval.Suites;
+using Charter.Tests.Common;
 
 namespace Charter.Tests.Eval;
 
@@ -156,14 +157,5 @@ public sealed class SuiteLoaderTests : IDisposable
         }
     }
 
-    internal static string FindEvalsDir()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !Directory.Exists(Path.Combine(dir.FullName, "evals")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("evals/"), "evals");
-    }
+    internal static string FindEvalsDir() => Path.Combine(RepoPaths.Root, "evals");
 }

@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using Charter.Policy;
+using Charter.Tests.Common;
 
 namespace Charter.Tests.Policy;
 
@@ -14,20 +15,7 @@ internal static class PolicyTestData
         return result.Set!;
     });
 
-    public static string DefaultPolicyDirectory
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Charter.slnx")))
-            {
-                dir = dir.Parent;
-            }
-
-            Assert.NotNull(dir);
-            return Path.Combine(dir.FullName, "policies");
-        }
-    }
+    public static string DefaultPolicyDirectory => Path.Combine(RepoPaths.Root, "policies");
 
     public static PolicySet Default => _default.Value;
 
