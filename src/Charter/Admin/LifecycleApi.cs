@@ -25,10 +25,16 @@ public static class LifecycleApi
         foreach (var (plural, kind) in new[] { ("keys", EntityKind.Key), ("teams", EntityKind.Team), ("accounts", EntityKind.Account) })
         {
             var k = kind;
-            app.MapPost($"/admin/v1/{plural}/{{id}}/transitions", (HttpContext http) => TransitionAsync(http, k))
-                .WithName($"Transition{plural}").WithTags("admin").WithSummary($"Apply a lifecycle event to one of the {plural}.");
-            app.MapGet($"/admin/v1/{plural}/{{id}}/history", (HttpContext http) => HistoryAsync(http, k))
-                .WithName($"History{plural}").WithTags("admin").WithSummary($"Lifecycle, transitions and deny/flag decisions of one of the {plural}.");
+            // Delegates with the route's id (rather than RequestDelegates) so that the admin OpenAPI document lists them;
+            // the handlers read the id, the body and the response themselves.
+            app.MapPost($"/admin/v1/{plural}/{{id}}/transitions", (Delegate)((HttpContext http, string id) => TransitionAsync(http, k)))
+                .WithName($"Transition{plural}").WithTags("admin").WithSummary($"Apply a lifecycle event to one of the {plural}.")
+                .Accepts<LifecycleTransitionRequest>("application/json").Produces<LifecycleTransitionDto>()
+                .Produces<LifecycleErrorDto>(StatusCodes.Status400BadRequest).Produces<LifecycleErrorDto>(StatusCodes.Status404NotFound)
+                .Produces<LifecycleErrorDto>(StatusCodes.Status409Conflict);
+            app.MapGet($"/admin/v1/{plural}/{{id}}/history", (Delegate)((HttpContext http, string id) => HistoryAsync(http, k)))
+                .WithName($"History{plural}").WithTags("admin").WithSummary($"Lifecycle, transitions and deny/flag decisions of one of the {plural}.")
+                .Produces<LifecycleHistoryDto>().Produces<LifecycleErrorDto>(StatusCodes.Status404NotFound);
         }
 
         return app;

@@ -23,10 +23,13 @@ public static class LimitsApi
         foreach (var (plural, kind) in new[] { ("keys", EntityKind.Key), ("teams", EntityKind.Team) })
         {
             var k = kind;
-            app.MapGet($"/admin/v1/{plural}/{{id}}/limits", (HttpContext http) => GetAsync(http, k))
-                .WithName($"GetLimits{plural}").WithTags("admin").WithSummary($"Limits, current spend and budget hold of one of the {plural}.");
-            app.MapPut($"/admin/v1/{plural}/{{id}}/limits", (HttpContext http) => PutAsync(http, k))
-                .WithName($"SetLimits{plural}").WithTags("admin").WithSummary($"Change the limits and budgets of one of the {plural}; clears the budget hold when the budget allows.");
+            // Delegates with the route's id, so that the admin OpenAPI document lists them (LifecycleApi does the same).
+            app.MapGet($"/admin/v1/{plural}/{{id}}/limits", (Delegate)((HttpContext http, string id) => GetAsync(http, k)))
+                .WithName($"GetLimits{plural}").WithTags("admin").WithSummary($"Limits, current spend and budget hold of one of the {plural}.")
+                .Produces<SubjectLimitsDto>();
+            app.MapPut($"/admin/v1/{plural}/{{id}}/limits", (Delegate)((HttpContext http, string id) => PutAsync(http, k)))
+                .WithName($"SetLimits{plural}").WithTags("admin").WithSummary($"Change the limits and budgets of one of the {plural}; clears the budget hold when the budget allows.")
+                .Accepts<LimitsUpdateRequest>("application/json").Produces<SubjectLimitsDto>();
         }
 
         return app;

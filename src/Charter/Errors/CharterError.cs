@@ -28,4 +28,6 @@ public enum CharterError
     ClientDisconnected,
     Unauthorized,
     Forbidden,
+    UnknownUrl,
+    MethodNotAllowed,
 }

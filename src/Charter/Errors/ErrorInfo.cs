@@ -33,6 +33,8 @@ public readonly record struct ErrorInfo(int Status, string Type, string Code)
         CharterError.UpstreamError => new(502, "api_error", "upstream_error"),
         CharterError.UpstreamTimeout => new(504, "api_error", "upstream_timeout"),
         CharterError.ClientDisconnected => new(499, "api_error", "client_disconnected"),
+        CharterError.UnknownUrl => new(404, "invalid_request_error", "unknown_url"),
+        CharterError.MethodNotAllowed => new(405, "invalid_request_error", "method_not_allowed"),
         _ => new(500, "api_error", "internal_error"),
     };
 }

@@ -8,7 +8,9 @@ namespace Charter.Forwarding;
 
 /// <summary>Validates and reads chat and embeddings bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
-/// which stays the authority on everything Charter does not need to decide.</remarks>
+/// which stays the authority on everything Charter does not need to decide. A field Charter reads (the model, the
+/// messages or input, the parameters its policy limits) may appear only once, so that the gateway and the upstream
+/// cannot read the same body two ways.</remarks>
 public static class RequestParser
 {
     /// <summary>Parses a <c>/v1/chat/completions</c> body.</summary>
@@ -41,6 +43,7 @@ public static class RequestParser
             }
 
             var sawInput = false;
+            var seen = Field.None;
             while (reader.Read())
             {
                 if (reader.TokenType == JsonTokenType.EndObject)
@@ -51,6 +54,11 @@ public static class RequestParser
                 // Property name at depth 1.
                 if (reader.ValueTextEquals("model"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Model))
+                    {
+                        return Duplicate("model");
+                    }
+
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String)
                     {
@@ -63,6 +71,11 @@ public static class RequestParser
                 }
                 else if (chat && reader.ValueTextEquals("messages"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Messages))
+                    {
+                        return Duplicate("messages");
+                    }
+
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.StartArray)
                     {
@@ -81,6 +94,11 @@ public static class RequestParser
                 }
                 else if (!chat && reader.ValueTextEquals("input"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Input))
+                    {
+                        return Duplicate("input");
+                    }
+
                     reader.Read();
                     if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.StartArray))
                     {
@@ -104,6 +122,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("stream"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Stream))
+                    {
+                        return Duplicate("stream");
+                    }
+
                     reader.Read();
                     if (reader.TokenType is JsonTokenType.True or JsonTokenType.False)
                     {
@@ -116,6 +139,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("stream_options"u8))
                 {
+                    if (!FirstTime(ref seen, Field.StreamOptions))
+                    {
+                        return Duplicate("stream_options");
+                    }
+
                     reader.Read();
                     request.HasStreamOptions = true;
                     request.StreamOptionsStart = (int)reader.TokenStartIndex;
@@ -127,6 +155,11 @@ public static class RequestParser
                             reader.Read();
                             if (isUsage)
                             {
+                                if (!FirstTime(ref seen, Field.IncludeUsage))
+                                {
+                                    return Duplicate("stream_options.include_usage");
+                                }
+
                                 if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
                                 {
                                     return Type("stream_options.include_usage", "a boolean");
@@ -149,6 +182,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("n"u8))
                 {
+                    if (!FirstTime(ref seen, Field.N))
+                    {
+                        return Duplicate("n");
+                    }
+
                     if (!ReadInt(ref reader, out request.N, 1, 128))
                     {
                         return Range("n", 1, 128);
@@ -156,7 +194,13 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8))
                 {
-                    var name = reader.ValueTextEquals("max_tokens"u8) ? "max_tokens" : "max_completion_tokens";
+                    var isMaxTokens = reader.ValueTextEquals("max_tokens"u8);
+                    var name = isMaxTokens ? "max_tokens" : "max_completion_tokens";
+                    if (!FirstTime(ref seen, isMaxTokens ? Field.MaxTokens : Field.MaxCompletionTokens))
+                    {
+                        return Duplicate(name);
+                    }
+
                     if (!ReadInt(ref reader, out var max, 1, int.MaxValue))
                     {
                         return Range(name, 1, int.MaxValue);
@@ -166,6 +210,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("logprobs"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Logprobs))
+                    {
+                        return Duplicate("logprobs");
+                    }
+
                     reader.Read();
                     if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
                     {
@@ -176,6 +225,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("top_logprobs"u8))
                 {
+                    if (!FirstTime(ref seen, Field.TopLogprobs))
+                    {
+                        return Duplicate("top_logprobs");
+                    }
+
                     if (!ReadInt(ref reader, out request.TopLogprobs, 0, 20))
                     {
                         return Range("top_logprobs", 0, 20);
@@ -183,6 +237,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("temperature"u8))
                 {
+                    if (!FirstTime(ref seen, Field.Temperature))
+                    {
+                        return Duplicate("temperature");
+                    }
+
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.Number)
                     {
@@ -199,6 +258,11 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("logit_bias"u8))
                 {
+                    if (!FirstTime(ref seen, Field.LogitBias))
+                    {
+                        return Duplicate("logit_bias");
+                    }
+
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.StartObject)
                     {
@@ -266,10 +330,16 @@ public static class RequestParser
             }
 
             var sawRole = false;
+            var sawContent = false;
             while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
             {
                 if (reader.ValueTextEquals("role"u8))
                 {
+                    if (sawRole)
+                    {
+                        return Duplicate($"messages[{request.MessageCount}].role");
+                    }
+
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String)
                     {
@@ -280,6 +350,12 @@ public static class RequestParser
                 }
                 else if (reader.ValueTextEquals("content"u8))
                 {
+                    if (sawContent)
+                    {
+                        return Duplicate($"messages[{request.MessageCount}].content");
+                    }
+
+                    sawContent = true;
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
@@ -332,6 +408,24 @@ public static class RequestParser
         return reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out value) && value >= min && value <= max;
     }
 
+    // Marks a field read; false when it was read before. A parameter that appears twice is refused rather than read one way
+    // here and perhaps another upstream: JSON leaves duplicate names undefined, and most parsers keep the last value but
+    // some keep the first, so a body like {"model":"forbidden","model":"allowed"} could pass the checks under one value
+    // and run under the other.
+    private static bool FirstTime(ref Field seen, Field field)
+    {
+        if ((seen & field) != 0)
+        {
+            return false;
+        }
+
+        seen |= field;
+        return true;
+    }
+
+    private static RequestParseResult Duplicate(string param) =>
+        new(CharterError.InvalidRequest, $"Duplicate parameter '{param}': each parameter may appear only once.", param);
+
     private static RequestParseResult Type(string param, string expected) =>
         new(CharterError.InvalidRequest, $"Invalid type for '{param}': expected {expected}.", param);
 
@@ -339,6 +433,25 @@ public static class RequestParser
         new(CharterError.InvalidRequest, max == int.MaxValue
             ? $"Invalid value for '{param}': expected an integer of at least {min}."
             : $"Invalid value for '{param}': expected an integer from {min} to {max}.", param);
+
+    [Flags]
+    private enum Field
+    {
+        None = 0,
+        Model = 1 << 0,
+        Messages = 1 << 1,
+        Input = 1 << 2,
+        Stream = 1 << 3,
+        StreamOptions = 1 << 4,
+        IncludeUsage = 1 << 5,
+        N = 1 << 6,
+        MaxTokens = 1 << 7,
+        MaxCompletionTokens = 1 << 8,
+        Logprobs = 1 << 9,
+        TopLogprobs = 1 << 10,
+        Temperature = 1 << 11,
+        LogitBias = 1 << 12,
+    }
 
     private static string Trim(string message)
     {

@@ -8,6 +8,7 @@ using Charter.Audit.Storage;
 using Charter.AuditTrail;
 using Charter.Configuration;
 using Charter.Detection;
+using Charter.Errors;
 using Charter.Forwarding;
 using Charter.Keys;
 using Charter.Policy;
@@ -178,6 +179,15 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/v1/models/{model}", (RequestDelegate)models.HandleRetrieveAsync).WithName("Model");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
+
+        // Wrong method or unknown path under /v1: OpenAI's error shape, as for every other refusal, not an empty body.
+        string[] notPost = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Head];
+        string[] notGet = [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete];
+        app.MapMethods("/v1/chat/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
+        app.MapMethods("/v1/embeddings", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
+        app.MapMethods("/v1/models", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
+        app.MapMethods("/v1/models/{model}", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
+        app.MapFallback("/v1/{**path}", UnknownUrlAsync).ExcludeFromDescription();
         app.MapAdminApi();
         app.MapUsageApi();
         app.MapAuditApi();
@@ -186,6 +196,16 @@ public static partial class CharterHost
         app.MapEvalRunsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
     }
+
+    private static RequestDelegate MethodNotAllowed(string allowed) => context =>
+    {
+        context.Response.Headers.Allow = allowed;
+        return OpenAiErrorWriter.WriteAsync(context, CharterError.MethodNotAllowed,
+            $"{context.Request.Method} is not supported on {context.Request.Path}; use {allowed}.");
+    };
+
+    private static Task UnknownUrlAsync(HttpContext context) =>
+        OpenAiErrorWriter.WriteAsync(context, CharterError.UnknownUrl, $"Invalid URL ({context.Request.Method} {context.Request.Path}).");
 
     /// <summary>Fills in the simulated provider or the <c>--upstream</c> account when no account is configured.</summary>
     internal static void ApplyDefaults(GatewayOptions gateway, ProvidersOptions providers, out string mode)

@@ -37,6 +37,7 @@ public sealed class ErrorTests
     [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"stream\":\"yes\"}", "invalid_value", "stream")]
     [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":7}", "invalid_value", "temperature")]
     [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"content\":\"x\"}]}", "invalid_value", "messages[0].role")]
+    [InlineData("{\"model\":\"gpt-4o\",\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_value", "model")]
     public async Task Post_BadBody_400InOpenAiShapeWithParam_NothingForwarded(string body, string code, string? param)
     {
         await using var gw = await TestGateway.StartAsync();
@@ -48,6 +49,36 @@ public sealed class ErrorTests
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/chat/completions", 405, "method_not_allowed", "POST")]
+    [InlineData("PUT", "v1/embeddings", 405, "method_not_allowed", "POST")]
+    [InlineData("POST", "v1/models", 405, "method_not_allowed", "GET")]
+    [InlineData("DELETE", "v1/models/gpt-4o", 405, "method_not_allowed", "GET")]
+    [InlineData("POST", "v1/completions", 404, "unknown_url", null)]
+    [InlineData("GET", "v1/chat/completion", 404, "unknown_url", null)]
+    public async Task Send_WrongMethodOrUnknownPath_ErrorInOpenAiShape_NothingForwarded(string method, string path, int status, string code, string? allow)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+        using var req = new HttpRequestMessage(new HttpMethod(method), path);
+        req.Headers.Authorization = new("Bearer", key);
+        if (method != "GET" && method != "DELETE")
+        {
+            req.Content = new StringContent("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", Encoding.UTF8, "application/json");
+        }
+
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(status, (int)resp.StatusCode);
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.Contains("/" + path, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(allow, resp.Content.Headers.Allow.Count == 0 ? null : string.Join(",", resp.Content.Headers.Allow));
         Assert.Equal(0, gw.Simulator.RequestCount);
     }
 
