@@ -53,14 +53,14 @@ internal sealed class EmbeddingRequest
                 }
                 else if (reader.ValueTextEquals("dimensions"u8))
                 {
-                    var value = -1;
+                    var value = int.MinValue; // stays so for null: the model's own size
                     error = JsonRead.ReadInt(ref reader, "dimensions", ref value);
-                    if (error is null && value != -1 && value is < 1 or > 8192)
+                    if (error is null && value != int.MinValue && value is < 1 or > 8192)
                     {
                         error = SimError.InvalidValue("dimensions", "expected a value between 1 and 8192.");
                     }
 
-                    request.Dimensions = value;
+                    request.Dimensions = value == int.MinValue ? -1 : value;
                 }
                 else if (reader.ValueTextEquals("encoding_format"u8))
                 {

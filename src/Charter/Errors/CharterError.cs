@@ -30,4 +30,5 @@ public enum CharterError
     Forbidden,
     UnknownUrl,
     MethodNotAllowed,
+    UnsupportedContentEncoding,
 }

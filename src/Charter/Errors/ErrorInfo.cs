@@ -35,6 +35,7 @@ public readonly record struct ErrorInfo(int Status, string Type, string Code)
         CharterError.ClientDisconnected => new(499, "api_error", "client_disconnected"),
         CharterError.UnknownUrl => new(404, "invalid_request_error", "unknown_url"),
         CharterError.MethodNotAllowed => new(405, "invalid_request_error", "method_not_allowed"),
+        CharterError.UnsupportedContentEncoding => new(415, "invalid_request_error", "unsupported_content_encoding"),
         _ => new(500, "api_error", "internal_error"),
     };
 }

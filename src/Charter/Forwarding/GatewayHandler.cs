@@ -92,9 +92,13 @@ public sealed partial class GatewayHandler
         {
             if (readError != CharterError.None)
             {
-                await DenyAsync(context, state, GateDecision.Deny(readError, readError == CharterError.BodyTooLarge
-                    ? $"The request body exceeds the limit of {_options.MaxRequestBodyBytes} bytes."
-                    : "The request body could not be read.")).ConfigureAwait(false);
+                await DenyAsync(context, state, GateDecision.Deny(readError, readError switch
+                {
+                    CharterError.BodyTooLarge => $"The request body exceeds the limit of {_options.MaxRequestBodyBytes} bytes.",
+                    CharterError.UnsupportedContentEncoding =>
+                        $"Content-Encoding '{context.Request.Headers.ContentEncoding}' is not supported; send the body uncompressed.",
+                    _ => "The request body could not be read.",
+                })).ConfigureAwait(false);
                 return;
             }
 
@@ -233,6 +237,12 @@ public sealed partial class GatewayHandler
     // A ValueTask: the body is usually in Kestrel's buffer already, and a synchronous completion then allocates nothing.
     private async ValueTask<(byte[]? Buffer, int Length, CharterError Error)> ReadBodyAsync(HttpContext context)
     {
+        // A compressed body would reach the parser as bytes that are not JSON (nor, mostly, UTF-8): say what is wrong.
+        if (context.Request.Headers.ContentEncoding is { Count: > 0 } encoding && !IsIdentity(encoding))
+        {
+            return (null, 0, CharterError.UnsupportedContentEncoding);
+        }
+
         var max = _options.MaxRequestBodyBytes;
         var declared = context.Request.ContentLength;
         if (declared > max)
@@ -285,6 +295,19 @@ public sealed partial class GatewayHandler
         }
 
         return (buffer, length, CharterError.None);
+    }
+
+    private static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues encoding)
+    {
+        foreach (var value in encoding)
+        {
+            if (!string.Equals(value?.Trim(), "identity", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Contains(IReadOnlyList<string> list, string value)

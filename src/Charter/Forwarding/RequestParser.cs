@@ -66,6 +66,11 @@ public static class RequestParser
                     }
 
                     request.Model = reader.GetString();
+                    if (request.Model!.Length == 0)
+                    {
+                        return new(CharterError.InvalidRequest, "'model' must not be empty.", "model");
+                    }
+
                     request.ModelStart = (int)reader.TokenStartIndex;
                     request.ModelLength = (int)(reader.BytesConsumed - reader.TokenStartIndex);
                 }
@@ -431,7 +436,7 @@ public static class RequestParser
 
     private static RequestParseResult Range(string param, int min, int max) =>
         new(CharterError.InvalidRequest, max == int.MaxValue
-            ? $"Invalid value for '{param}': expected an integer of at least {min}."
+            ? $"Invalid value for '{param}': expected an integer from {min} to {int.MaxValue}."
             : $"Invalid value for '{param}': expected an integer from {min} to {max}.", param);
 
     [Flags]

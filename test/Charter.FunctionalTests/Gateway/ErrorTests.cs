@@ -38,6 +38,7 @@ public sealed class ErrorTests
     [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"temperature\":7}", "invalid_value", "temperature")]
     [InlineData("{\"model\":\"gpt-4o\",\"messages\":[{\"content\":\"x\"}]}", "invalid_value", "messages[0].role")]
     [InlineData("{\"model\":\"gpt-4o\",\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_value", "model")]
+    [InlineData("{\"model\":\"\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", "invalid_value", "model")]
     public async Task Post_BadBody_400InOpenAiShapeWithParam_NothingForwarded(string body, string code, string? param)
     {
         await using var gw = await TestGateway.StartAsync();
@@ -97,6 +98,32 @@ public sealed class ErrorTests
         Assert.Equal(400, status);
         Assert.Equal("invalid_encoding", error.GetProperty("code").GetString());
         Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task Post_GzipBody_415UnsupportedContentEncodingAndRecorded()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"));
+        }
+
+        using var req = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions") { Content = new ByteArrayContent(compressed.ToArray()) };
+        req.Content.Headers.ContentType = new("application/json");
+        req.Content.Headers.ContentEncoding.Add("gzip");
+        req.Headers.Authorization = new("Bearer", key);
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+        Assert.Equal(415, (int)resp.StatusCode);
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal("unsupported_content_encoding", error.GetProperty("code").GetString());
+        Assert.Contains("'gzip'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, gw.Simulator.RequestCount);
+        await AssertRecordAsync(gw, 415, "unsupported_content_encoding");
     }
 
     [Fact]

@@ -59,6 +59,18 @@ public sealed class RequestParserTests
         Assert.Equal("a", request.Model);
     }
 
+    [Theory]
+    [InlineData("""{"model":"","messages":[MSG]}""", "model", "must not be empty")]
+    [InlineData("""{"model":"a","messages":[MSG],"max_tokens":99999999999}""", "max_tokens", "from 1 to 2147483647")]
+    [InlineData("""{"model":"a","messages":[MSG],"max_tokens":0}""", "max_tokens", "from 1 to 2147483647")]
+    public void ParseChat_InvalidValue_RefusedWithItsParamAndRange(string body, string param, string message)
+    {
+        var result = RequestParser.ParseChat(Utf8(body), out _);
+
+        Assert.Equal(param, result.Param);
+        Assert.Contains(message, result.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ParseChat_MaxTokensAndMaxCompletionTokens_TheLargerCounts()
     {

@@ -72,6 +72,8 @@ public sealed class SimulatorEmbeddingsTests
     [InlineData("""{"model":"text-embedding-3-small"}""", "input")]
     [InlineData("""{"model":"text-embedding-3-small","input":"x","encoding_format":"int8"}""", "encoding_format")]
     [InlineData("""{"model":"text-embedding-3-small","input":"x","dimensions":0}""", "dimensions")]
+    [InlineData("""{"model":"text-embedding-3-small","input":"x","dimensions":-1}""", "dimensions")]
+    [InlineData("""{"model":"text-embedding-3-small","input":"x","dimensions":8193}""", "dimensions")]
     [InlineData("""{"model":"text-embedding-3-small","input":[]}""", "input")]
     public async Task Embeddings_Invalid_400WithParam(string json, string param)
     {
@@ -80,6 +82,16 @@ public sealed class SimulatorEmbeddingsTests
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal(param, body.GetProperty("error").GetProperty("param").GetString());
+    }
+
+    [Fact]
+    public async Task Embeddings_NullDimensions_TheModelsOwnSize()
+    {
+        using var client = new SimTestClient();
+        var (status, body, _) = await client.PostAsync("/v1/embeddings", """{"model":"text-embedding-3-small","input":"x","dimensions":null}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(1536, body.GetProperty("data")[0].GetProperty("embedding").GetArrayLength());
     }
 
     [Fact]
