@@ -149,6 +149,8 @@ public static partial class CharterHost
             o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddOpenApi("admin");
+        // A control-plane body that does not bind throws, so that ControlPlaneErrors can say why instead of a bare 400.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCharterPolicy(settings, config);
         services.AddCharterBudgetHolds();
         settings.ConfigureServices?.Invoke(services);

@@ -10,26 +10,44 @@ namespace Charter.Hosting;
 /// a socket event thread. With inline scheduling the gateway's own endpoints (<c>/v1/…</c>, <c>/healthz</c>) run on the
 /// thread that read the request, which is the cheapest place to run them since they never block; the control plane calls
 /// SQLite synchronously (a key creation waits for a commit), and must not hold up every other connection of that thread.
+/// On the way back it gives the control plane's bodiless refusals a body (<see cref="ControlPlaneErrors"/>).
 /// </summary>
 internal static class ControlPlaneOffload
 {
     /// <summary>The middleware.</summary>
     public static Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
-        if (Thread.CurrentThread.IsThreadPoolThread || IsDataPlane(context.Request.Path))
+        if (IsDataPlane(context.Request.Path))
         {
             return next(context);
         }
 
-        return HopAsync(context, next);
+        return ControlPlaneAsync(context, next);
     }
 
     /// <summary>True for the gateway's request path, which stays on the thread it arrived on.</summary>
     internal static bool IsDataPlane(PathString path) => path.StartsWithSegments("/v1", StringComparison.Ordinal) || path.StartsWithSegments("/healthz", StringComparison.Ordinal);
 
-    private static async Task HopAsync(HttpContext context, RequestDelegate next)
+    private static async Task ControlPlaneAsync(HttpContext context, RequestDelegate next)
     {
-        await ThreadPoolHop.Instance;
-        await next(context).ConfigureAwait(false);
+        if (!Thread.CurrentThread.IsThreadPoolThread)
+        {
+            await ThreadPoolHop.Instance;
+        }
+
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
+        {
+            await ControlPlaneErrors.WriteAsync(context, ex.StatusCode, ControlPlaneErrors.Describe(ex)).ConfigureAwait(false);
+            return;
+        }
+
+        if (ControlPlaneErrors.IsBodilessError(context.Response))
+        {
+            await ControlPlaneErrors.WriteAsync(context, context.Response.StatusCode, null).ConfigureAwait(false);
+        }
     }
 }
