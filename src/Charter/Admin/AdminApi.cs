@@ -42,7 +42,7 @@ public static class AdminApi
         var principal = await auth.AuthenticateAsync(http).ConfigureAwait(false);
         if (principal is null)
         {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.").ConfigureAwait(false);
+            await WriteUnauthenticatedAsync(http).ConfigureAwait(false);
             return EmptyHttpResult.Instance;
         }
 
@@ -55,6 +55,14 @@ public static class AdminApi
         http.Items[PrincipalItem] = principal;
         return await next(ctx).ConfigureAwait(false);
     }
+
+    /// <summary>Refuses a request without a valid admin key, as the endpoint filter does.</summary>
+    internal static Task WriteUnauthenticatedAsync(HttpContext http) =>
+        OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.");
+
+    /// <summary>True when the request carries a valid admin or auditor key.</summary>
+    internal static async Task<bool> IsAuthenticatedAsync(HttpContext http) =>
+        await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false) is not null;
 
     private static async Task<Results<Created<TeamDto>, ProblemHttpResult>> CreateTeamAsync(CreateTeamRequest body, AdminService admin, HttpContext http)
     {

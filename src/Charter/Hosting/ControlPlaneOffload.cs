@@ -41,6 +41,15 @@ internal static class ControlPlaneOffload
         }
         catch (BadHttpRequestException ex) when (!context.Response.HasStarted)
         {
+            // A body binds before the admin API's filter checks the key: a caller without one gets the 401 it would
+            // have got with a valid body, not the reason the body did not bind.
+            if (context.Request.Path.StartsWithSegments("/admin", StringComparison.OrdinalIgnoreCase)
+                && !await Admin.AdminApi.IsAuthenticatedAsync(context).ConfigureAwait(false))
+            {
+                await Admin.AdminApi.WriteUnauthenticatedAsync(context).ConfigureAwait(false);
+                return;
+            }
+
             await ControlPlaneErrors.WriteAsync(context, ex.StatusCode, ControlPlaneErrors.Describe(ex)).ConfigureAwait(false);
             return;
         }

@@ -38,6 +38,26 @@ public sealed class AdminErrorTests
         Assert.Contains(detail, doc.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("ck-not-an-admin-key")]
+    public async Task Post_MalformedBodyWithoutAdminKey_401NotTheBindingReason(string? key)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        using var req = new HttpRequestMessage(HttpMethod.Post, "admin/v1/keys") { Content = new StringContent("{\"team\":", Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            req.Headers.Authorization = new("Bearer", key);
+        }
+
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        var text = await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, resp.StatusCode);
+        Assert.Contains("\"invalid_api_key\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("JSON", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_MalformedKeyRequest_CreatesNothing()
     {
