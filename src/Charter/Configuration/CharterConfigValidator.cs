@@ -8,7 +8,8 @@ public static class CharterConfigValidator
     private static readonly string[] s_kinds = ["openai", "azure-openai", "openai-compatible", "sim"];
 
     /// <summary>Returns every problem found; empty when the configuration is usable.</summary>
-    public static IReadOnlyList<string> Validate(GatewayOptions gateway, ProvidersOptions providers, RecordsOptions records)
+    public static IReadOnlyList<string> Validate(GatewayOptions gateway, ProvidersOptions providers, RecordsOptions records,
+        Observability.MetricsOptions? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(providers);
@@ -131,6 +132,24 @@ public static class CharterConfigValidator
         if (records.SegmentBytes < 1024 * 1024)
         {
             errors.Add($"Records:SegmentBytes must be at least 1 MiB (got {records.SegmentBytes}).");
+        }
+
+        if (metrics is not null)
+        {
+            if (!metrics.Path.StartsWith('/'))
+            {
+                errors.Add($"Metrics:Path '{metrics.Path}' must start with '/'.");
+            }
+
+            if (metrics.MaxModels <= 0)
+            {
+                errors.Add($"Metrics:MaxModels must be positive (got {metrics.MaxModels}).");
+            }
+
+            if (!string.IsNullOrEmpty(metrics.OtlpEndpoint) && !(Uri.TryCreate(metrics.OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
+            {
+                errors.Add($"Metrics:OtlpEndpoint '{metrics.OtlpEndpoint}' must be an absolute http(s) URL.");
+            }
         }
 
         return errors;

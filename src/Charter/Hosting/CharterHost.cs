@@ -11,6 +11,7 @@ using Charter.Detection;
 using Charter.Errors;
 using Charter.Forwarding;
 using Charter.Keys;
+using Charter.Observability;
 using Charter.Policy;
 using Charter.Providers;
 using Charter.Records;
@@ -72,7 +73,8 @@ public static partial class CharterHost
         var providers = config.GetSection("Providers").Get<ProvidersOptions>() ?? new ProvidersOptions();
         var records = config.GetSection("Records").Get<RecordsOptions>() ?? new RecordsOptions();
         var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
-        var errors = CharterConfigValidator.Validate(gateway, providers, records);
+        var metrics = config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
+        var errors = CharterConfigValidator.Validate(gateway, providers, records, metrics);
         if (errors.Count > 0)
         {
             throw new CharterConfigurationException(errors);
@@ -151,6 +153,7 @@ public static partial class CharterHost
         services.AddOpenApi("admin");
         // A control-plane body that does not bind throws, so that ControlPlaneErrors can say why instead of a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddCharterMetrics(metrics);
         services.AddCharterPolicy(settings, config);
         services.AddCharterBudgetHolds();
         settings.ConfigureServices?.Invoke(services);
@@ -197,6 +200,7 @@ public static partial class CharterHost
         app.MapLimitsApi();
         app.MapEvalRunsApi();
         app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapCharterMetrics();
     }
 
     private static RequestDelegate MethodNotAllowed(string allowed) => context =>

@@ -115,7 +115,7 @@ public sealed class JournalEvent
     /// <summary>Latency from request start to the last byte, in milliseconds.</summary>
     public double? LatencyMs { get; set; }
 
-    /// <summary>Cost in micro-dollars, when a price is known.</summary>
+    /// <summary>Cost in billionths of a US dollar, when a price is known.</summary>
     public long? CostNanos { get; set; }
 
     /// <summary>Who did it (admin key id, <c>detection</c>, …) for non-request events.</summary>
