@@ -4,7 +4,7 @@ using Charter.Configuration;
 
 namespace Charter.Tests.Hosting;
 
-/// <summary>The records section of the start-up configuration check.</summary>
+/// <summary>The records and metrics sections of the start-up configuration check.</summary>
 public sealed class CharterConfigValidatorTests
 {
     [Fact]
@@ -37,5 +37,25 @@ public sealed class CharterConfigValidatorTests
         var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), new RecordsOptions { IntegratorSliceMicroseconds = microseconds });
 
         Assert.DoesNotContain(errors, e => e.Contains("IntegratorSlice", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Validate_MetricsSettingsWrong_ListsEveryError()
+    {
+        var metrics = new Charter.Observability.MetricsOptions { Path = "metrics", MaxModels = 0, OtlpEndpoint = "collector:4317" };
+
+        var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), new RecordsOptions(), metrics);
+
+        Assert.Contains("Metrics:Path 'metrics' must start with '/'.", errors);
+        Assert.Contains("Metrics:MaxModels must be positive (got 0).", errors);
+        Assert.Contains("Metrics:OtlpEndpoint 'collector:4317' must be an absolute http(s) URL.", errors);
+    }
+
+    [Fact]
+    public void Validate_DefaultMetrics_NoMetricsError()
+    {
+        var errors = CharterConfigValidator.Validate(new GatewayOptions(), new ProvidersOptions(), new RecordsOptions(), new Charter.Observability.MetricsOptions());
+
+        Assert.DoesNotContain(errors, e => e.StartsWith("Metrics:", StringComparison.Ordinal));
     }
 }
