@@ -23,6 +23,7 @@ public static class MetricsSetup
         services.TryAddSingleton(options);
         services.TryAddSingleton(sp => new MetricsSink(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Records.IEventSink>(sp => sp.GetRequiredService<MetricsSink>());
+        services.TryAddSingleton<PipelineMetrics>();
         var otlp = options.OtlpEndpoint ?? Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT");
         services.AddOpenTelemetry().WithMetrics(m =>
         {
@@ -45,11 +46,13 @@ public static class MetricsSetup
         return services;
     }
 
-    /// <summary>Maps the scrape endpoint when Prometheus export is on; behind an admin or auditor key unless configured open.</summary>
+    /// <summary>Creates the pipeline's instruments and maps the scrape endpoint when Prometheus export is on; behind an admin
+    /// or auditor key unless configured open.</summary>
     public static IEndpointRouteBuilder MapCharterMetrics(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.ServiceProvider.GetRequiredService<MetricsOptions>();
+        _ = app.ServiceProvider.GetRequiredService<PipelineMetrics>(); // its instruments exist from start-up
         if (!options.Prometheus)
         {
             return app;

@@ -35,6 +35,8 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
     private SerialLane? _lane; // from StartAsync to the end of StopAsync
     private long _integrated;
     private JournalPosition _readAt; // the journal position after the last event read into a batch
+    private readonly Lock _integratedLock = new();
+    private JournalPosition _integratedAt; // after the last event every consumer has; read by BacklogBytes
 
     /// <summary>Creates the pipeline.</summary>
     public EventPipeline(Journal journal, IGatewayStore store, IEnumerable<IEventSink> sinks, IOptions<RecordsOptions> options, ILogger<EventPipeline> logger)
@@ -49,6 +51,30 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 
     /// <summary>Number of events integrated since start.</summary>
     public long Integrated => Interlocked.Read(ref _integrated);
+
+    /// <summary>Bytes of events appended to the journal that the records, audit log and detection do not have yet; across
+    /// segments an estimate (a segment taken as full). Zero when the integration has caught up.</summary>
+    public long BacklogBytes
+    {
+        get
+        {
+            var head = _journal.Head;
+            JournalPosition at;
+            lock (_integratedLock)
+            {
+                at = _integratedAt;
+            }
+
+            if (!head.IsAfter(at))
+            {
+                return 0;
+            }
+
+            return head.Segment == at.Segment
+                ? head.Offset - at.Offset
+                : Math.Max(0, _options.SegmentBytes - at.Offset) + ((head.Segment - at.Segment - 1) * _options.SegmentBytes) + head.Offset;
+        }
+    }
 
     /// <inheritdoc/>
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -89,6 +115,10 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         }
 
         _readAt = _journal.RecoveredEnd;
+        lock (_integratedLock)
+        {
+            _integratedAt = _readAt;
+        }
 
         _lane = new SerialLane("Charter integrator", TimeSpan.FromMicroseconds(_options.IntegratorSliceMicroseconds));
         _loop = RunAsync(_lane, _stop.Token);
@@ -272,6 +302,11 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
 
         await lane;
         Interlocked.Add(ref _integrated, _pending.Count);
+        lock (_integratedLock)
+        {
+            _integratedAt = position;
+        }
+
         _pending.Clear();
         _journal.ReleaseUpTo(position); // unmaps (msync) and deletes segments: on the lane too
     }

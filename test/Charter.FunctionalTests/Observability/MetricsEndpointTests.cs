@@ -48,6 +48,8 @@ public sealed class MetricsEndpointTests
         Assert.Equal(records.Where(r => r.Status == 200).Sum(r => (long)r.CompletionTokens!), Sum(text, "charter_tokens_total", ("team", team), ("type", "completion")));
         Assert.True(Sum(text, "charter_request_duration_seconds_count", ("outcome", "ok")) >= 3);
         Assert.Contains("# TYPE charter_request_duration_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE charter_journal_backlog_bytes gauge", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE charter_journal_integrated_total counter", text, StringComparison.Ordinal);
         Assert.DoesNotContain(key, text, StringComparison.Ordinal);
         Assert.DoesNotContain(keyId, text, StringComparison.Ordinal);
     }

@@ -85,6 +85,27 @@ public sealed class EventPipelineTests
         Assert.All(sink.Threads, t => Assert.Equal(("Charter integrator", false), t));
     }
 
+    [Fact]
+    public async Task BacklogBytes_EventsWaitingForTheirBatch_CountedUntilIntegrated()
+    {
+        using var dir = new TempDirectory();
+        await using var started = await Started.StartAsync(dir, new RecordsOptions { IntegrateIntervalMs = 10_000 });
+        var (journal, pipeline) = (started.Journal, started.Pipeline);
+        var idle = pipeline.BacklogBytes;
+
+        await journal.AppendAsync(Request(0));
+        var one = pipeline.BacklogBytes;
+        await journal.AppendAsync(Request(1));
+        var two = pipeline.BacklogBytes;
+        await pipeline.StopAsync(TestContext.Current.CancellationToken); // the last batch is integrated on the way out
+
+        Assert.Equal(0, idle);
+        Assert.True(one > 0, $"one event waiting: {one} bytes");
+        Assert.True(two > one, $"two events waiting: {two} bytes, one: {one}");
+        Assert.Equal(0, pipeline.BacklogBytes);
+        Assert.Equal(2, pipeline.Integrated);
+    }
+
     private static JournalEvent Request(int i) => new()
     {
         Kind = "request",
