@@ -435,9 +435,7 @@ public static class RequestParser
         new(CharterError.InvalidRequest, $"Invalid type for '{param}': expected {expected}.", param);
 
     private static RequestParseResult Range(string param, int min, int max) =>
-        new(CharterError.InvalidRequest, max == int.MaxValue
-            ? $"Invalid value for '{param}': expected an integer from {min} to {int.MaxValue}."
-            : $"Invalid value for '{param}': expected an integer from {min} to {max}.", param);
+        new(CharterError.InvalidRequest, $"Invalid value for '{param}': expected an integer from {min} to {max}.", param);
 
     [Flags]
     private enum Field
