@@ -9,7 +9,7 @@ public static class CharterConfigValidator
 
     /// <summary>Returns every problem found; empty when the configuration is usable.</summary>
     public static IReadOnlyList<string> Validate(GatewayOptions gateway, ProvidersOptions providers, RecordsOptions records,
-        Observability.MetricsOptions? metrics = null)
+        Observability.MetricsOptions? metrics = null, Hosting.ReadinessOptions? readiness = null)
     {
         ArgumentNullException.ThrowIfNull(gateway);
         ArgumentNullException.ThrowIfNull(providers);
@@ -149,6 +149,19 @@ public static class CharterConfigValidator
             if (!string.IsNullOrEmpty(metrics.OtlpEndpoint) && !(Uri.TryCreate(metrics.OtlpEndpoint, UriKind.Absolute, out var otlp) && otlp.Scheme is "http" or "https"))
             {
                 errors.Add($"Metrics:OtlpEndpoint '{metrics.OtlpEndpoint}' must be an absolute http(s) URL.");
+            }
+        }
+
+        if (readiness is not null)
+        {
+            if (readiness.MaxBacklogBytes < 0)
+            {
+                errors.Add($"Readiness:MaxBacklogBytes must be 0 (no check) or positive (got {readiness.MaxBacklogBytes}).");
+            }
+
+            if (readiness.DatabaseTimeoutMs <= 0)
+            {
+                errors.Add($"Readiness:DatabaseTimeoutMs must be positive (got {readiness.DatabaseTimeoutMs}).");
             }
         }
 

@@ -74,7 +74,8 @@ public static partial class CharterHost
         var records = config.GetSection("Records").Get<RecordsOptions>() ?? new RecordsOptions();
         var storage = config.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
         var metrics = config.GetSection("Metrics").Get<MetricsOptions>() ?? new MetricsOptions();
-        var errors = CharterConfigValidator.Validate(gateway, providers, records, metrics);
+        var readiness = config.GetSection("Readiness").Get<ReadinessOptions>() ?? new ReadinessOptions();
+        var errors = CharterConfigValidator.Validate(gateway, providers, records, metrics, readiness);
         if (errors.Count > 0)
         {
             throw new CharterConfigurationException(errors);
@@ -154,6 +155,12 @@ public static partial class CharterHost
         // A control-plane body that does not bind throws, so that ControlPlaneErrors can say why instead of a bare 400.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddCharterMetrics(metrics);
+        services.TryAddSingleton(sp =>
+        {
+            var pipeline = sp.GetRequiredService<EventPipeline>();
+            var store = sp.GetRequiredService<IGatewayStore>();
+            return new ReadinessCheck(readiness, () => pipeline.IsRunning, () => pipeline.BacklogBytes, ct => store.GetJournalPositionAsync(ct));
+        });
         services.AddCharterPolicy(settings, config);
         services.AddCharterBudgetHolds();
         settings.ConfigureServices?.Invoke(services);
@@ -184,6 +191,7 @@ public static partial class CharterHost
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/v1/models/{model}", (RequestDelegate)models.HandleRetrieveAsync).WithName("Model");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
+        app.MapGet("/readyz", (RequestDelegate)app.Services.GetRequiredService<ReadinessCheck>().HandleAsync).WithName("Ready");
 
         // Wrong method or unknown path under /v1: OpenAI's error shape, as for every other refusal, not an empty body.
         string[] notPost = [HttpMethods.Get, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Delete, HttpMethods.Head];

@@ -49,6 +49,9 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         _logger = logger;
     }
 
+    /// <summary>Whether start-up recovery is done and the integrator runs (until it stops).</summary>
+    public bool IsRunning => Volatile.Read(ref _lane) is not null;
+
     /// <summary>Number of events integrated since start.</summary>
     public long Integrated => Interlocked.Read(ref _integrated);
 
