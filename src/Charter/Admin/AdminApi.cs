@@ -38,22 +38,33 @@ public static class AdminApi
     internal static async ValueTask<object?> AuthorizeAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next)
     {
         var http = ctx.HttpContext;
-        var auth = http.RequestServices.GetRequiredService<AdminAuthenticator>();
-        var principal = await auth.AuthenticateAsync(http).ConfigureAwait(false);
+        var principal = await AuthorizeAsync(http).ConfigureAwait(false);
         if (principal is null)
         {
-            await WriteUnauthenticatedAsync(http).ConfigureAwait(false);
-            return EmptyHttpResult.Instance;
-        }
-
-        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
-        {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
             return EmptyHttpResult.Instance;
         }
 
         http.Items[PrincipalItem] = principal;
         return await next(ctx).ConfigureAwait(false);
+    }
+
+    /// <summary>The admin principal (write role for anything but GET); writes a 401/403 and returns null otherwise.</summary>
+    internal static async Task<AdminPrincipal?> AuthorizeAsync(HttpContext http)
+    {
+        var principal = await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false);
+        if (principal is null)
+        {
+            await WriteUnauthenticatedAsync(http).ConfigureAwait(false);
+            return null;
+        }
+
+        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
+        {
+            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
+            return null;
+        }
+
+        return principal;
     }
 
     /// <summary>Refuses a request without a valid admin key, as the endpoint filter does.</summary>

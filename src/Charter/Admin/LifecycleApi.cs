@@ -66,7 +66,7 @@ public static class LifecycleApi
 
     private static async Task TransitionAsync(HttpContext http, EntityKind kind)
     {
-        var principal = await AuthorizeAsync(http).ConfigureAwait(false);
+        var principal = await AdminApi.AuthorizeAsync(http).ConfigureAwait(false);
         if (principal is null)
         {
             return;
@@ -133,7 +133,7 @@ public static class LifecycleApi
 
     private static async Task HistoryAsync(HttpContext http, EntityKind kind)
     {
-        var principal = await AuthorizeAsync(http).ConfigureAwait(false);
+        var principal = await AdminApi.AuthorizeAsync(http).ConfigureAwait(false);
         if (principal is null)
         {
             return;
@@ -194,24 +194,6 @@ public static class LifecycleApi
         return id;
     }
 
-    /// <summary>The admin principal (write role for anything but GET); writes a 401/403 and returns null otherwise.</summary>
-    internal static async Task<AdminPrincipal?> AuthorizeAsync(HttpContext http)
-    {
-        var principal = await http.RequestServices.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(http).ConfigureAwait(false);
-        if (principal is null)
-        {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Unauthorized, "An admin key is required (Authorization: Bearer <admin key>); user keys are not accepted here.").ConfigureAwait(false);
-            return null;
-        }
-
-        if (!principal.CanWrite && !HttpMethods.IsGet(http.Request.Method))
-        {
-            await OpenAiErrorWriter.WriteAsync(http, CharterError.Forbidden, $"The role '{principal.Role}' is read-only.").ConfigureAwait(false);
-            return null;
-        }
-
-        return principal;
-    }
 
     /// <summary>Writes an admin error body.</summary>
     internal static Task ErrorAsync(HttpContext http, int status, string code, string message, IReadOnlyList<string> allowed)

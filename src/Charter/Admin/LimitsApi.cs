@@ -141,7 +141,7 @@ public static class LimitsApi
     // The same admin check, id resolution and error body as the lifecycle endpoints on the same resources.
     private static async Task<(AdminPrincipal? Principal, string? Id)> AuthorizeAndResolveAsync(HttpContext http, EntityKind kind)
     {
-        var principal = await LifecycleApi.AuthorizeAsync(http).ConfigureAwait(false);
+        var principal = await AdminApi.AuthorizeAsync(http).ConfigureAwait(false);
         return principal is null ? (null, null) : (principal, await LifecycleApi.ResolveAsync(http, kind).ConfigureAwait(false));
     }
 

@@ -116,7 +116,7 @@ public static partial class CharterHost
         // Audit: the Merkle log over the same database; admin and auditor keys may read it. Registered before the pipeline so
         // that its hosted service (checkpointer or sequencer) stops after the pipeline's final flush and signs that too.
         services.TryAddSingleton<IAuditAuthorizer>(sp => new DelegateAuditAuthorizer(async ctx =>
-            await sp.GetRequiredService<AdminAuthenticator>().AuthenticateAsync(ctx).ConfigureAwait(false) is null ? AuditAccess.Unauthenticated : AuditAccess.Allowed));
+            await AdminApi.IsAuthenticatedAsync(ctx).ConfigureAwait(false) ? AuditAccess.Allowed : AuditAccess.Unauthenticated));
         services.AddCharterAudit(o => o.DatabasePath = storage.Database);
         services.TryAddSingleton<EventPipeline>();
         services.AddHostedService(sp => sp.GetRequiredService<EventPipeline>());

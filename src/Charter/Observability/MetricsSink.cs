@@ -108,7 +108,7 @@ public sealed class MetricsSink : IEventSink, IDisposable
     private void ObserveRequest(JournalEvent e)
     {
         var decision = e.Decision ?? "allow";
-        Increment(_decisions, new DecisionSeries(decision, e.Rule ?? "", e.Purpose ?? ""), 1);
+        Increment(_decisions, new DecisionSeries(decision, e.Rule ?? "", e.Purpose ?? ""));
         if (decision != "deny")
         {
             return; // counted with its completion
@@ -116,11 +116,8 @@ public sealed class MetricsSink : IEventSink, IDisposable
 
         var model = ModelLabel(e.Model);
         var status = e.Status ?? 0;
-        Increment(_requests, new RequestSeries(e.Team ?? "", model, e.Account ?? "", status, "refused", e.Code ?? ""), 1);
-        if (e.LatencyMs is { } ms)
-        {
-            _duration.Record(ms / 1000, new("model", model), new("account", e.Account ?? ""), new("outcome", "refused"));
-        }
+        Increment(_requests, new RequestSeries(e.Team ?? "", model, e.Account ?? "", status, "refused", e.Code ?? ""));
+        RecordDuration(e.LatencyMs, model, e.Account ?? "", "refused");
     }
 
     private void ObserveCompletion(JournalEvent e)
@@ -130,11 +127,8 @@ public sealed class MetricsSink : IEventSink, IDisposable
         var team = e.Team ?? "";
         var status = e.Status ?? 0;
         var outcome = OutcomeOf(status, e.Code);
-        Increment(_requests, new RequestSeries(team, model, account, status, outcome, e.Code ?? ""), 1);
-        if (e.LatencyMs is { } ms)
-        {
-            _duration.Record(ms / 1000, new("model", model), new("account", account), new("outcome", outcome));
-        }
+        Increment(_requests, new RequestSeries(team, model, account, status, outcome, e.Code ?? ""));
+        RecordDuration(e.LatencyMs, model, account, outcome);
 
         if (e.PromptTokens is null && e.CompletionTokens is null && e.CostNanos is null)
         {
@@ -172,10 +166,18 @@ public sealed class MetricsSink : IEventSink, IDisposable
         return _models.Contains(model) || (_models.Count < _maxModels && _models.Add(model)) ? model : Other;
     }
 
-    private static void Increment<TKey>(Dictionary<TKey, long> totals, TKey key, long by)
+    private static void Increment<TKey>(Dictionary<TKey, long> totals, TKey key)
         where TKey : notnull
     {
-        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, key, out _) += by;
+        System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(totals, key, out _)++;
+    }
+
+    private void RecordDuration(double? latencyMs, string model, string account, string outcome)
+    {
+        if (latencyMs is { } ms)
+        {
+            _duration.Record(ms / 1000, new("model", model), new("account", account), new("outcome", outcome));
+        }
     }
 
     private IEnumerable<Measurement<long>> ObserveRequests()
