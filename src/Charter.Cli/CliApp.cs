@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(TeamsCommands.Create());
         root.Subcommands.Add(KeysCommands.Create());
+        root.Subcommands.Add(AdminKeysCommands.Create());
         root.Subcommands.Add(LifecycleCommands.CreateAccounts());
         root.Subcommands.Add(LogsCommands.Create());
         root.Subcommands.Add(Commands.SimCommands.Create());

@@ -32,7 +32,7 @@ internal static class StoreRows
         State = r.GetString(3),
     };
 
-    /// <summary><c>id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state</c>.</summary>
+    /// <summary><c>id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at</c>.</summary>
     public static ApiKeyRecord Key(DbDataReader r, TimeReader time) => new()
     {
         Id = r.GetString(0),
@@ -46,6 +46,7 @@ internal static class StoreRows
         Models = r.IsDBNull(8) ? null : JsonSerializer.Deserialize(r.GetString(8), StorageJsonContext.Default.IReadOnlyListString),
         CreatedAt = time(r, 9),
         State = r.GetString(10),
+        ExpiresAt = r.IsDBNull(11) ? null : time(r, 11),
     };
 
     /// <summary>Every key the reader returns.</summary>
@@ -74,7 +75,10 @@ internal static class StoreRows
         Detail = Text(r, 8),
     };
 
-    /// <summary><c>id, hash, role, name, created_at</c>.</summary>
+    /// <summary>The columns <see cref="AdminKey"/> reads, in its order.</summary>
+    public const string AdminKeyColumns = "SELECT id, hash, role, name, created_at, created_by, expires_at, revoked_at FROM admin_keys";
+
+    /// <summary><c>id, hash, role, name, created_at, created_by, expires_at, revoked_at</c>.</summary>
     public static AdminKeyRecord AdminKey(DbDataReader r, TimeReader time) => new()
     {
         Id = r.GetString(0),
@@ -82,6 +86,9 @@ internal static class StoreRows
         Role = r.GetString(2),
         Name = Text(r, 3),
         CreatedAt = time(r, 4),
+        CreatedBy = Text(r, 5),
+        ExpiresAt = r.IsDBNull(6) ? null : time(r, 6),
+        RevokedAt = r.IsDBNull(7) ? null : time(r, 7),
     };
 
     /// <summary><c>id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,

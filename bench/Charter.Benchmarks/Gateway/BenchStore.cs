@@ -37,6 +37,12 @@ internal sealed class BenchStore : IGatewayStore
 
     public Task<AdminKeyRecord?> FindAdminKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default) => Task.FromResult<AdminKeyRecord?>(null);
 
+    public Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AdminKeyRecord>>([]);
+
+    public Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.FromResult(false);
+
+    public Task<IReadOnlyList<RequestRecord>> ReadLatestRequestsAsync(int limit, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<RequestRecord>>([]);
+
     public Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default) => Task.FromResult(0L);
 
     public Task IntegrateAsync(IReadOnlyList<JournalEvent> events, JournalPosition position, CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -17,6 +17,46 @@ internal static class CommonOptions
 
     public static Option<bool> Json() => new("--json") { Description = "Print machine-readable JSON" };
 
+    /// <summary><c>--expires</c>: a duration from now (<c>90d</c>, <c>12h</c>, <c>30m</c>) or an RFC 3339 time.</summary>
+    public static Option<DateTimeOffset?> Expires() => new("--expires")
+    {
+        Description = "When the key stops working: a duration from now (90d, 12h, 30m) or a time (2027-01-31T00:00:00Z); default never",
+        CustomParser = r => ParseExpiry(r.Tokens.Count > 0 ? r.Tokens[0].Value : null, TimeProvider.System.GetUtcNow(), out var error) ?? Fail(r, error),
+    };
+
+    /// <summary>Parses <c>90d</c>, <c>12h</c>, <c>30m</c> (from <paramref name="now"/>) or an RFC 3339 time; null with an error otherwise.</summary>
+    public static DateTimeOffset? ParseExpiry(string? text, DateTimeOffset now, out string? error)
+    {
+        error = null;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "--expires needs a value.";
+            return null;
+        }
+
+        text = text.Trim();
+        var unit = text[^1];
+        if (unit is 'd' or 'h' or 'm' && int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            var span = unit switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), _ => TimeSpan.FromMinutes(n) };
+            return now + span;
+        }
+
+        if (DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at))
+        {
+            return at.ToUniversalTime();
+        }
+
+        error = $"--expires '{text}' is neither a duration (90d, 12h, 30m) nor a time (2027-01-31T00:00:00Z).";
+        return null;
+    }
+
+    private static DateTimeOffset? Fail(System.CommandLine.Parsing.ArgumentResult result, string? error)
+    {
+        result.AddError(error ?? "invalid --expires");
+        return null;
+    }
+
     public static async Task<IGatewayStore> OpenStoreAsync(string db, CancellationToken cancellationToken)
     {
         var store = StoreFactory.Create(db, retainContent: false);

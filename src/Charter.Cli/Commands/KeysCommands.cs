@@ -20,13 +20,14 @@ internal static partial class KeysCommands
         var jurisdiction = new Option<string?>("--jurisdiction") { Description = "ISO country code of the key's users" };
         var models = new Option<string[]>("--model") { Description = "Allowed model (repeat; default all)", AllowMultipleArgumentsPerToken = true };
         var name = new Option<string?>("--name") { Description = "Display name" };
-        var create = new Command("create", "Create a key; the secret is printed once") { team, purposes, defaultPurpose, jurisdiction, models, name, db, json };
+        var expires = CommonOptions.Expires();
+        var create = new Command("create", "Create a key; the secret is printed once") { team, purposes, defaultPurpose, jurisdiction, models, name, expires, db, json };
         create.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
             var admin = new AdminService(store, TimeProvider.System);
             var r = await admin.CreateKeyAsync(new CreateKeyRequest(pr.GetValue(team), pr.GetValue(purposes), pr.GetValue(defaultPurpose),
-                pr.GetValue(jurisdiction), pr.GetValue(models) is { Length: > 0 } m ? m : null, pr.GetValue(name)), "cli", ct).ConfigureAwait(false);
+                pr.GetValue(jurisdiction), pr.GetValue(models) is { Length: > 0 } m ? m : null, pr.GetValue(name)) { ExpiresAt = pr.GetValue(expires) }, "cli", ct).ConfigureAwait(false);
             if (!r.Ok)
             {
                 await Console.Error.WriteLineAsync(r.Error).ConfigureAwait(false);
@@ -40,7 +41,8 @@ internal static partial class KeysCommands
             }
             else
             {
-                AnsiConsole.MarkupLine($"created key [bold]{dto.Id}[/] for team {dto.Team}; purposes {Markup.Escape(string.Join(", ", dto.Purposes))}");
+                AnsiConsole.MarkupLine($"created key [bold]{dto.Id}[/] for team {dto.Team}; purposes {Markup.Escape(string.Join(", ", dto.Purposes))}"
+                    + (dto.ExpiresAt is { } at ? $"; expires {at.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
                 AnsiConsole.MarkupLine("secret (shown once, store it now):");
                 Console.WriteLine(dto.Key);
             }
@@ -59,10 +61,13 @@ internal static partial class KeysCommands
                 return 0;
             }
 
-            var table = new Table().AddColumns("id", "team", "prefix", "purposes", "default", "jurisdiction", "state");
+            var table = new Table().AddColumns("id", "team", "prefix", "purposes", "default", "jurisdiction", "state", "expires");
+            var now = TimeProvider.System.GetUtcNow();
             foreach (var k in keys)
             {
-                table.AddRow(k.Id, k.TeamId, k.Prefix + "…", Markup.Escape(string.Join(",", k.Purposes)), k.DefaultPurpose, k.Jurisdiction ?? "", k.State);
+                table.AddRow(k.Id, k.TeamId, k.Prefix + "…", Markup.Escape(string.Join(",", k.Purposes)), k.DefaultPurpose, k.Jurisdiction ?? "",
+                    k.State == "active" && k.IsExpired(now) ? "expired" : k.State,
+                    k.ExpiresAt?.ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "");
             }
 
             AnsiConsole.Write(table);

@@ -14,7 +14,7 @@ namespace Charter.Storage.Postgres;
 /// gateway instances sharing one database. Timestamps are <c>timestamptz</c>, stored to the millisecond as SQLite stores them.</summary>
 public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, IAsyncDisposable
 {
-    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state FROM api_keys";
+    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at FROM api_keys";
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _retainContent;
     private readonly string _instance;
@@ -126,8 +126,8 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var cmd = new NpgsqlCommand(
             """
-            INSERT INTO api_keys(id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            INSERT INTO api_keys(id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             """, c, tx))
         {
             Add(cmd, key.Id, NpgsqlDbType.Text);
@@ -141,6 +141,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
             Add(cmd, key.Models is null ? null : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
             Add(cmd, Ts(key.CreatedAt), NpgsqlDbType.TimestampTz);
             Add(cmd, key.State, NpgsqlDbType.Text);
+            Add(cmd, key.ExpiresAt is { } exp ? Ts(exp) : null, NpgsqlDbType.TimestampTz);
             await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -257,12 +258,15 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     {
         ArgumentNullException.ThrowIfNull(key);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("INSERT INTO admin_keys(id, hash, role, name, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING", c);
+        await using var cmd = new NpgsqlCommand(
+            "INSERT INTO admin_keys(id, hash, role, name, created_at, created_by, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING", c);
         Add(cmd, key.Id, NpgsqlDbType.Text);
         Add(cmd, key.Hash, NpgsqlDbType.Bytea);
         Add(cmd, key.Role, NpgsqlDbType.Text);
         Add(cmd, key.Name, NpgsqlDbType.Text);
         Add(cmd, Ts(key.CreatedAt), NpgsqlDbType.TimestampTz);
+        Add(cmd, key.CreatedBy, NpgsqlDbType.Text);
+        Add(cmd, key.ExpiresAt is { } exp ? Ts(exp) : null, NpgsqlDbType.TimestampTz);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -270,15 +274,47 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     public async Task<AdminKeyRecord?> FindAdminKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT id, hash, role, name, created_at FROM admin_keys WHERE hash = $1", c);
+        await using var cmd = new NpgsqlCommand(StoreRows.AdminKeyColumns + " WHERE hash = $1", c);
         Add(cmd, hash, NpgsqlDbType.Bytea);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.AdminKey(r, StoreRows.PostgresTime) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(StoreRows.AdminKeyColumns + " ORDER BY created_at, id COLLATE \"C\"", c);
+        var list = new List<AdminKeyRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            list.Add(StoreRows.AdminKey(r, StoreRows.PostgresTime));
         }
 
-        return StoreRows.AdminKey(r, StoreRows.PostgresTime);
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (var cmd = new NpgsqlCommand("UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", c, tx))
+        {
+            Add(cmd, Ts(at), NpgsqlDbType.TimestampTz);
+            Add(cmd, id, NpgsqlDbType.Text);
+            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed > 0)
+        {
+            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed > 0;
     }
 
     /// <inheritdoc/>
@@ -307,6 +343,29 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
         }
 
         return (long)(await cmd.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<RequestRecord>> ReadLatestRequestsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = new NpgsqlCommand(
+            """
+            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
+                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
+            FROM requests ORDER BY ts DESC, id COLLATE "C" DESC LIMIT $1
+            """, c);
+        Add(cmd, limit, NpgsqlDbType.Integer);
+        var list = new List<RequestRecord>(Math.Min(limit, 1024));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(StoreRows.Request(r, StoreRows.PostgresTime));
+        }
+
+        list.Reverse();
+        return list;
     }
 
     /// <inheritdoc/>

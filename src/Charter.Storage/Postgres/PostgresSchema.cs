@@ -51,5 +51,12 @@ internal static class PostgresSchema
         """
         DROP INDEX IF EXISTS requests_key;
         """,
+        // 6: key expiry; admin keys that can be revoked, expire, and say who made them.
+        """
+        ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+        ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS created_by text;
+        ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+        ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS revoked_at timestamptz;
+        """,
     ];
 }

@@ -130,8 +130,8 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
         cmd.CommandText = """
-            INSERT INTO api_keys(id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state)
-            VALUES ($id, $team, $hash, $prefix, $name, $purposes, $dp, $j, $models, $at, $state);
+            INSERT INTO api_keys(id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at)
+            VALUES ($id, $team, $hash, $prefix, $name, $purposes, $dp, $j, $models, $at, $state, $exp);
             UPDATE changes SET version = version + 1;
             """;
         cmd.Parameters.AddWithValue("$id", key.Id);
@@ -145,6 +145,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
         cmd.Parameters.AddWithValue("$at", Ts(key.CreatedAt));
         cmd.Parameters.AddWithValue("$state", key.State);
+        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -250,12 +251,17 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         ArgumentNullException.ThrowIfNull(key);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT OR IGNORE INTO admin_keys(id, hash, role, name, created_at) VALUES ($id, $hash, $role, $name, $at)";
+        cmd.CommandText = """
+            INSERT OR IGNORE INTO admin_keys(id, hash, role, name, created_at, created_by, expires_at)
+            VALUES ($id, $hash, $role, $name, $at, $by, $exp)
+            """;
         cmd.Parameters.AddWithValue("$id", key.Id);
         cmd.Parameters.AddWithValue("$hash", key.Hash);
         cmd.Parameters.AddWithValue("$role", key.Role);
         cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$at", Ts(key.CreatedAt));
+        cmd.Parameters.AddWithValue("$by", (object?)key.CreatedBy ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -264,15 +270,40 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, hash, role, name, created_at FROM admin_keys WHERE hash = $hash";
+        cmd.CommandText = StoreRows.AdminKeyColumns + " WHERE hash = $hash";
         cmd.Parameters.AddWithValue("$hash", hash);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? StoreRows.AdminKey(r, StoreRows.SqliteTime) : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = StoreRows.AdminKeyColumns + " ORDER BY created_at, id";
+        var list = new List<AdminKeyRecord>();
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            list.Add(StoreRows.AdminKey(r, StoreRows.SqliteTime));
         }
 
-        return StoreRows.AdminKey(r, StoreRows.SqliteTime);
+        return list;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            UPDATE admin_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL;
+            UPDATE changes SET version = version + 1 WHERE changes() > 0;
+            """;
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$at", Ts(at));
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc/>
@@ -308,6 +339,29 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     }
 
     /// <inheritdoc/>
+    public async Task<IReadOnlyList<RequestRecord>> ReadLatestRequestsAsync(int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
+                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
+            FROM requests ORDER BY ts DESC, id DESC LIMIT $n
+            """;
+        cmd.Parameters.AddWithValue("$n", limit);
+        var list = new List<RequestRecord>(Math.Min(limit, 1024));
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(StoreRows.Request(r, StoreRows.SqliteTime));
+        }
+
+        list.Reverse();
+        return list;
+    }
+
+    /// <inheritdoc/>
     public async IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -330,7 +384,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
 
     internal static DateTimeOffset ParseTs(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state FROM api_keys";
+    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at FROM api_keys";
 
     private static string Table(string entityType) => entityType switch
     {

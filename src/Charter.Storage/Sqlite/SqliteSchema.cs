@@ -39,5 +39,12 @@ internal static class SqliteSchema
         """
         DROP INDEX IF EXISTS requests_key;
         """,
+        // 4: key expiry; admin keys that can be revoked, expire, and say who made them.
+        """
+        ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
+        ALTER TABLE admin_keys ADD COLUMN created_by TEXT;
+        ALTER TABLE admin_keys ADD COLUMN expires_at TEXT;
+        ALTER TABLE admin_keys ADD COLUMN revoked_at TEXT;
+        """,
     ];
 }

@@ -19,4 +19,7 @@ public enum ChangeEntity
 
     /// <summary>Everything: drop every cache (sent after the bus reconnects, since messages may have been missed).</summary>
     All = 4,
+
+    /// <summary>An admin key (revoked).</summary>
+    AdminKey = 5,
 }

@@ -26,7 +26,9 @@ public static class AdminApi
         group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets).");
         group.MapGet("/keys/{id}", GetKeyAsync).WithName("GetKey").WithSummary("Get one key.");
         group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key (terminal).");
-        group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key.");
+        group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key; the secret is shown once.");
+        group.MapGet("/admin-keys", ListAdminKeysAsync).WithName("ListAdminKeys").WithSummary("List the stored admin and auditor keys (never secrets).");
+        group.MapDelete("/admin-keys/{id}", RevokeAdminKeyAsync).WithName("RevokeAdminKey").WithSummary("Revoke an admin or auditor key (terminal).");
         group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithSummary("Recent request records (no prompt text).");
         group.MapGet("/findings", ListFindingsAsync).WithName("ListFindings").WithSummary("Harvesting findings, newest first, with signals and sample request ids.");
         return group;
@@ -113,9 +115,22 @@ public static class AdminApi
 
     private static async Task<Results<Created<AdminKeyDto>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest body, AdminService admin, HttpContext http)
     {
-        var r = await admin.CreateAdminKeyAsync(body.Role, body.Name, http.RequestAborted).ConfigureAwait(false);
-        return r.Ok ? TypedResults.Created($"/admin/v1/admin-keys/{r.Value.Key.Id}", new AdminKeyDto(r.Value.Key.Id, r.Value.Key.Role, r.Value.Key.Name, r.Value.Secret))
+        var r = await admin.CreateAdminKeyAsync(body.Role, body.Name, body.ExpiresAt, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok
+            ? TypedResults.Created($"/admin/v1/admin-keys/{r.Value.Key.Id}", new AdminKeyDto(r.Value.Key.Id, r.Value.Key.Role, r.Value.Key.Name, r.Value.Secret) { ExpiresAt = r.Value.Key.ExpiresAt })
             : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Ok<ListDto<AdminKeyInfoDto>>> ListAdminKeysAsync(IGatewayStore store, AdminService admin, CancellationToken ct)
+    {
+        var keys = await store.ListAdminKeysAsync(ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ListDto<AdminKeyInfoDto>([.. keys.Select(admin.ToDto)]));
+    }
+
+    private static async Task<Results<Ok<AdminKeyInfoDto>, ProblemHttpResult>> RevokeAdminKeyAsync(string id, AdminService admin, HttpContext http)
+    {
+        var r = await admin.RevokeAdminKeyAsync(id, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Ok(admin.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }
 
     private static async Task<Ok<ListDto<FindingRecord>>> ListFindingsAsync(IFindingStore findings, int? limit, CancellationToken ct)
@@ -126,14 +141,8 @@ public static class AdminApi
 
     private static async Task<Ok<ListDto<RequestDto>>> ListRequestsAsync(IGatewayStore store, int? limit, CancellationToken ct)
     {
-        var max = Math.Clamp(limit ?? 100, 1, 1000);
-        var list = new List<RequestDto>();
-        await foreach (var r in store.ReadRequestsAsync(null, null, ct).ConfigureAwait(false))
-        {
-            list.Add(new RequestDto(r.Id, r.Ts, r.Key, r.Team, r.Provider, r.Account, r.Model, r.Purpose, r.Endpoint, r.Status, r.ErrorCode,
-                r.Decision, r.Rule, r.PromptTokens, r.CompletionTokens, r.Estimated, r.LatencyMs, r.EvalRun));
-        }
-
-        return TypedResults.Ok(new ListDto<RequestDto>(list.Count > max ? list[^max..] : list));
+        var records = await store.ReadLatestRequestsAsync(Math.Clamp(limit ?? 100, 1, 1000), ct).ConfigureAwait(false);
+        return TypedResults.Ok(new ListDto<RequestDto>([.. records.Select(r => new RequestDto(r.Id, r.Ts, r.Key, r.Team, r.Provider, r.Account, r.Model,
+            r.Purpose, r.Endpoint, r.Status, r.ErrorCode, r.Decision, r.Rule, r.PromptTokens, r.CompletionTokens, r.Estimated, r.LatencyMs, r.EvalRun))]));
     }
 }

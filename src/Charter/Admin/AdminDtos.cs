@@ -11,7 +11,11 @@ public sealed record CreateTeamRequest(string? Name);
 public sealed record TeamDto(string Id, string Name, string State, DateTimeOffset CreatedAt);
 
 /// <summary><c>POST /admin/v1/keys</c> body.</summary>
-public sealed record CreateKeyRequest(string? Team, IReadOnlyList<string>? Purposes, string? DefaultPurpose, string? Jurisdiction, IReadOnlyList<string>? Models, string? Name);
+public sealed record CreateKeyRequest(string? Team, IReadOnlyList<string>? Purposes, string? DefaultPurpose, string? Jurisdiction, IReadOnlyList<string>? Models, string? Name)
+{
+    /// <summary>When the key stops being accepted (RFC 3339); null or absent for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>A key as the admin API shows it; <see cref="Key"/> (the secret) only in the creation response.</summary>
 public sealed record KeyDto(string Id, string Team, string Prefix, IReadOnlyList<string> Purposes, string DefaultPurpose, string? Jurisdiction,
@@ -20,13 +24,28 @@ public sealed record KeyDto(string Id, string Team, string Prefix, IReadOnlyList
     /// <summary>The secret, shown once.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Key { get; init; }
+
+    /// <summary>When the key stops being accepted; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
 }
 
 /// <summary><c>POST /admin/v1/admin-keys</c> body.</summary>
-public sealed record CreateAdminKeyRequest(string? Role, string? Name);
+public sealed record CreateAdminKeyRequest(string? Role, string? Name)
+{
+    /// <summary>When the key stops being accepted (RFC 3339); null or absent for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
 
 /// <summary>A created admin key (secret shown once).</summary>
-public sealed record AdminKeyDto(string Id, string Role, string? Name, string Key);
+public sealed record AdminKeyDto(string Id, string Role, string? Name, string Key)
+{
+    /// <summary>When the key stops being accepted; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+}
+
+/// <summary>An admin key as listed (never the secret). <see cref="State"/> is <c>active</c>, <c>expired</c> or <c>revoked</c>.</summary>
+public sealed record AdminKeyInfoDto(string Id, string Role, string? Name, string State, DateTimeOffset CreatedAt, string? CreatedBy,
+    DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt);
 
 /// <summary>A list wrapper (<c>{"data":[…]}</c>).</summary>
 public sealed record ListDto<T>(IReadOnlyList<T> Data);

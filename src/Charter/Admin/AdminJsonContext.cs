@@ -15,6 +15,8 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(ListDto<KeyDto>))]
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(AdminKeyDto))]
+[JsonSerializable(typeof(AdminKeyInfoDto))]
+[JsonSerializable(typeof(ListDto<AdminKeyInfoDto>))]
 [JsonSerializable(typeof(HistoryDto))]
 [JsonSerializable(typeof(ListDto<HistoryDto>))]
 [JsonSerializable(typeof(RequestDto))]

@@ -7,7 +7,8 @@ using Charter.Storage;
 namespace Charter.Admin;
 
 /// <summary>Teams and keys: the operations behind the admin API and the CLI.</summary>
-public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegistry? registry = null, Journal? journal = null, Charter.Accounting.IChangeNotifier? notifier = null)
+public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegistry? registry = null, Journal? journal = null, Charter.Accounting.IChangeNotifier? notifier = null,
+    AdminAuthenticator? admins = null)
 {
     /// <summary>Creates a team.</summary>
     public async Task<AdminResult<TeamRecord>> CreateTeamAsync(string? name, string actor, CancellationToken cancellationToken = default)
@@ -55,6 +56,11 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
             errors.Add($"'jurisdiction' must be an ISO 3166-1 alpha-2 country code (got '{j}').");
         }
 
+        if (ExpiryError(request.ExpiresAt) is { } expiryError)
+        {
+            errors.Add(expiryError);
+        }
+
         if (errors.Count > 0)
         {
             return AdminResult<(ApiKeyRecord, string)>.Fail(400, string.Join(" ", errors));
@@ -85,10 +91,12 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
             Models = request.Models is { Count: > 0 } m ? m : null,
             Name = request.Name,
             CreatedAt = time.GetUtcNow(),
+            ExpiresAt = request.ExpiresAt?.ToUniversalTime(),
         };
         await store.CreateKeyAsync(key, cancellationToken).ConfigureAwait(false);
         registry?.Upsert(key);
-        await AuditAsync("key.create", actor, "key", key.Id, $"created key for team {team.Name} with purposes {string.Join(",", purposes)}").ConfigureAwait(false);
+        var expiry = key.ExpiresAt is { } at ? $"; expires {at:yyyy-MM-ddTHH:mm:ssZ}" : "";
+        await AuditAsync("key.create", actor, "key", key.Id, $"created key for team {team.Name} with purposes {string.Join(",", purposes)}{expiry}").ConfigureAwait(false);
         return AdminResult<(ApiKeyRecord, string)>.Success((key, secret));
     }
 
@@ -124,25 +132,86 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
     }
 
     /// <summary>Creates an admin key with a role.</summary>
-    public async Task<AdminResult<(AdminKeyRecord Key, string Secret)>> CreateAdminKeyAsync(string? role, string? name, CancellationToken cancellationToken = default)
+    public async Task<AdminResult<(AdminKeyRecord Key, string Secret)>> CreateAdminKeyAsync(string? role, string? name, DateTimeOffset? expiresAt, string actor,
+        CancellationToken cancellationToken = default)
     {
         if (role is not ("admin" or "auditor"))
         {
             return AdminResult<(AdminKeyRecord, string)>.Fail(400, $"'role' must be 'admin' or 'auditor' (got '{role}').");
         }
 
+        if (name is { Length: > 100 })
+        {
+            return AdminResult<(AdminKeyRecord, string)>.Fail(400, "'name' must be at most 100 characters.");
+        }
+
+        if (ExpiryError(expiresAt) is { } expiryError)
+        {
+            return AdminResult<(AdminKeyRecord, string)>.Fail(400, expiryError);
+        }
+
         var secret = KeySecrets.NewSecret("cka-");
-        var key = new AdminKeyRecord { Id = KeySecrets.NewId("adm_"), Hash = KeySecrets.Hash(secret), Role = role, Name = name, CreatedAt = time.GetUtcNow() };
+        var key = new AdminKeyRecord
+        {
+            Id = KeySecrets.NewId("adm_"),
+            Hash = KeySecrets.Hash(secret),
+            Role = role,
+            Name = name,
+            CreatedAt = time.GetUtcNow(),
+            CreatedBy = actor,
+            ExpiresAt = expiresAt?.ToUniversalTime(),
+        };
         await store.CreateAdminKeyAsync(key, cancellationToken).ConfigureAwait(false);
+        await AuditAsync("admin_key.create", actor, "admin_key", key.Id, $"created {role} key{(name is null ? "" : $" '{name}'")}").ConfigureAwait(false);
         return AdminResult<(AdminKeyRecord, string)>.Success((key, secret));
     }
 
+    /// <summary>Revokes an admin key (terminal; the bootstrap key is configuration, not stored, and cannot be revoked here).</summary>
+    public async Task<AdminResult<AdminKeyRecord>> RevokeAdminKeyAsync(string id, string actor, CancellationToken cancellationToken = default)
+    {
+        if (id == AdminAuthenticator.BootstrapId)
+        {
+            return AdminResult<AdminKeyRecord>.Fail(400, "The bootstrap admin key comes from CHARTER_ADMIN_KEY; change or unset it there and restart.");
+        }
+
+        var key = (await store.ListAdminKeysAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(k => k.Id == id);
+        if (key is null)
+        {
+            return AdminResult<AdminKeyRecord>.Fail(404, $"No admin key with id '{id}'.");
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return AdminResult<AdminKeyRecord>.Success(key);
+        }
+
+        var at = time.GetUtcNow();
+        await store.RevokeAdminKeyAsync(id, at, cancellationToken).ConfigureAwait(false);
+        admins?.Forget(key.Hash);
+        if (notifier is not null)
+        {
+            await notifier.PublishAsync(new Charter.Accounting.ChangeNotification(Charter.Accounting.ChangeEntity.AdminKey, id, Charter.Accounting.ChangeKind.Revoked),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        await AuditAsync("admin_key.revoke", actor, "admin_key", id, $"revoked {key.Role} key").ConfigureAwait(false);
+        return AdminResult<AdminKeyRecord>.Success(key with { RevokedAt = at });
+    }
+
+    /// <summary>Maps an admin key to its DTO (never the secret).</summary>
+    public AdminKeyInfoDto ToDto(AdminKeyRecord k) =>
+        new(k.Id, k.Role, k.Name, k.RevokedAt is not null ? "revoked" : k.ExpiresAt is { } e && e <= time.GetUtcNow() ? "expired" : "active",
+            k.CreatedAt, k.CreatedBy, k.ExpiresAt, k.RevokedAt);
+
     /// <summary>Maps a key to its DTO.</summary>
     public static KeyDto ToDto(ApiKeyRecord k, string? secret = null) =>
-        new(k.Id, k.TeamId, k.Prefix, k.Purposes, k.DefaultPurpose, k.Jurisdiction, k.Models, k.Name, k.State, k.CreatedAt) { Key = secret };
+        new(k.Id, k.TeamId, k.Prefix, k.Purposes, k.DefaultPurpose, k.Jurisdiction, k.Models, k.Name, k.State, k.CreatedAt) { Key = secret, ExpiresAt = k.ExpiresAt };
 
     /// <summary>Maps a team to its DTO.</summary>
     public static TeamDto ToDto(TeamRecord t) => new(t.Id, t.Name, t.State, t.CreatedAt);
+
+    private string? ExpiryError(DateTimeOffset? expiresAt) =>
+        expiresAt is { } e && e <= time.GetUtcNow() ? $"'expires_at' must be in the future (got {e.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})." : null;
 
     private async Task AuditAsync(string kind, string actor, string entityType, string entityId, string reason, string? from = null, string? to = null)
     {

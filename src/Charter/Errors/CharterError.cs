@@ -31,4 +31,5 @@ public enum CharterError
     UnknownUrl,
     MethodNotAllowed,
     UnsupportedContentEncoding,
+    KeyExpired,
 }

@@ -26,6 +26,7 @@ public readonly record struct ErrorInfo(int Status, string Type, string Code)
         CharterError.KeySuspended => new(403, "permission_error", "charter_key_suspended"),
         CharterError.KeyBanned => new(403, "permission_error", "charter_key_banned"),
         CharterError.KeyRevoked => new(401, "invalid_request_error", "invalid_api_key"),
+        CharterError.KeyExpired => new(401, "invalid_request_error", "invalid_api_key"),
         CharterError.TeamSuspended => new(403, "permission_error", "charter_team_suspended"),
         CharterError.ProviderUnavailable => new(403, "permission_error", "charter_provider_unavailable"),
         CharterError.RateLimited => new(429, "rate_limit_error", "rate_limit_exceeded"),

@@ -85,6 +85,13 @@ public sealed partial class GatewayHandler
 
         var team = _keys.Team(key.TeamId);
         var state = new RequestState(id, ts, started, endpoint) { Key = key, Team = team };
+        if (key.IsExpired(ts))
+        {
+            // Like a revoked key, a 401 whatever else is wrong with the request; the record names the key and the rule.
+            await DenyAsync(context, state, GateDecision.Deny(CharterError.KeyExpired,
+                $"Incorrect API key provided: the key expired at {key.ExpiresAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at")).ConfigureAwait(false);
+            return;
+        }
 
         // 2 body
         var (buffer, length, readError) = await ReadBodyAsync(context).ConfigureAwait(false);

@@ -67,7 +67,7 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
     {
         var header = context.Request.Headers.Authorization.ToString();
         var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await keys.AuthenticateAsync(header.AsSpan(7).Trim()).ConfigureAwait(false) : null;
-        if (key is null || key.State is "revoked")
+        if (key is null || key.State is "revoked" || key.IsExpired(time.GetUtcNow()))
         {
             await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidApiKey, "Incorrect API key provided.").ConfigureAwait(false);
             return null;

@@ -77,7 +77,8 @@ public sealed partial class ChangeInvalidationService(IChangeNotifier notifier, 
 
     private void OnChange(ChangeNotification change)
     {
-        if (change.Entity is ChangeEntity.Key or ChangeEntity.Team or ChangeEntity.ProviderAccount or ChangeEntity.All)
+        // An admin key's revocation reloads the key registry too: the admin key cache empties when the registry's version moves.
+        if (change.Entity is ChangeEntity.Key or ChangeEntity.Team or ChangeEntity.ProviderAccount or ChangeEntity.AdminKey or ChangeEntity.All)
         {
             _pending.Writer.TryWrite(true);
         }

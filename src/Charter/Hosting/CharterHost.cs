@@ -130,9 +130,10 @@ public static partial class CharterHost
         services.TryAddSingleton<GatewayHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>(), sp.GetRequiredService<IChangeNotifier>()));
+            sp.GetRequiredService<KeyRegistry>(), sp.GetRequiredService<Journal>(), sp.GetRequiredService<IChangeNotifier>(), sp.GetRequiredService<AdminAuthenticator>()));
         services.AddHostedService<ChangeInvalidationService>();
-        services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey));
+        services.TryAddSingleton(sp => new AdminAuthenticator(sp.GetRequiredService<IGatewayStore>(), settings.AdminKey, sp.GetRequiredService<KeyRegistry>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventSink>(sp => sp.GetRequiredService<AuditOptions>().ElectSequencer == true && sp.GetService<IAuditQueueStore>() is { } queue
             ? new AuditQueueSink(sp.GetRequiredService<AuditLog>(), queue, sp.GetRequiredService<Journal>())
             : ActivatorUtilities.CreateInstance<AuditSink>(sp));

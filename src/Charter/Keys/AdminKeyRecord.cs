@@ -19,4 +19,16 @@ public sealed record AdminKeyRecord
 
     /// <summary>Creation time.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Who created it (an admin key id, <c>bootstrap</c> or <c>cli</c>); null for keys made before this was kept.</summary>
+    public string? CreatedBy { get; init; }
+
+    /// <summary>When it stops being accepted; null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>When it was revoked; null while it is not.</summary>
+    public DateTimeOffset? RevokedAt { get; init; }
+
+    /// <summary>True when the key is accepted at <paramref name="now"/>: not revoked and not expired.</summary>
+    public bool IsUsable(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is not { } e || now < e);
 }

@@ -37,4 +37,10 @@ public sealed record ApiKeyRecord
 
     /// <summary>Lifecycle state (<c>active</c>, <c>revoked</c>, …).</summary>
     public string State { get; init; } = "active";
+
+    /// <summary>When the key stops being accepted (a 401 from then on, whatever its state); null for never.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>True when the key has an expiry at or before <paramref name="now"/>.</summary>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
 }

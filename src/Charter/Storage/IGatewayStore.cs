@@ -49,8 +49,15 @@ public interface IGatewayStore
     /// <summary>Adds an admin key.</summary>
     Task CreateAdminKeyAsync(AdminKeyRecord key, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds an admin key by hash.</summary>
+    /// <summary>Finds an admin key by hash (revoked and expired ones too: the caller decides).</summary>
     Task<AdminKeyRecord?> FindAdminKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists the stored admin keys (never secrets), oldest first.</summary>
+    Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an admin key revoked at <paramref name="at"/> and bumps the change version; false when there is no such key
+    /// or it was revoked already.</summary>
+    Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>A number that grows whenever keys, teams or lifecycle states change (for cache invalidation).</summary>
     Task<long> GetChangeVersionAsync(CancellationToken cancellationToken = default);
@@ -66,6 +73,10 @@ public interface IGatewayStore
 
     /// <summary>Stores a consumer's journal position.</summary>
     Task SetConsumerPositionAsync(string consumer, JournalPosition position, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest <paramref name="limit"/> request records, returned oldest first (read through the time index: the
+    /// cost follows the limit, not the table).</summary>
+    Task<IReadOnlyList<RequestRecord>> ReadLatestRequestsAsync(int limit, CancellationToken cancellationToken = default);
 
     /// <summary>Streams request records in time order.</summary>
     IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);

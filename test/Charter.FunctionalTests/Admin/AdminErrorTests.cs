@@ -15,7 +15,7 @@ public sealed class AdminErrorTests
     [InlineData("POST", "admin/v1/keys", "{\"team\":5,\"purposes\":[\"a\"]}", "application/json", 400, "Path: $.team")]
     [InlineData("POST", "admin/v1/teams", "{\"name\":[]}", "application/json", 400, "Path: $.name")]
     [InlineData("POST", "admin/v1/keys", "{\"team\":\"t\",\"purposes\":[\"a\"]}", "text/plain", 415, "application/json")]
-    [InlineData("GET", "admin/v1/admin-keys", null, null, 405, "GET is not supported on /admin/v1/admin-keys")]
+    [InlineData("PUT", "admin/v1/admin-keys", "{}", "application/json", 405, "PUT is not supported on /admin/v1/admin-keys")]
     [InlineData("GET", "admin/v1/keys/key_nope", null, null, 404, "/admin/v1/keys/key_nope")]
     [InlineData("GET", "admin/v1/nothing-here", null, null, 404, "/admin/v1/nothing-here")]
     public async Task Send_RefusedByTheFramework_ProblemBodySaysWhy(string method, string path, string? body, string? contentType, int status, string detail)

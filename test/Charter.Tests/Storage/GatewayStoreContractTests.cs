@@ -191,6 +191,55 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdminKeys_CreatedByAndExpiry_RoundTripAndListOldestFirst()
+    {
+        var later = new AdminKeyRecord { Id = "a2", Hash = Hash("second"), Role = "admin", CreatedAt = T0.AddMinutes(1), CreatedBy = "bootstrap", ExpiresAt = T0.AddDays(30) };
+        var first = new AdminKeyRecord { Id = "a1", Hash = Hash("first"), Role = "auditor", Name = "ops", CreatedAt = T0, CreatedBy = "cli" };
+        await Store.CreateAdminKeyAsync(later, Ct);
+        await Store.CreateAdminKeyAsync(first, Ct);
+
+        var list = await Store.ListAdminKeysAsync(Ct);
+        var found = await Store.FindAdminKeyByHashAsync(Hash("second"), Ct);
+
+        Assert.Equal(new[] { "a1", "a2" }, list.Select(k => k.Id));
+        Assert.Equal(("auditor", "ops", "cli", (DateTimeOffset?)null, (DateTimeOffset?)null), (list[0].Role, list[0].Name, list[0].CreatedBy, list[0].ExpiresAt, list[0].RevokedAt));
+        Assert.NotNull(found);
+        Assert.Equal(("a2", "bootstrap", (DateTimeOffset?)T0.AddDays(30), (DateTimeOffset?)null), (found.Id, found.CreatedBy, found.ExpiresAt, found.RevokedAt));
+    }
+
+    [Fact]
+    public async Task RevokeAdminKeyAsync_OnceThenAgainThenUnknown_TrueFalseFalse_VersionBumpedOnce()
+    {
+        await Store.CreateAdminKeyAsync(new AdminKeyRecord { Id = "a1", Hash = Hash("admin"), Role = "admin", CreatedAt = T0 }, Ct);
+        var v0 = await Store.GetChangeVersionAsync(Ct);
+
+        var first = await Store.RevokeAdminKeyAsync("a1", T0.AddHours(1), Ct);
+        var v1 = await Store.GetChangeVersionAsync(Ct);
+        var again = await Store.RevokeAdminKeyAsync("a1", T0.AddHours(2), Ct);
+        var unknown = await Store.RevokeAdminKeyAsync("a9", T0.AddHours(2), Ct);
+        var v2 = await Store.GetChangeVersionAsync(Ct);
+
+        Assert.Equal((true, false, false), (first, again, unknown));
+        Assert.True(v1 > v0);
+        Assert.Equal(v1, v2);
+        Assert.Equal(T0.AddHours(1), (await Store.FindAdminKeyByHashAsync(Hash("admin"), Ct))!.RevokedAt);
+        Assert.Equal(T0.AddHours(1), Assert.Single(await Store.ListAdminKeysAsync(Ct)).RevokedAt);
+    }
+
+    [Fact]
+    public async Task CreateKeyAsync_ExpiresAt_RoundTripsAndNullStaysNull()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        await Store.CreateKeyAsync(Key("k1", "t1", "one") with { ExpiresAt = T0.AddDays(90) }, Ct);
+        await Store.CreateKeyAsync(Key("k2", "t1", "two"), Ct);
+
+        Assert.Equal(T0.AddDays(90), (await Store.GetKeyAsync("k1", Ct))!.ExpiresAt);
+        Assert.Equal(T0.AddDays(90), (await Store.FindKeyByHashAsync(Hash("one"), Ct))!.ExpiresAt);
+        Assert.Null((await Store.GetKeyAsync("k2", Ct))!.ExpiresAt);
+        Assert.Equal(new DateTimeOffset?[] { T0.AddDays(90), null }, (await Store.ListKeysAsync(Ct)).Select(k => k.ExpiresAt));
+    }
+
+    [Fact]
     public async Task IntegrateAsync_RequestThenCompletion_FillsRecordAndRedactsMessages()
     {
         var request = RequestEvent("r1", T0);
@@ -389,6 +438,22 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         Assert.Equal(new[] { "r1", "r2", "r3a", "r3b", "r4" }, all.Select(r => r.Id));
         Assert.Equal(new[] { "r2", "r3a", "r3b" }, window);
         Assert.Equal(new[] { "r3a", "r3b", "r4" }, open);
+    }
+
+    [Fact]
+    public async Task ReadLatestRequestsAsync_NewestN_ReturnedOldestFirst()
+    {
+        await Store.IntegrateAsync(
+            [RequestEvent("r4", T0.AddMinutes(3)), RequestEvent("r2", T0.AddMinutes(1)), RequestEvent("r1", T0), RequestEvent("r3b", T0.AddMinutes(2)), RequestEvent("r3a", T0.AddMinutes(2))],
+            new JournalPosition(0, 1),
+            Ct);
+
+        var three = await Store.ReadLatestRequestsAsync(3, Ct);
+        var all = await Store.ReadLatestRequestsAsync(100, Ct);
+
+        Assert.Equal(new[] { "r3a", "r3b", "r4" }, three.Select(r => r.Id));
+        Assert.Equal(new[] { "r1", "r2", "r3a", "r3b", "r4" }, all.Select(r => r.Id));
+        Assert.Equal("gpt-4o", three[^1].Model);
     }
 
     [Fact]
