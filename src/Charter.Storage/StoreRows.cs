@@ -32,7 +32,8 @@ internal static class StoreRows
         State = r.GetString(3),
     };
 
-    /// <summary><c>id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at</c>.</summary>
+    /// <summary><c>id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at,
+    /// previous_hash, previous_expires_at</c>.</summary>
     public static ApiKeyRecord Key(DbDataReader r, TimeReader time) => new()
     {
         Id = r.GetString(0),
@@ -47,6 +48,8 @@ internal static class StoreRows
         CreatedAt = time(r, 9),
         State = r.GetString(10),
         ExpiresAt = r.IsDBNull(11) ? null : time(r, 11),
+        PreviousHash = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
+        PreviousExpiresAt = r.IsDBNull(13) ? null : time(r, 13),
     };
 
     /// <summary>Every key the reader returns.</summary>

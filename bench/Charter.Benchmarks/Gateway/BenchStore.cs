@@ -39,6 +39,9 @@ internal sealed class BenchStore : IGatewayStore
 
     public Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AdminKeyRecord>>([]);
 
+    public Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
+        CancellationToken cancellationToken = default) => Task.FromResult(false);
+
     public Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.FromResult(false);
 
     public Task<IReadOnlyList<RequestRecord>> ReadLatestRequestsAsync(int limit, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<RequestRecord>>([]);

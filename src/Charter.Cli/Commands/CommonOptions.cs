@@ -24,6 +24,25 @@ internal static class CommonOptions
         CustomParser = r => ParseExpiry(r.Tokens.Count > 0 ? r.Tokens[0].Value : null, TimeProvider.System.GetUtcNow(), out var error) ?? Fail(r, error),
     };
 
+    /// <summary>Parses a duration: <c>0</c>, or a count of days, hours, minutes or seconds (<c>7d</c>, <c>12h</c>, <c>30m</c>, <c>90s</c>).</summary>
+    public static TimeSpan? ParseDuration(string? text)
+    {
+        text = text?.Trim();
+        if (text is "0")
+        {
+            return TimeSpan.Zero;
+        }
+
+        if (string.IsNullOrEmpty(text) || text[^1] is not ('d' or 'h' or 'm' or 's')
+            || !long.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            || n > 100_000)
+        {
+            return null;
+        }
+
+        return text[^1] switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), 'm' => TimeSpan.FromMinutes(n), _ => TimeSpan.FromSeconds(n) };
+    }
+
     /// <summary>Parses <c>90d</c>, <c>12h</c>, <c>30m</c> (from <paramref name="now"/>) or an RFC 3339 time; null with an error otherwise.</summary>
     public static DateTimeOffset? ParseExpiry(string? text, DateTimeOffset now, out string? error)
     {

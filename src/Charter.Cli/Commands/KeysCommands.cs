@@ -92,7 +92,52 @@ internal static partial class KeysCommands
             return 0;
         });
 
-        var keys = new Command("keys", "Manage user keys") { create, list, revoke, CreateLimits(Charter.Accounting.LimitScope.Key, db) };
+        var rotateId = new Argument<string>("id") { Description = "Key id" };
+        var grace = new Option<TimeSpan>("--grace")
+        {
+            Description = "How long the old secret keeps working (0, 90s, 30m, 12h, 7d; at most 7d)",
+            DefaultValueFactory = _ => TimeSpan.Zero,
+            CustomParser = r =>
+            {
+                var value = CommonOptions.ParseDuration(r.Tokens.Count > 0 ? r.Tokens[0].Value : null);
+                if (value is null)
+                {
+                    r.AddError("--grace takes 0 or a duration such as 90s, 30m, 12h or 7d.");
+                }
+
+                return value ?? TimeSpan.Zero;
+            },
+        };
+        var rotate = new Command("rotate", "Give a key a new secret (printed once), keeping its id, purposes, limits and history") { rotateId, grace, db, json };
+        rotate.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
+            var admin = new AdminService(store, TimeProvider.System);
+            var r = await admin.RotateKeyAsync(pr.GetValue(rotateId)!, pr.GetValue(grace), "cli", ct).ConfigureAwait(false);
+            if (!r.Ok)
+            {
+                await Console.Error.WriteLineAsync(r.Error).ConfigureAwait(false);
+                return 1;
+            }
+
+            var dto = AdminService.ToDto(r.Value.Key, r.Value.Secret);
+            if (pr.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(dto, AdminJsonContext.Default.KeyDto));
+            }
+            else
+            {
+                AnsiConsole.MarkupLine($"rotated key [bold]{dto.Id}[/]; " + (dto.PreviousKeyExpiresAt is { } until
+                    ? $"the old secret works until {until.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}"
+                    : "the old secret no longer works"));
+                AnsiConsole.MarkupLine("new secret (shown once, store it now):");
+                Console.WriteLine(dto.Key);
+            }
+
+            return 0;
+        });
+
+        var keys = new Command("keys", "Manage user keys") { create, list, revoke, rotate, CreateLimits(Charter.Accounting.LimitScope.Key, db) };
         AddLifecycle(keys, db);
         return keys;
     }

@@ -14,7 +14,7 @@ namespace Charter.Storage.Postgres;
 /// gateway instances sharing one database. Timestamps are <c>timestamptz</c>, stored to the millisecond as SQLite stores them.</summary>
 public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, IAsyncDisposable
 {
-    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at FROM api_keys";
+    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at, previous_hash, previous_expires_at FROM api_keys";
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _retainContent;
     private readonly string _instance;
@@ -174,12 +174,38 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
             _dataSource,
             async (c, ct) =>
             {
-                await using var cmd = new NpgsqlCommand(KeyColumns + " WHERE hash = $1", c);
+                await using var cmd = new NpgsqlCommand(KeyColumns + " WHERE hash = $1 OR previous_hash = $1", c);
                 Add(cmd, hash, NpgsqlDbType.Bytea);
                 var list = await ReadKeysAsync(cmd, ct).ConfigureAwait(false);
                 return list.Count > 0 ? list[0] : null;
             },
             cancellationToken);
+
+    /// <inheritdoc/>
+    public async Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
+        CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (var cmd = new NpgsqlCommand("UPDATE api_keys SET hash = $1, prefix = $2, previous_hash = $3, previous_expires_at = $4 WHERE id = $5", c, tx))
+        {
+            Add(cmd, hash, NpgsqlDbType.Bytea);
+            Add(cmd, prefix, NpgsqlDbType.Text);
+            Add(cmd, previousHash, NpgsqlDbType.Bytea);
+            Add(cmd, previousExpiresAt is { } e ? Ts(e) : null, NpgsqlDbType.TimestampTz);
+            Add(cmd, id, NpgsqlDbType.Text);
+            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed > 0)
+        {
+            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed > 0;
+    }
 
     /// <inheritdoc/>
     public async Task SetEntityStateAsync(string entityType, string id, string state, string? lifecycleJson, CancellationToken cancellationToken = default)

@@ -51,9 +51,13 @@ internal static class PostgresSchema
         """
         DROP INDEX IF EXISTS requests_key;
         """,
-        // 6: key expiry; admin keys that can be revoked, expire, and say who made them.
+        // 6: key expiry and rotation (the previous secret's hash while its grace period lasts); admin keys that can be
+        // revoked, expire, and say who made them.
         """
         ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
+        ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS previous_hash bytea;
+        ALTER TABLE api_keys ADD COLUMN IF NOT EXISTS previous_expires_at timestamptz;
+        CREATE INDEX IF NOT EXISTS api_keys_previous_hash ON api_keys(previous_hash) WHERE previous_hash IS NOT NULL;
         ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS created_by text;
         ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
         ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS revoked_at timestamptz;

@@ -174,10 +174,28 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = KeyColumns + " WHERE hash = $hash";
+        cmd.CommandText = KeyColumns + " WHERE hash = $hash OR previous_hash = $hash";
         cmd.Parameters.AddWithValue("$hash", hash);
         var list = await ReadKeysAsync(cmd, cancellationToken).ConfigureAwait(false);
         return list.Count > 0 ? list[0] : null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
+        CancellationToken cancellationToken = default)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            UPDATE api_keys SET hash = $hash, prefix = $prefix, previous_hash = $prev, previous_expires_at = $prevExp WHERE id = $id;
+            UPDATE changes SET version = version + 1 WHERE changes() > 0;
+            """;
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$hash", hash);
+        cmd.Parameters.AddWithValue("$prefix", prefix);
+        cmd.Parameters.AddWithValue("$prev", (object?)previousHash ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$prevExp", previousExpiresAt is { } e ? Ts(e) : DBNull.Value);
+        return await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <inheritdoc/>
@@ -384,7 +402,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
 
     internal static DateTimeOffset ParseTs(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
-    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at FROM api_keys";
+    private const string KeyColumns = "SELECT id, team_id, hash, prefix, name, purposes, default_purpose, jurisdiction, models, created_at, state, expires_at, previous_hash, previous_expires_at FROM api_keys";
 
     private static string Table(string entityType) => entityType switch
     {

@@ -39,9 +39,13 @@ internal static class SqliteSchema
         """
         DROP INDEX IF EXISTS requests_key;
         """,
-        // 4: key expiry; admin keys that can be revoked, expire, and say who made them.
+        // 4: key expiry and rotation (the previous secret's hash while its grace period lasts); admin keys that can be
+        // revoked, expire, and say who made them.
         """
         ALTER TABLE api_keys ADD COLUMN expires_at TEXT;
+        ALTER TABLE api_keys ADD COLUMN previous_hash BLOB;
+        ALTER TABLE api_keys ADD COLUMN previous_expires_at TEXT;
+        CREATE INDEX api_keys_previous_hash ON api_keys(previous_hash) WHERE previous_hash IS NOT NULL;
         ALTER TABLE admin_keys ADD COLUMN created_by TEXT;
         ALTER TABLE admin_keys ADD COLUMN expires_at TEXT;
         ALTER TABLE admin_keys ADD COLUMN revoked_at TEXT;

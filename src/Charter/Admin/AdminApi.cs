@@ -6,6 +6,8 @@ using Charter.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +28,8 @@ public static class AdminApi
         group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets).");
         group.MapGet("/keys/{id}", GetKeyAsync).WithName("GetKey").WithSummary("Get one key.");
         group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key (terminal).");
+        group.MapPost("/keys/{id}/rotate", RotateKeyAsync).WithName("RotateKey")
+            .WithSummary("Give a key a new secret (shown once), keeping its id, purposes, limits and history; the old secret is accepted for grace_seconds more.");
         group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key; the secret is shown once.");
         group.MapGet("/admin-keys", ListAdminKeysAsync).WithName("ListAdminKeys").WithSummary("List the stored admin and auditor keys (never secrets).");
         group.MapDelete("/admin-keys/{id}", RevokeAdminKeyAsync).WithName("RevokeAdminKey").WithSummary("Revoke an admin or auditor key (terminal).");
@@ -111,6 +115,14 @@ public static class AdminApi
     {
         var r = await admin.RevokeKeyAsync(id, Principal(http).Id, "revoked through the admin API", http.RequestAborted).ConfigureAwait(false);
         return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> RotateKeyAsync(string id,
+        [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RotateKeyRequest? body, AdminService admin, HttpContext http)
+    {
+        var grace = TimeSpan.FromSeconds(Math.Clamp(body?.GraceSeconds ?? 0, -1, (long)AdminService.MaxRotationGrace.TotalSeconds + 1));
+        var r = await admin.RotateKeyAsync(id, grace, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value.Key, r.Value.Secret)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }
 
     private static async Task<Results<Created<AdminKeyDto>, ProblemHttpResult>> CreateAdminKeyAsync(CreateAdminKeyRequest body, AdminService admin, HttpContext http)

@@ -27,7 +27,14 @@ public sealed record KeyDto(string Id, string Team, string Prefix, IReadOnlyList
 
     /// <summary>When the key stops being accepted; null for never.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>After a rotation with a grace period: until when the previous secret is still accepted; else null.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? PreviousKeyExpiresAt { get; init; }
 }
+
+/// <summary><c>POST /admin/v1/keys/{id}/rotate</c> body (optional): how long the previous secret stays accepted.</summary>
+public sealed record RotateKeyRequest(long? GraceSeconds);
 
 /// <summary><c>POST /admin/v1/admin-keys</c> body.</summary>
 public sealed record CreateAdminKeyRequest(string? Role, string? Name)

@@ -13,6 +13,7 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(CreateKeyRequest))]
 [JsonSerializable(typeof(KeyDto))]
 [JsonSerializable(typeof(ListDto<KeyDto>))]
+[JsonSerializable(typeof(RotateKeyRequest))]
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(AdminKeyDto))]
 [JsonSerializable(typeof(AdminKeyInfoDto))]

@@ -131,6 +131,58 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
         return AdminResult<ApiKeyRecord>.Success(revoked);
     }
 
+    /// <summary>Longest grace period a rotation may give the previous secret.</summary>
+    public static readonly TimeSpan MaxRotationGrace = TimeSpan.FromDays(7);
+
+    /// <summary>Gives a key a new secret, keeping its id, purposes, limits, lifecycle and history; the old secret is accepted
+    /// for <paramref name="grace"/> more (zero: refused at once), so that clients can be moved over.</summary>
+    public async Task<AdminResult<(ApiKeyRecord Key, string Secret)>> RotateKeyAsync(string id, TimeSpan grace, string actor, CancellationToken cancellationToken = default)
+    {
+        if (grace < TimeSpan.Zero || grace > MaxRotationGrace)
+        {
+            return AdminResult<(ApiKeyRecord, string)>.Fail(400, $"'grace_seconds' must be from 0 to {(long)MaxRotationGrace.TotalSeconds} (7 days).");
+        }
+
+        var key = await store.GetKeyAsync(id, cancellationToken).ConfigureAwait(false);
+        if (key is null)
+        {
+            return AdminResult<(ApiKeyRecord, string)>.Fail(404, $"No key with id '{id}'.");
+        }
+
+        if (key.State is "revoked" or "banned")
+        {
+            return AdminResult<(ApiKeyRecord, string)>.Fail(409, $"The key {id} is {key.State}; a {key.State} key is not given a new secret.");
+        }
+
+        var secret = KeySecrets.NewSecret();
+        var now = time.GetUtcNow();
+        var rotated = key with
+        {
+            Hash = KeySecrets.Hash(secret),
+            Prefix = secret[..7],
+            PreviousHash = grace > TimeSpan.Zero ? key.Hash : null,
+            PreviousExpiresAt = grace > TimeSpan.Zero ? now + grace : null,
+        };
+        if (!await store.RotateKeyAsync(id, rotated.Hash, rotated.Prefix, rotated.PreviousHash, rotated.PreviousExpiresAt, cancellationToken).ConfigureAwait(false))
+        {
+            return AdminResult<(ApiKeyRecord, string)>.Fail(404, $"No key with id '{id}'.");
+        }
+
+        registry?.Upsert(rotated);
+        var reason = grace > TimeSpan.Zero ? $"new secret; the previous one is accepted until {rotated.PreviousExpiresAt:yyyy-MM-ddTHH:mm:ssZ}" : "new secret; the previous one is refused";
+        await store.AppendHistoryAsync(new HistoryEntry
+        {
+            EntityType = "key", EntityId = id, At = now, Event = "rotate", From = key.State, To = key.State, Actor = actor, Reason = reason,
+        }, cancellationToken).ConfigureAwait(false);
+        if (notifier is not null)
+        {
+            await notifier.PublishAsync(new Charter.Accounting.ChangeNotification(Charter.Accounting.ChangeEntity.Key, id, Charter.Accounting.ChangeKind.Changed), cancellationToken).ConfigureAwait(false);
+        }
+
+        await AuditAsync("key.rotate", actor, "key", id, reason).ConfigureAwait(false);
+        return AdminResult<(ApiKeyRecord, string)>.Success((rotated, secret));
+    }
+
     /// <summary>Creates an admin key with a role.</summary>
     public async Task<AdminResult<(AdminKeyRecord Key, string Secret)>> CreateAdminKeyAsync(string? role, string? name, DateTimeOffset? expiresAt, string actor,
         CancellationToken cancellationToken = default)
@@ -205,7 +257,7 @@ public sealed class AdminService(IGatewayStore store, TimeProvider time, KeyRegi
 
     /// <summary>Maps a key to its DTO.</summary>
     public static KeyDto ToDto(ApiKeyRecord k, string? secret = null) =>
-        new(k.Id, k.TeamId, k.Prefix, k.Purposes, k.DefaultPurpose, k.Jurisdiction, k.Models, k.Name, k.State, k.CreatedAt) { Key = secret, ExpiresAt = k.ExpiresAt };
+        new(k.Id, k.TeamId, k.Prefix, k.Purposes, k.DefaultPurpose, k.Jurisdiction, k.Models, k.Name, k.State, k.CreatedAt) { Key = secret, ExpiresAt = k.ExpiresAt, PreviousKeyExpiresAt = k.PreviousExpiresAt };
 
     /// <summary>Maps a team to its DTO.</summary>
     public static TeamDto ToDto(TeamRecord t) => new(t.Id, t.Name, t.State, t.CreatedAt);

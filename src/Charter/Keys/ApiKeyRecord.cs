@@ -43,4 +43,18 @@ public sealed record ApiKeyRecord
 
     /// <summary>True when the key has an expiry at or before <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } e && e <= now;
+
+    /// <summary>SHA-256 of the secret this key had before its last rotation, while that secret is still accepted; else null.</summary>
+    public byte[]? PreviousHash { get; init; }
+
+    /// <summary>Until when the previous secret is accepted (the rotation's grace period).</summary>
+    public DateTimeOffset? PreviousExpiresAt { get; init; }
+
+    /// <summary>The key as presented with its previous secret: the same key, that secret's hash, and the earlier of the two
+    /// expiries (so the request path's expiry check ends the grace period).</summary>
+    public ApiKeyRecord AsPreviousSecret() => this with
+    {
+        Hash = PreviousHash ?? throw new InvalidOperationException("The key has no previous secret."),
+        ExpiresAt = ExpiresAt is { } e && (PreviousExpiresAt is not { } p || e < p) ? e : PreviousExpiresAt,
+    };
 }

@@ -71,7 +71,7 @@ public sealed class KeyRegistry
         var byHash = new ConcurrentDictionary<KeyHash, ApiKeyRecord>();
         foreach (var k in keys)
         {
-            byHash[KeyHash.From(k.Hash)] = k;
+            Put(byHash, k);
         }
 
         var byTeam = new ConcurrentDictionary<string, TeamRecord>(StringComparer.Ordinal);
@@ -95,16 +95,24 @@ public sealed class KeyRegistry
         }
     }
 
-    /// <summary>Puts a key into the cache (after this instance created or changed it).</summary>
+    /// <summary>Puts a key into the cache (after this instance created or changed it); a secret the key no longer has (after
+    /// a rotation) stops being accepted at once.</summary>
     public void Upsert(ApiKeyRecord key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var h = KeyHash.From(key.Hash);
         lock (_gate)
         {
             _localChanges++;
-            _byHash[h] = key;
-            _negative.TryRemove(h, out _);
+            foreach (var (hash, cached) in _byHash)
+            {
+                if (cached.Id == key.Id)
+                {
+                    _byHash.TryRemove(hash, out _);
+                }
+            }
+
+            Put(_byHash, key);
+            _negative.TryRemove(KeyHash.From(key.Hash), out _);
         }
     }
 
@@ -119,9 +127,22 @@ public sealed class KeyRegistry
         }
     }
 
+    private static void Put(ConcurrentDictionary<KeyHash, ApiKeyRecord> byHash, ApiKeyRecord key)
+    {
+        byHash[KeyHash.From(key.Hash)] = key;
+        if (key.PreviousHash is { } previous)
+        {
+            byHash[KeyHash.From(previous)] = key.AsPreviousSecret();
+        }
+    }
+
     private async ValueTask<ApiKeyRecord?> MissAsync(KeyHash hash, byte[] digest)
     {
-        var key = await _store.FindKeyByHashAsync(digest).ConfigureAwait(false);
+        var found = await _store.FindKeyByHashAsync(digest).ConfigureAwait(false);
+        var key = found is null ? null
+            : CryptographicOperations.FixedTimeEquals(found.Hash, digest) ? found
+            : found.PreviousHash is { } previous && CryptographicOperations.FixedTimeEquals(previous, digest) ? found.AsPreviousSecret()
+            : null;
         if (key is null)
         {
             _negative[hash] = Stopwatch.GetTimestamp() + s_negativeTtl;

@@ -31,8 +31,13 @@ public interface IGatewayStore
     /// <summary>Finds a key by id.</summary>
     Task<ApiKeyRecord?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
 
-    /// <summary>Finds a key by the SHA-256 of its secret.</summary>
+    /// <summary>Finds a key by the SHA-256 of its secret, or of its previous secret while a rotation's grace period keeps it.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
+
+    /// <summary>Gives a key a new secret (its hash and prefix) and keeps the old one's hash until <paramref name="previousExpiresAt"/>
+    /// (null: the old secret stops at once); bumps the change version. False when there is no such key.</summary>
+    Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Sets an entity's state column (<c>key</c>, <c>team</c> or <c>account</c>) and its lifecycle JSON; bumps the change version.</summary>
     Task SetEntityStateAsync(string entityType, string id, string state, string? lifecycleJson, CancellationToken cancellationToken = default);

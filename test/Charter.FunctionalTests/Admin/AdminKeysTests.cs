@@ -175,6 +175,60 @@ public sealed class AdminKeysTests
     }
 
     [Fact]
+    public async Task RotateKey_WithGrace_BothSecretsWorkThenOnlyTheNew_SameKeyInTheRecords()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (old, keyId) = await gw.CreateKeyAsync();
+        var graceEnds = DateTimeOffset.UtcNow.AddSeconds(3);
+
+        using var rotate = await gw.AdminAsync(HttpMethod.Post, $"admin/v1/keys/{keyId}/rotate", new { grace_seconds = 3 }, Ct);
+        var body = await rotate.Content.ReadAsStringAsync(Ct);
+        Assert.True(rotate.StatusCode == HttpStatusCode.OK, body);
+        using var rotated = JsonDocument.Parse(body);
+        var secret = rotated.RootElement.GetProperty("key").GetString()!;
+        Assert.Equal(keyId, rotated.RootElement.GetProperty("id").GetString());
+        Assert.Equal(secret[..7], rotated.RootElement.GetProperty("prefix").GetString());
+        Assert.True(rotated.RootElement.GetProperty("previous_key_expires_at").GetDateTimeOffset() >= graceEnds.AddSeconds(-1));
+
+        await Sdk.Chat(gw, old).CompleteChatAsync([new UserChatMessage("old, in grace")], cancellationToken: Ct);
+        await Sdk.Chat(gw, secret).CompleteChatAsync([new UserChatMessage("new")], cancellationToken: Ct);
+        var wait = graceEnds.AddMilliseconds(200) - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, Ct);
+        }
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Chat(gw, old).CompleteChatAsync([new UserChatMessage("old, late")], cancellationToken: Ct));
+        await Sdk.Chat(gw, secret).CompleteChatAsync([new UserChatMessage("new, later")], cancellationToken: Ct);
+
+        Assert.Equal(401, ex.Status);
+        await gw.WaitForRecordsAsync();
+        var records = await gw.App.Services.GetRequiredService<IGatewayStore>().ReadLatestRequestsAsync(10, Ct);
+        Assert.Equal(new int?[] { 200, 200, 401, 200 }, records.Select(r => r.Status));
+        Assert.All(records, r => Assert.Equal(keyId, r.Key));
+    }
+
+    [Fact]
+    public async Task RotateKey_NoBody_OldSecretRefusedAtOnce_RevokedKey409()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (old, keyId) = await gw.CreateKeyAsync();
+        var (_, goneId) = await gw.CreateKeyAsync();
+        using (await gw.AdminAsync(HttpMethod.Delete, $"admin/v1/keys/{goneId}", cancellationToken: Ct))
+        {
+        }
+
+        using var rotate = await gw.AdminAsync(HttpMethod.Post, $"admin/v1/keys/{keyId}/rotate", cancellationToken: Ct);
+        using var revoked = await gw.AdminAsync(HttpMethod.Post, $"admin/v1/keys/{goneId}/rotate", cancellationToken: Ct);
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Chat(gw, old).CompleteChatAsync([new UserChatMessage("hi")], cancellationToken: Ct));
+
+        Assert.Equal(HttpStatusCode.OK, rotate.StatusCode);
+        Assert.False(JsonDocument.Parse(await rotate.Content.ReadAsStringAsync(Ct)).RootElement.TryGetProperty("previous_key_expires_at", out _));
+        Assert.Equal(HttpStatusCode.Conflict, revoked.StatusCode);
+        Assert.Equal(401, ex.Status);
+    }
+
+    [Fact]
     public async Task ListRequests_Limit_NewestOnesOldestFirst()
     {
         await using var gw = await TestGateway.StartAsync();

@@ -441,6 +441,33 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RotateKeyAsync_NewHashAndPrevious_FoundByEither_VersionBumped_UnknownFalse()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        await Store.CreateKeyAsync(Key("k1", "t1", "one"), Ct);
+        var v0 = await Store.GetChangeVersionAsync(Ct);
+
+        var rotated = await Store.RotateKeyAsync("k1", Hash("two"), "ck-two", Hash("one"), T0.AddHours(1), Ct);
+        var unknown = await Store.RotateKeyAsync("k9", Hash("nine"), "ck-nine", null, null, Ct);
+        var v1 = await Store.GetChangeVersionAsync(Ct);
+        var byNew = await Store.FindKeyByHashAsync(Hash("two"), Ct);
+        var byOld = await Store.FindKeyByHashAsync(Hash("one"), Ct);
+        await Store.RotateKeyAsync("k1", Hash("three"), "ck-thre", null, null, Ct);
+
+        Assert.Equal((true, false), (rotated, unknown));
+        Assert.True(v1 > v0);
+        Assert.Equal(("k1", "ck-two", (DateTimeOffset?)T0.AddHours(1)), (byNew?.Id, byNew?.Prefix, byNew?.PreviousExpiresAt));
+        Assert.Equal(Hash("two"), byNew!.Hash);
+        Assert.Equal(Hash("one"), byNew.PreviousHash);
+        Assert.Equal("k1", byOld?.Id);
+        Assert.Null(await Store.FindKeyByHashAsync(Hash("one"), Ct));
+        Assert.Null(await Store.FindKeyByHashAsync(Hash("two"), Ct));
+        var last = await Store.GetKeyAsync("k1", Ct);
+        Assert.Equal(Hash("three"), last!.Hash);
+        Assert.Equal(((byte[]?)null, (DateTimeOffset?)null), (last.PreviousHash, last.PreviousExpiresAt));
+    }
+
+    [Fact]
     public async Task ReadLatestRequestsAsync_NewestN_ReturnedOldestFirst()
     {
         await Store.IntegrateAsync(

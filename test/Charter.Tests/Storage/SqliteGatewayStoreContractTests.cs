@@ -29,6 +29,7 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
         // A database written by an earlier version: the index exists, the columns of version 4 do not, and the schema stops at version 2.
         Exec(store.Path, """
             CREATE INDEX requests_key ON requests(key_id, ts); DELETE FROM schema_version WHERE version > 2;
+            DROP INDEX api_keys_previous_hash; ALTER TABLE api_keys DROP COLUMN previous_hash; ALTER TABLE api_keys DROP COLUMN previous_expires_at;
             ALTER TABLE api_keys DROP COLUMN expires_at; ALTER TABLE admin_keys DROP COLUMN created_by;
             ALTER TABLE admin_keys DROP COLUMN expires_at; ALTER TABLE admin_keys DROP COLUMN revoked_at;
             """);
