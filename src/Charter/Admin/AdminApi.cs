@@ -33,6 +33,8 @@ public static class AdminApi
         group.MapPost("/admin-keys", CreateAdminKeyAsync).WithName("CreateAdminKey").WithSummary("Create an admin or auditor key; the secret is shown once.");
         group.MapGet("/admin-keys", ListAdminKeysAsync).WithName("ListAdminKeys").WithSummary("List the stored admin and auditor keys (never secrets).");
         group.MapDelete("/admin-keys/{id}", RevokeAdminKeyAsync).WithName("RevokeAdminKey").WithSummary("Revoke an admin or auditor key (terminal).");
+        group.MapGet("/whoami", (HttpContext http) => TypedResults.Ok(new WhoAmIDto(Principal(http).Id, Principal(http).Role))).WithName("WhoAmI")
+            .WithSummary("The admin key this request was made with: its id and role.");
         group.MapGet("/requests", ListRequestsAsync).WithName("ListRequests").WithSummary("Recent request records (no prompt text).");
         group.MapGet("/findings", ListFindingsAsync).WithName("ListFindings").WithSummary("Harvesting findings, newest first, with signals and sample request ids.");
         return group;

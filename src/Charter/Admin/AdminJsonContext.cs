@@ -17,6 +17,7 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(AdminKeyDto))]
 [JsonSerializable(typeof(AdminKeyInfoDto))]
+[JsonSerializable(typeof(WhoAmIDto))]
 [JsonSerializable(typeof(ListDto<AdminKeyInfoDto>))]
 [JsonSerializable(typeof(HistoryDto))]
 [JsonSerializable(typeof(ListDto<HistoryDto>))]

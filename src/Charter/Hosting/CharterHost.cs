@@ -204,6 +204,7 @@ public static partial class CharterHost
         app.MapFallback("/v1/{**path}", UnknownUrlAsync).ExcludeFromDescription();
         app.MapAdminApi();
         app.MapUsageApi();
+        app.MapAdminUi();
         app.MapAuditApi();
         app.MapLifecycleApi();
         app.MapLimitsApi();

@@ -6,25 +6,50 @@ using Charter.Tests.Common;
 
 namespace Charter.FunctionalTests.Infrastructure;
 
-/// <summary>Runs <c>test/js/openai-client.mjs</c> (the official <c>openai</c> npm package) against a test gateway.</summary>
+/// <summary>Runs the Node.js scripts of <c>test/js</c> against a test gateway: <c>openai-client.mjs</c> (the official
+/// <c>openai</c> npm package) and <c>dashboard.mjs</c> (the admin dashboard in jsdom).</summary>
 internal static class JsClient
 {
-    private static readonly Lazy<string> Script = new(FindScript);
+    private static readonly Lazy<string> Directory = new(FindDirectory);
 
-    /// <summary>Runs one scenario of the script with <paramref name="key"/> and returns the JSON it printed.</summary>
-    public static async Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario)
+    /// <summary>Runs one scenario of <c>openai-client.mjs</c> with <paramref name="key"/> and returns the JSON it printed.</summary>
+    public static Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario) =>
+        RunNodeAsync("openai-client.mjs", [scenario], new()
+        {
+            ["CHARTER_BASE_URL"] = new Uri(gateway.BaseUri, "v1").ToString(),
+            ["CHARTER_KEY"] = key,
+        });
+
+    /// <summary>Runs <c>dashboard.mjs</c> against the gateway's <c>/ui/</c> and returns the JSON it printed.</summary>
+    public static Task<JsonElement> RunDashboardAsync(TestGateway gateway, string adminKey, string auditorKey) =>
+        RunNodeAsync("dashboard.mjs", [], new()
+        {
+            ["CHARTER_UI_URL"] = new Uri(gateway.BaseUri, "ui/").ToString(),
+            ["CHARTER_ADMIN_KEY"] = adminKey,
+            ["CHARTER_AUDITOR_KEY"] = auditorKey,
+        });
+
+    private static async Task<JsonElement> RunNodeAsync(string script, string[] args, Dictionary<string, string> environment)
     {
         var psi = new ProcessStartInfo("node")
         {
-            WorkingDirectory = Path.GetDirectoryName(Script.Value)!,
+            WorkingDirectory = Directory.Value,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        psi.ArgumentList.Add(Script.Value);
-        psi.ArgumentList.Add(scenario);
-        psi.Environment["CHARTER_BASE_URL"] = new Uri(gateway.BaseUri, "v1").ToString();
-        psi.Environment["CHARTER_KEY"] = key;
+        psi.ArgumentList.Add(Path.Combine(Directory.Value, script));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
+        var label = string.Join(' ', [script, .. args]);
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("node did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -36,19 +61,27 @@ internal static class JsClient
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {scenario} ran over 90 s: {await stderr}");
+            throw new TimeoutException($"node {label} ran over 90 s: {await stderr}");
         }
 
         var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"node {scenario} exited with {process.ExitCode}: {await stderr}");
+        Assert.True(process.ExitCode == 0, $"node {label} exited with {process.ExitCode}: {await stderr}");
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 
-    // test/js/openai-client.mjs in the repository; its node_modules come from eng/js.sh (test.sh).
-    private static string FindScript()
+    // test/js in the repository; its node_modules (openai, jsdom) come from eng/js.sh (test.sh).
+    private static string FindDirectory()
     {
         var js = Path.Combine(RepoPaths.Root, "test", "js");
-        var sdk = Path.Combine(js, "node_modules", "openai", "package.json");
-        return File.Exists(sdk) ? Path.Combine(js, "openai-client.mjs") : throw new InvalidOperationException($"The openai npm package is not installed: run eng/js.sh (test.sh does). Looked for {sdk}.");
+        foreach (var package in new[] { "openai", "jsdom" })
+        {
+            var manifest = Path.Combine(js, "node_modules", package, "package.json");
+            if (!File.Exists(manifest))
+            {
+                throw new InvalidOperationException($"The {package} npm package is not installed: run eng/js.sh (test.sh does). Looked for {manifest}.");
+            }
+        }
+
+        return js;
     }
 }

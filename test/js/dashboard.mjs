@@ -1,0 +1,106 @@
+// Drives the admin dashboard (/ui/) in jsdom against a running gateway, as a person would: signs in, creates a key
+// through the form, rotates and revokes it, opens every view; then signs in as an auditor and counts the write controls.
+// Prints one JSON object on stdout. Environment: CHARTER_UI_URL (the gateway's /ui/), CHARTER_ADMIN_KEY, CHARTER_AUDITOR_KEY.
+import { JSDOM } from 'jsdom';
+
+const url = process.env.CHARTER_UI_URL;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, check, timeoutMs = 10000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+async function open(key, prompts) {
+  const errors = [];
+  const dom = await JSDOM.fromURL(url, {
+    runScripts: 'dangerously',
+    resources: 'usable',
+    pretendToBeVisual: true,
+    beforeParse(window) {
+      // jsdom has no fetch: the page's requests go through Node's, to the same origin.
+      window.fetch = (input, init) => fetch(new URL(input, url), init);
+      window.confirm = () => true;
+      window.prompt = () => prompts.shift() ?? null;
+      window.addEventListener('error', (e) => errors.push(String(e.message)));
+    },
+  });
+  const { document } = dom.window;
+  await waitFor('the sign-in form', () => document.getElementById('signin-form'));
+  await waitFor('app.js', () => dom.window.document.readyState === 'complete');
+  document.getElementById('signin-key').value = key;
+  document.getElementById('signin-form').dispatchEvent(new dom.window.Event('submit', { cancelable: true }));
+  const who = await waitFor('signed in', () => document.getElementById('who').textContent);
+  return { dom, document, who, errors };
+}
+
+async function go(page, hash) {
+  const before = page.document.querySelector('#main section');
+  page.dom.window.location.hash = hash;
+  // A view is done when it has replaced the one before and shows its h1 and its data (a table, cards, a note) or an error.
+  return waitFor(`view ${hash}`, () => {
+    const section = page.document.querySelector('#main section');
+    if (!section || section === before) return null;
+    const h1 = section.querySelector('h1');
+    const ready = section.querySelector('table, .cards, pre, .error');
+    return h1 && ready ? { title: h1.textContent, error: section.querySelector('p.error')?.textContent ?? null } : null;
+  });
+}
+
+function rowOf(document, text) {
+  return [...document.querySelectorAll('#main tbody tr')].find((tr) => tr.textContent.includes(text));
+}
+
+const result = { views: {} };
+const admin = await open(process.env.CHARTER_ADMIN_KEY, ['0']);
+result.signedInAs = admin.who;
+
+// Create a key through the form.
+await go(admin, '#keys');
+const form = admin.document.querySelector('#main form.row');
+const inputs = form.querySelectorAll('input');
+inputs[0].value = 'ui-team';
+inputs[1].value = 'testing, evaluation';
+inputs[5].value = 'made in the dashboard';
+form.dispatchEvent(new admin.dom.window.Event('submit', { cancelable: true }));
+result.createdSecret = await waitFor('the new secret', () => admin.document.querySelector('.secret code')?.textContent);
+const row = await waitFor('the key row', () => rowOf(admin.document, 'made in the dashboard'));
+result.createdKeyId = row.querySelector('code').textContent;
+
+// Rotate it (the stubbed prompt answers 0 s of grace), then revoke it.
+[...row.querySelectorAll('button')].find((b) => b.textContent === 'Rotate').click();
+result.rotatedSecret = await waitFor('the rotated secret', () => {
+  const shown = admin.document.querySelector('.secret code')?.textContent;
+  return shown && shown !== result.createdSecret ? shown : null;
+});
+const again = await waitFor('the key row', () => rowOf(admin.document, result.createdKeyId));
+[...again.querySelectorAll('button')].find((b) => b.textContent === 'Revoke').click();
+result.stateAfterRevoke = await waitFor('revoked', () => {
+  const r = rowOf(admin.document, result.createdKeyId);
+  return r && r.textContent.includes('revoked') ? 'revoked' : null;
+});
+
+for (const view of ['overview', 'teams', 'requests', 'usage', 'findings', 'admin-keys', 'audit', `lifecycle/keys/${result.createdKeyId}`]) {
+  result.views[view] = await go(admin, '#' + view);
+}
+result.lifecycleHistory = [...admin.document.querySelectorAll('#main tbody tr')].map((tr) => tr.children[1]?.textContent).filter(Boolean);
+result.adminScriptErrors = admin.errors;
+
+// An auditor sees the same data and no control that would change it.
+const auditor = await open(process.env.CHARTER_AUDITOR_KEY, []);
+result.auditorSignedInAs = auditor.who;
+await go(auditor, '#keys');
+result.auditorKeyRows = auditor.document.querySelectorAll('#main tbody tr').length;
+result.auditorWriteControls = auditor.document.querySelectorAll('#main form.row, #main button').length;
+await go(auditor, '#admin-keys');
+result.auditorWriteControls += auditor.document.querySelectorAll('#main form.row, #main button').length;
+result.auditorScriptErrors = auditor.errors;
+
+console.log(JSON.stringify(result));
+admin.dom.window.close();
+auditor.dom.window.close();
