@@ -53,7 +53,16 @@ public sealed class RedisRestartTests(RedisServerFixture redis) : IClassFixture<
             server = StartServer(port);
             await resync.Task.WaitAsync(Patience, ct);
             var after = await store.TryAcquireAsync(request, ct);
-            Assert.True(await notifier.PublishAsync(new ChangeNotification(ChangeEntity.Key, "key", ChangeKind.Revoked), ct));
+
+            // The resync says the subscription is live again; the interactive connection may still be settling on a busy
+            // machine (CI once saw the first publish after it refused), so publishing must succeed within the patience.
+            var deadline = Stopwatch.StartNew();
+            while (!await notifier.PublishAsync(new ChangeNotification(ChangeEntity.Key, "key", ChangeKind.Revoked), ct))
+            {
+                Assert.True(deadline.Elapsed < Patience, "publishing did not recover after the resync");
+                await Task.Delay(50, ct);
+            }
+
             await revoked.Task.WaitAsync(Patience, ct);
 
             Assert.Equal(LimitKind.Unavailable, during.Limit);
