@@ -57,7 +57,8 @@ function rowOf(document, text) {
 }
 
 const result = { views: {} };
-const admin = await open(process.env.CHARTER_ADMIN_KEY, ['0']);
+// The stubbed prompts answer, in order: the edit's purposes and models, then the rotation's grace period.
+const admin = await open(process.env.CHARTER_ADMIN_KEY, ['testing', 'gpt-4o', '0']);
 result.signedInAs = admin.who;
 
 // Create a key through the form.
@@ -72,8 +73,15 @@ result.createdSecret = await waitFor('the new secret', () => admin.document.quer
 const row = await waitFor('the key row', () => rowOf(admin.document, 'made in the dashboard'));
 result.createdKeyId = row.querySelector('code').textContent;
 
-// Rotate it (the stubbed prompt answers 0 s of grace), then revoke it.
-[...row.querySelectorAll('button')].find((b) => b.textContent === 'Rotate').click();
+// Edit its purposes and models, rotate it (0 s of grace), then revoke it.
+[...row.querySelectorAll('button')].find((b) => b.textContent === 'Edit').click();
+const edited = await waitFor('the edited row', () => {
+  const r = rowOf(admin.document, result.createdKeyId);
+  return r && r.children[7].textContent === 'gpt-4o' ? r : null;
+});
+result.editedPurposes = edited.children[4].textContent;
+result.editedModels = edited.children[7].textContent;
+[...edited.querySelectorAll('button')].find((b) => b.textContent === 'Rotate').click();
 result.rotatedSecret = await waitFor('the rotated secret', () => {
   const shown = admin.document.querySelector('.secret code')?.textContent;
   return shown && shown !== result.createdSecret ? shown : null;

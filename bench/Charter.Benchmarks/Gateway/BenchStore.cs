@@ -39,6 +39,8 @@ internal sealed class BenchStore : IGatewayStore
 
     public Task<IReadOnlyList<AdminKeyRecord>> ListAdminKeysAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<AdminKeyRecord>>([]);
 
+    public Task UpdateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
     public Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
         CancellationToken cancellationToken = default) => Task.FromResult(false);
 

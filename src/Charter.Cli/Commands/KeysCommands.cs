@@ -137,10 +137,96 @@ internal static partial class KeysCommands
             return 0;
         });
 
-        var keys = new Command("keys", "Manage user keys") { create, list, revoke, rotate, CreateLimits(Charter.Accounting.LimitScope.Key, db) };
+        var update = CreateUpdate(db, json);
+        var keys = new Command("keys", "Manage user keys") { create, list, update, revoke, rotate, CreateLimits(Charter.Accounting.LimitScope.Key, db) };
         AddLifecycle(keys, db);
         return keys;
     }
 
     static partial void AddLifecycle(Command keys, Option<string> db);
+
+    private static Command CreateUpdate(Option<string> db, Option<bool> json)
+    {
+        var id = new Argument<string>("id") { Description = "Key id" };
+        var name = new Option<string?>("--name") { Description = "New display name (\"\" clears it)" };
+        var purposes = new Option<string[]>("--purpose") { Description = "The purposes the key may declare from now on (repeat; replaces the list)", AllowMultipleArgumentsPerToken = true };
+        var defaultPurpose = new Option<string?>("--default-purpose") { Description = "Purpose used when a request declares none" };
+        var jurisdiction = new Option<string?>("--jurisdiction") { Description = "ISO country code of the key's users (none clears it)" };
+        var models = new Option<string[]>("--model") { Description = "The models the key may use from now on (repeat; replaces the list)", AllowMultipleArgumentsPerToken = true };
+        var allModels = new Option<bool>("--all-models") { Description = "Let the key use every model (clears the allow-list)" };
+        var expires = new Option<string?>("--expires") { Description = "New expiry: a duration from now (90d, 12h, 30m), a time, or never" };
+        var update = new Command("update", "Change a key's name, purposes, default purpose, jurisdiction, models or expiry (recorded in its history and the audit log)")
+        {
+            id, name, purposes, defaultPurpose, jurisdiction, models, allModels, expires, db, json,
+        };
+        update.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var changes = new System.Text.Json.Nodes.JsonObject();
+            if (pr.GetValue(name) is { } n)
+            {
+                changes["name"] = n.Length == 0 ? null : n;
+            }
+
+            if (pr.GetValue(purposes) is { Length: > 0 } p)
+            {
+                changes["purposes"] = new System.Text.Json.Nodes.JsonArray([.. p.Select(x => (System.Text.Json.Nodes.JsonNode?)x)]);
+            }
+
+            if (pr.GetValue(defaultPurpose) is { } dp)
+            {
+                changes["default_purpose"] = dp;
+            }
+
+            if (pr.GetValue(jurisdiction) is { } j)
+            {
+                changes["jurisdiction"] = j is "none" or "" ? null : j;
+            }
+
+            if (pr.GetValue(allModels))
+            {
+                changes["models"] = null;
+            }
+            else if (pr.GetValue(models) is { Length: > 0 } m)
+            {
+                changes["models"] = new System.Text.Json.Nodes.JsonArray([.. m.Select(x => (System.Text.Json.Nodes.JsonNode?)x)]);
+            }
+
+            if (pr.GetValue(expires) is { } e)
+            {
+                if (e == "never")
+                {
+                    changes["expires_at"] = null;
+                }
+                else if (CommonOptions.ParseExpiry(e, TimeProvider.System.GetUtcNow(), out var error) is { } at)
+                {
+                    changes["expires_at"] = at.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+                    return 1;
+                }
+            }
+
+            if (changes.Count == 0)
+            {
+                await Console.Error.WriteLineAsync("Nothing to change: give at least one of --name, --purpose, --default-purpose, --jurisdiction, --model, --all-models, --expires.").ConfigureAwait(false);
+                return 1;
+            }
+
+            var store = await CommonOptions.OpenStoreAsync(pr.GetValue(db)!, ct).ConfigureAwait(false);
+            var admin = new AdminService(store, TimeProvider.System);
+            using var body = JsonDocument.Parse(changes.ToJsonString());
+            var r = await admin.UpdateKeyAsync(pr.GetValue(id)!, body.RootElement, "cli", ct).ConfigureAwait(false);
+            if (!r.Ok)
+            {
+                await Console.Error.WriteLineAsync(r.Error).ConfigureAwait(false);
+                return 1;
+            }
+
+            Console.WriteLine(pr.GetValue(json) ? JsonSerializer.Serialize(AdminService.ToDto(r.Value!), AdminJsonContext.Default.KeyDto) : $"updated {r.Value!.Id}");
+            return 0;
+        });
+        return update;
+    }
 }

@@ -182,6 +182,34 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
             cancellationToken);
 
     /// <inheritdoc/>
+    public async Task UpdateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (var cmd = new NpgsqlCommand(
+            "UPDATE api_keys SET name = $1, purposes = $2, default_purpose = $3, jurisdiction = $4, models = $5, expires_at = $6 WHERE id = $7", c, tx))
+        {
+            Add(cmd, key.Name, NpgsqlDbType.Text);
+            Add(cmd, JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
+            Add(cmd, key.DefaultPurpose, NpgsqlDbType.Text);
+            Add(cmd, key.Jurisdiction, NpgsqlDbType.Text);
+            Add(cmd, key.Models is null ? null : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
+            Add(cmd, key.ExpiresAt is { } exp ? Ts(exp) : null, NpgsqlDbType.TimestampTz);
+            Add(cmd, key.Id, NpgsqlDbType.Text);
+            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed > 0)
+        {
+            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
         CancellationToken cancellationToken = default)
     {

@@ -181,6 +181,26 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     }
 
     /// <inheritdoc/>
+    public async Task UpdateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            UPDATE api_keys SET name = $name, purposes = $purposes, default_purpose = $dp, jurisdiction = $j, models = $models, expires_at = $exp WHERE id = $id;
+            UPDATE changes SET version = version + 1 WHERE changes() > 0;
+            """;
+        cmd.Parameters.AddWithValue("$id", key.Id);
+        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$purposes", JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$dp", key.DefaultPurpose);
+        cmd.Parameters.AddWithValue("$j", (object?)key.Jurisdiction ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
         CancellationToken cancellationToken = default)
     {

@@ -27,6 +27,9 @@ public static class AdminApi
         group.MapPost("/keys", CreateKeyAsync).WithName("CreateKey").WithSummary("Create a key; the secret is shown once.");
         group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets).");
         group.MapGet("/keys/{id}", GetKeyAsync).WithName("GetKey").WithSummary("Get one key.");
+        group.MapMethods("/keys/{id}", [HttpMethods.Patch], UpdateKeyAsync).WithName("UpdateKey")
+            .WithSummary("Change a key's name, purposes, default purpose, jurisdiction, model allow-list or expiry (the members given; null clears).")
+            .Accepts<UpdateKeyRequest>("application/json");
         group.MapDelete("/keys/{id}", RevokeKeyAsync).WithName("RevokeKey").WithSummary("Revoke a key (terminal).");
         group.MapPost("/keys/{id}/rotate", RotateKeyAsync).WithName("RotateKey")
             .WithSummary("Give a key a new secret (shown once), keeping its id, purposes, limits and history; the old secret is accepted for grace_seconds more.");
@@ -116,6 +119,12 @@ public static class AdminApi
     private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> RevokeKeyAsync(string id, AdminService admin, HttpContext http)
     {
         var r = await admin.RevokeKeyAsync(id, Principal(http).Id, "revoked through the admin API", http.RequestAborted).ConfigureAwait(false);
+        return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
+    }
+
+    private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> UpdateKeyAsync(string id, System.Text.Json.JsonElement body, AdminService admin, HttpContext http)
+    {
+        var r = await admin.UpdateKeyAsync(id, body, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
         return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }
 

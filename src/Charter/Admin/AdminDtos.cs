@@ -33,6 +33,11 @@ public sealed record KeyDto(string Id, string Team, string Prefix, IReadOnlyList
     public DateTimeOffset? PreviousKeyExpiresAt { get; init; }
 }
 
+/// <summary><c>PATCH /admin/v1/keys/{id}</c> body, as documented: every member optional, null clears (bound as JSON, so that an
+/// absent member and a null one differ).</summary>
+public sealed record UpdateKeyRequest(string? Name, IReadOnlyList<string>? Purposes, string? DefaultPurpose, string? Jurisdiction,
+    IReadOnlyList<string>? Models, DateTimeOffset? ExpiresAt);
+
 /// <summary><c>POST /admin/v1/keys/{id}/rotate</c> body (optional): how long the previous secret stays accepted.</summary>
 public sealed record RotateKeyRequest(long? GraceSeconds);
 

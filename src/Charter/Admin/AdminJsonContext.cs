@@ -14,6 +14,8 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(KeyDto))]
 [JsonSerializable(typeof(ListDto<KeyDto>))]
 [JsonSerializable(typeof(RotateKeyRequest))]
+[JsonSerializable(typeof(UpdateKeyRequest))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(AdminKeyDto))]
 [JsonSerializable(typeof(AdminKeyInfoDto))]

@@ -34,6 +34,10 @@ public interface IGatewayStore
     /// <summary>Finds a key by the SHA-256 of its secret, or of its previous secret while a rotation's grace period keeps it.</summary>
     Task<ApiKeyRecord?> FindKeyByHashAsync(byte[] hash, CancellationToken cancellationToken = default);
 
+    /// <summary>Stores a key's name, purposes, default purpose, jurisdiction, model allow-list and expiry (not its secret or
+    /// state); bumps the change version.</summary>
+    Task UpdateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default);
+
     /// <summary>Gives a key a new secret (its hash and prefix) and keeps the old one's hash until <paramref name="previousExpiresAt"/>
     /// (null: the old secret stops at once); bumps the change version. False when there is no such key.</summary>
     Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,

@@ -229,6 +229,38 @@ public sealed class AdminKeysTests
     }
 
     [Fact]
+    public async Task UpdateKey_NarrowModelsAndPurposes_RefusedFromTheNextRequest_AuditorMayNot()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (secret, keyId) = await gw.CreateKeyAsync(purposes: ["testing", "evaluation"]);
+        var (_, auditor) = await CreateAdminKeyAsync(gw, "auditor");
+        await Sdk.Chat(gw, secret, model: "gpt-4o-mini").CompleteChatAsync([new UserChatMessage("before")], cancellationToken: Ct);
+
+        using var patch = new HttpRequestMessage(HttpMethod.Patch, $"admin/v1/keys/{keyId}")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object?> { ["models"] = new[] { "gpt-4o" }, ["purposes"] = new[] { "evaluation" } }),
+        };
+        patch.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
+        using var patched = await gw.Http.SendAsync(patch, Ct);
+        var body = await patched.Content.ReadAsStringAsync(Ct);
+        using var denied = await SendAsync(gw, auditor, HttpMethod.Patch, $"admin/v1/keys/{keyId}", new { name = "x" });
+
+        Assert.True(patched.StatusCode == HttpStatusCode.OK, body);
+        using var doc = JsonDocument.Parse(body);
+        Assert.Equal("evaluation", doc.RootElement.GetProperty("default_purpose").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, denied.StatusCode);
+        var model = await Assert.ThrowsAsync<ClientResultException>(() =>
+            Sdk.Chat(gw, secret, model: "gpt-4o-mini").CompleteChatAsync([new UserChatMessage("other model")], cancellationToken: Ct));
+        var purpose = await Assert.ThrowsAsync<ClientResultException>(() =>
+            Sdk.Chat(gw, secret, model: "gpt-4o", purpose: "testing").CompleteChatAsync([new UserChatMessage("old purpose")], cancellationToken: Ct));
+        var allowed = await Sdk.Chat(gw, secret, model: "gpt-4o").CompleteChatAsync([new UserChatMessage("allowed")], cancellationToken: Ct);
+        Assert.Equal((403, 403), (model.Status, purpose.Status));
+        Assert.Contains("charter_model_not_allowed", model.Message, StringComparison.Ordinal);
+        Assert.Contains("charter_purpose_not_granted", purpose.Message, StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(allowed.Value.Content[0].Text));
+    }
+
+    [Fact]
     public async Task ListRequests_Limit_NewestOnesOldestFirst()
     {
         await using var gw = await TestGateway.StartAsync();

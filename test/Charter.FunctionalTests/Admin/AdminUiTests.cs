@@ -92,7 +92,9 @@ public sealed partial class AdminUiTests
         var keyId = result.GetProperty("createdKeyId").GetString()!;
         using var key = JsonDocument.Parse(await (await gw.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{keyId}", cancellationToken: Ct)).Content.ReadAsStringAsync(Ct));
         Assert.Equal(("revoked", result.GetProperty("rotatedSecret").GetString()![..7]), (key.RootElement.GetProperty("state").GetString(), key.RootElement.GetProperty("prefix").GetString()));
-        Assert.Equal(new[] { "evaluation", "testing" }, key.RootElement.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()).Order());
+        Assert.Equal(("testing", "gpt-4o"), (result.GetProperty("editedPurposes").GetString(), result.GetProperty("editedModels").GetString()));
+        Assert.Equal(new[] { "testing" }, key.RootElement.GetProperty("purposes").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(new[] { "gpt-4o" }, key.RootElement.GetProperty("models").EnumerateArray().Select(p => p.GetString()));
         foreach (var view in result.GetProperty("views").EnumerateObject())
         {
             Assert.True(view.Value.GetProperty("error").ValueKind == JsonValueKind.Null, $"{view.Name}: {view.Value.GetProperty("error")}");
@@ -102,6 +104,7 @@ public sealed partial class AdminUiTests
         Assert.Equal(8, result.GetProperty("views").EnumerateObject().Count());
         Assert.Contains("revoke", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("rotate", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("update", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
         Assert.EndsWith("(auditor)", result.GetProperty("auditorSignedInAs").GetString(), StringComparison.Ordinal);
         Assert.True(result.GetProperty("auditorKeyRows").GetInt32() >= 2);
         Assert.Equal(0, result.GetProperty("auditorWriteControls").GetInt32());
@@ -112,7 +115,7 @@ public sealed partial class AdminUiTests
     // A route template or a script's template literal with its parameters replaced by {}: "/admin/v1/keys/{}/rotate".
     private static string Normalize(string path) => Parameter().Replace(path.Split('?')[0], "{}");
 
-    [GeneratedRegex(@"api\('(?<method>GET|POST|PUT|DELETE)', [`'](?<path>/(?:admin|audit)/v1/[^`'?]*)")]
+    [GeneratedRegex(@"api\('(?<method>GET|POST|PUT|PATCH|DELETE)', [`'](?<path>/(?:admin|audit)/v1/[^`'?]*)")]
     private static partial Regex ApiCall();
 
     [GeneratedRegex(@"\$\{[^}]*\}|\{[^}/]*\}")]

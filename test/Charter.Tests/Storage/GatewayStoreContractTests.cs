@@ -441,6 +441,27 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UpdateKeyAsync_ChangesTheEditableColumnsOnly_VersionBumped()
+    {
+        await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);
+        var key = Key("k1", "t1", "one") with { Jurisdiction = "DE", Models = ["gpt-4o"] };
+        await Store.CreateKeyAsync(key, Ct);
+        var v0 = await Store.GetChangeVersionAsync(Ct);
+
+        await Store.UpdateKeyAsync(key with { Name = "ci", Purposes = ["testing"], DefaultPurpose = "testing", Jurisdiction = null, Models = null,
+            ExpiresAt = T0.AddDays(3), State = "suspended", Prefix = "ck-else" }, Ct);
+
+        var stored = await Store.GetKeyAsync("k1", Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(("ci", "testing", (string?)null, (DateTimeOffset?)T0.AddDays(3)), (stored.Name, stored.DefaultPurpose, stored.Jurisdiction, stored.ExpiresAt));
+        Assert.Equal(["testing"], stored.Purposes);
+        Assert.Null(stored.Models);
+        Assert.Equal(("active", key.Prefix), (stored.State, stored.Prefix));
+        Assert.Equal(Hash("one"), stored.Hash);
+        Assert.True(await Store.GetChangeVersionAsync(Ct) > v0);
+    }
+
+    [Fact]
     public async Task RotateKeyAsync_NewHashAndPrevious_FoundByEither_VersionBumped_UnknownFalse()
     {
         await Store.CreateTeamAsync(Team("t1", "alpha"), Ct);

@@ -147,6 +147,7 @@ views.keys = async (root) => {
     if (!canWrite() || k.state === 'revoked' || k.state === 'banned') return el('a', { href: `#lifecycle/keys/${k.id}` }, 'history');
     return el('span', {},
       el('a', { href: `#lifecycle/keys/${k.id}` }, 'history'), ' ',
+      el('button', { type: 'button', class: 'secondary', onclick: () => edit(k) }, 'Edit'), ' ',
       el('button', { type: 'button', class: 'secondary', onclick: () => rotate(k) }, 'Rotate'), ' ',
       el('button', { type: 'button', class: 'danger', onclick: () => revoke(k) }, 'Revoke'));
   };
@@ -162,6 +163,15 @@ views.keys = async (root) => {
   async function revoke(k) {
     if (!confirm(`Revoke ${k.id}? Every request with it is refused from now on; this cannot be undone.`)) return;
     if (await run(() => api('DELETE', `/admin/v1/keys/${encodeURIComponent(k.id)}`), `revoked ${k.id}`)) await show('keys');
+  }
+
+  async function edit(k) {
+    const purposes = prompt(`Purposes of ${k.id} (comma-separated; replaces the list):`, list(k.purposes));
+    if (purposes === null) return;
+    const models = prompt(`Models ${k.id} may use (comma-separated; empty for every model):`, k.models ? list(k.models) : '');
+    if (models === null) return;
+    const body = { purposes: splitList(purposes), models: models.trim() ? splitList(models) : null };
+    if (await run(() => api('PATCH', `/admin/v1/keys/${encodeURIComponent(k.id)}`, body), `updated ${k.id}`)) await show('keys');
   }
 
   async function rotate(k) {
