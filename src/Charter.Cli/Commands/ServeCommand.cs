@@ -64,9 +64,12 @@ internal static class ServeCommand
                     var hot when journal.AppendsToMemoryFile => $"charter: journal {journal.SegmentDirectory} (appends to memory files in {hot}; Records:JournalHotDirectory)",
                     var hot => $"charter: journal {journal.SegmentDirectory} (no room for a memory file in {hot}: segment files mapped directly)",
                 });
+                var first = settings.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault()?.TrimEnd('/') ?? "";
+                Console.WriteLine($"charter: dashboard {first}{Charter.Admin.AdminUi.Path}; admin API {first}/admin/v1 (OpenAPI {first}/openapi/admin.json)");
                 if (string.IsNullOrEmpty(settings.AdminKey))
                 {
-                    Console.WriteLine("charter: CHARTER_ADMIN_KEY is not set: the admin API refuses every call until an admin key exists (charter keys create works offline).");
+                    Console.WriteLine("charter: CHARTER_ADMIN_KEY is not set: the admin API and the dashboard accept only stored admin keys "
+                        + "(make one offline with: charter admin-keys create --role admin).");
                 }
 
                 await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
