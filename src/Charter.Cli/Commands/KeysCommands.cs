@@ -35,19 +35,9 @@ internal static partial class KeysCommands
             }
 
             var dto = AdminService.ToDto(r.Value.Key, r.Value.Secret);
-            if (pr.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(dto, AdminJsonContext.Default.KeyDto));
-            }
-            else
-            {
-                AnsiConsole.MarkupLine($"created key [bold]{dto.Id}[/] for team {dto.Team}; purposes {Markup.Escape(string.Join(", ", dto.Purposes))}"
-                    + (dto.ExpiresAt is { } at ? $"; expires {at.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
-                AnsiConsole.MarkupLine("secret (shown once, store it now):");
-                Console.WriteLine(dto.Key);
-            }
-
-            return 0;
+            return PrintWithSecret(dto, pr.GetValue(json),
+                $"created key [bold]{dto.Id}[/] for team {dto.Team}; purposes {Markup.Escape(string.Join(", ", dto.Purposes))}"
+                + (dto.ExpiresAt is { } at ? $"; expires {at.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}" : ""));
         });
 
         var list = new Command("list", "List keys (never secrets)") { db, json };
@@ -121,20 +111,9 @@ internal static partial class KeysCommands
             }
 
             var dto = AdminService.ToDto(r.Value.Key, r.Value.Secret);
-            if (pr.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(dto, AdminJsonContext.Default.KeyDto));
-            }
-            else
-            {
-                AnsiConsole.MarkupLine($"rotated key [bold]{dto.Id}[/]; " + (dto.PreviousKeyExpiresAt is { } until
-                    ? $"the old secret works until {until.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}"
-                    : "the old secret no longer works"));
-                AnsiConsole.MarkupLine("new secret (shown once, store it now):");
-                Console.WriteLine(dto.Key);
-            }
-
-            return 0;
+            return PrintWithSecret(dto, pr.GetValue(json), $"rotated key [bold]{dto.Id}[/]; " + (dto.PreviousKeyExpiresAt is { } until
+                ? $"the old secret works until {until.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}"
+                : "the old secret no longer works"));
         });
 
         var update = CreateUpdate(db, json);
@@ -144,6 +123,21 @@ internal static partial class KeysCommands
     }
 
     static partial void AddLifecycle(Command keys, Option<string> db);
+
+    // A key with its secret, shown once: as JSON, or a summary line (markup) and the secret alone on the next line.
+    private static int PrintWithSecret(KeyDto dto, bool json, string summary)
+    {
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(dto, AdminJsonContext.Default.KeyDto));
+            return 0;
+        }
+
+        AnsiConsole.MarkupLine(summary);
+        AnsiConsole.MarkupLine("secret (shown once, store it now):");
+        Console.WriteLine(dto.Key);
+        return 0;
+    }
 
     private static Command CreateUpdate(Option<string> db, Option<bool> json)
     {

@@ -185,54 +185,36 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     public async Task UpdateKeyAsync(ApiKeyRecord key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        int changed;
-        await using (var cmd = new NpgsqlCommand(
-            "UPDATE api_keys SET name = $1, purposes = $2, default_purpose = $3, jurisdiction = $4, models = $5, expires_at = $6 WHERE id = $7", c, tx))
-        {
-            Add(cmd, key.Name, NpgsqlDbType.Text);
-            Add(cmd, JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
-            Add(cmd, key.DefaultPurpose, NpgsqlDbType.Text);
-            Add(cmd, key.Jurisdiction, NpgsqlDbType.Text);
-            Add(cmd, key.Models is null ? null : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
-            Add(cmd, key.ExpiresAt is { } exp ? Ts(exp) : null, NpgsqlDbType.TimestampTz);
-            Add(cmd, key.Id, NpgsqlDbType.Text);
-            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (changed > 0)
-        {
-            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await UpdateAndBumpAsync(
+            "UPDATE api_keys SET name = $1, purposes = $2, default_purpose = $3, jurisdiction = $4, models = $5, expires_at = $6 WHERE id = $7",
+            cmd =>
+            {
+                Add(cmd, key.Name, NpgsqlDbType.Text);
+                Add(cmd, JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
+                Add(cmd, key.DefaultPurpose, NpgsqlDbType.Text);
+                Add(cmd, key.Jurisdiction, NpgsqlDbType.Text);
+                Add(cmd, key.Models is null ? null : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString), NpgsqlDbType.Text);
+                Add(cmd, key.ExpiresAt is { } exp ? Ts(exp) : null, NpgsqlDbType.TimestampTz);
+                Add(cmd, key.Id, NpgsqlDbType.Text);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
     public async Task<bool> RotateKeyAsync(string id, byte[] hash, string prefix, byte[]? previousHash, DateTimeOffset? previousExpiresAt,
         CancellationToken cancellationToken = default)
     {
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        int changed;
-        await using (var cmd = new NpgsqlCommand("UPDATE api_keys SET hash = $1, prefix = $2, previous_hash = $3, previous_expires_at = $4 WHERE id = $5", c, tx))
-        {
-            Add(cmd, hash, NpgsqlDbType.Bytea);
-            Add(cmd, prefix, NpgsqlDbType.Text);
-            Add(cmd, previousHash, NpgsqlDbType.Bytea);
-            Add(cmd, previousExpiresAt is { } e ? Ts(e) : null, NpgsqlDbType.TimestampTz);
-            Add(cmd, id, NpgsqlDbType.Text);
-            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (changed > 0)
-        {
-            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return changed > 0;
+        return await UpdateAndBumpAsync(
+            "UPDATE api_keys SET hash = $1, prefix = $2, previous_hash = $3, previous_expires_at = $4 WHERE id = $5",
+            cmd =>
+            {
+                Add(cmd, hash, NpgsqlDbType.Bytea);
+                Add(cmd, prefix, NpgsqlDbType.Text);
+                Add(cmd, previousHash, NpgsqlDbType.Bytea);
+                Add(cmd, previousExpiresAt is { } e ? Ts(e) : null, NpgsqlDbType.TimestampTz);
+                Add(cmd, id, NpgsqlDbType.Text);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -352,23 +334,14 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     /// <inheritdoc/>
     public async Task<bool> RevokeAdminKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        int changed;
-        await using (var cmd = new NpgsqlCommand("UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL", c, tx))
-        {
-            Add(cmd, Ts(at), NpgsqlDbType.TimestampTz);
-            Add(cmd, id, NpgsqlDbType.Text);
-            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        if (changed > 0)
-        {
-            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
-        }
-
-        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return changed > 0;
+        return await UpdateAndBumpAsync(
+            "UPDATE admin_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL",
+            cmd =>
+            {
+                Add(cmd, Ts(at), NpgsqlDbType.TimestampTz);
+                Add(cmd, id, NpgsqlDbType.Text);
+            },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -456,6 +429,27 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
 
     internal static void Add(NpgsqlCommand cmd, object? value, NpgsqlDbType type) =>
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = type, Value = value ?? DBNull.Value });
+
+    // One UPDATE and, when it changed a row, the change version, in one transaction; true when a row changed.
+    private async Task<bool> UpdateAndBumpAsync(string sql, Action<NpgsqlCommand> bind, CancellationToken cancellationToken)
+    {
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await c.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        int changed;
+        await using (var cmd = new NpgsqlCommand(sql, c, tx))
+        {
+            bind(cmd);
+            changed = await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (changed > 0)
+        {
+            await BumpAsync(c, tx, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return changed > 0;
+    }
 
     internal static async Task BumpAsync(NpgsqlConnection c, NpgsqlTransaction tx, CancellationToken cancellationToken) =>
         await ExecAsync(c, tx, "UPDATE changes SET version = version + 1 WHERE id = 1", cancellationToken).ConfigureAwait(false);
