@@ -10,13 +10,23 @@ namespace Charter.Keys;
 /// <summary>In-memory cache of keys and teams: a hash lookup and a constant-time compare per request, no database.</summary>
 /// <remarks>
 /// A miss goes to the database once (a key made by another instance or the CLI) and unknown hashes are remembered for
-/// a few seconds, so a flood of bad keys cannot turn into a flood of queries. <see cref="KeyRefreshService"/> reloads
-/// when the store's change version moves (every instance within about a second; sooner with Redis pub/sub).
+/// a few seconds, so a flood of bad keys cannot turn into a flood of queries. Two bounds hold under a flood of distinct
+/// bad keys: at most <see cref="MaxConcurrentMisses"/> lookups are in the database at once (requests presenting the same
+/// secret share one; a miss beyond that is answered as unknown without a query, and not remembered), and the memory of unknown hashes is bounded (expired ones
+/// are dropped when it is full, all of them if none has expired). <see cref="KeyRefreshService"/> reloads when the store's
+/// change version moves (every instance within about a second; sooner with Redis pub/sub), so a key made elsewhere is
+/// served from the cache soon even when its first request found the lookups busy.
 /// </remarks>
 public sealed class KeyRegistry
 {
+    /// <summary>Most database lookups of unknown keys in flight at once.</summary>
+    public const int MaxConcurrentMisses = 4;
+
     private static readonly long s_negativeTtl = Stopwatch.Frequency * 5;
     private readonly IGatewayStore _store;
+    private readonly int _maxUnknown;
+    private readonly ConcurrentDictionary<KeyHash, Task<ApiKeyRecord?>> _lookups = new();
+    private int _missesInFlight;
     private ConcurrentDictionary<KeyHash, ApiKeyRecord> _byHash = new();
     private ConcurrentDictionary<string, TeamRecord> _teams = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<KeyHash, long> _negative = new();
@@ -26,8 +36,16 @@ public sealed class KeyRegistry
     private readonly Lock _gate = new();
     private long _localChanges;
 
-    /// <summary>Creates a registry over <paramref name="store"/>.</summary>
-    public KeyRegistry(IGatewayStore store) => _store = store;
+    /// <summary>Creates a registry over <paramref name="store"/>, remembering at most <paramref name="maxUnknown"/> unknown hashes.</summary>
+    public KeyRegistry(IGatewayStore store, int maxUnknown = 65_536)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxUnknown);
+        _store = store;
+        _maxUnknown = maxUnknown;
+    }
+
+    /// <summary>How many unknown hashes are remembered now.</summary>
+    public int UnknownCount => _negative.Count;
 
     /// <summary>The change version last loaded.</summary>
     public long Version { get; private set; } = -1;
@@ -53,7 +71,28 @@ public sealed class KeyRegistry
             return ValueTask.FromResult<ApiKeyRecord?>(null);
         }
 
-        return MissAsync(hash, digest.ToArray());
+        // Requests presenting the same unknown secret at once share one lookup (a burst with a key just made elsewhere).
+        if (_lookups.TryGetValue(hash, out var pending))
+        {
+            return new ValueTask<ApiKeyRecord?>(pending);
+        }
+
+        if (Interlocked.Increment(ref _missesInFlight) > MaxConcurrentMisses)
+        {
+            Interlocked.Decrement(ref _missesInFlight);
+            return ValueTask.FromResult<ApiKeyRecord?>(null);
+        }
+
+        var lookup = new TaskCompletionSource<ApiKeyRecord?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var shared = _lookups.GetOrAdd(hash, lookup.Task);
+        if (shared != lookup.Task)
+        {
+            Interlocked.Decrement(ref _missesInFlight);
+            return new ValueTask<ApiKeyRecord?>(shared);
+        }
+
+        _ = LookUpAsync(hash, digest.ToArray(), lookup);
+        return new ValueTask<ApiKeyRecord?>(lookup.Task);
     }
 
     /// <summary>Gets a team by id from the cache.</summary>
@@ -136,6 +175,23 @@ public sealed class KeyRegistry
         }
     }
 
+    private async Task LookUpAsync(KeyHash hash, byte[] digest, TaskCompletionSource<ApiKeyRecord?> lookup)
+    {
+        try
+        {
+            lookup.SetResult(await MissAsync(hash, digest).ConfigureAwait(false));
+        }
+        catch (Exception ex)
+        {
+            lookup.SetException(ex);
+        }
+        finally
+        {
+            _lookups.TryRemove(hash, out _);
+            Interlocked.Decrement(ref _missesInFlight);
+        }
+    }
+
     private async ValueTask<ApiKeyRecord?> MissAsync(KeyHash hash, byte[] digest)
     {
         var found = await _store.FindKeyByHashAsync(digest).ConfigureAwait(false);
@@ -145,7 +201,7 @@ public sealed class KeyRegistry
             : null;
         if (key is null)
         {
-            _negative[hash] = Stopwatch.GetTimestamp() + s_negativeTtl;
+            RememberUnknown(hash);
             return null;
         }
 
@@ -156,5 +212,27 @@ public sealed class KeyRegistry
         }
 
         return key;
+    }
+
+    private void RememberUnknown(KeyHash hash)
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_negative.Count >= _maxUnknown)
+        {
+            foreach (var (h, until) in _negative)
+            {
+                if (until <= now)
+                {
+                    _negative.TryRemove(h, out _);
+                }
+            }
+
+            if (_negative.Count >= _maxUnknown)
+            {
+                _negative.Clear();
+            }
+        }
+
+        _negative[hash] = now + s_negativeTtl;
     }
 }
