@@ -13,6 +13,8 @@ namespace Charter.Admin;
 /// Stored keys are cached by hash. A key revoked here is dropped from the cache at once (<see cref="Forget"/>); one revoked
 /// through another instance or the CLI bumps the store's change version, and the cache is emptied when the key registry has
 /// loaded that version (within the registry's poll, ~0.5 s; sooner with Redis notifications). Expiry is checked on every call.
+/// At most <see cref="KeyRegistry.MaxConcurrentMisses"/> keys not in the cache are looked up in the database at once; a
+/// caller past that is refused as unknown.
 /// </remarks>
 public sealed class AdminAuthenticator
 {
@@ -22,6 +24,7 @@ public sealed class AdminAuthenticator
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<KeyHash, AdminKeyRecord> _cache = new();
     private long _cacheVersion = long.MinValue;
+    private int _lookupsInFlight;
 
     /// <summary>Creates the authenticator; <paramref name="bootstrapKey"/> comes from the environment.</summary>
     public AdminAuthenticator(IGatewayStore store, string? bootstrapKey, KeyRegistry? registry = null, TimeProvider? time = null)
@@ -62,7 +65,22 @@ public sealed class AdminAuthenticator
         var h = KeyHash.From(digest);
         if (!_cache.TryGetValue(h, out var stored))
         {
-            stored = await _store.FindAdminKeyByHashAsync(digest, context.RequestAborted).ConfigureAwait(false);
+            // As for user keys: a flood of made-up admin keys gets at most a few database lookups at a time.
+            if (Interlocked.Increment(ref _lookupsInFlight) > KeyRegistry.MaxConcurrentMisses)
+            {
+                Interlocked.Decrement(ref _lookupsInFlight);
+                return null;
+            }
+
+            try
+            {
+                stored = await _store.FindAdminKeyByHashAsync(digest, context.RequestAborted).ConfigureAwait(false);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _lookupsInFlight);
+            }
+
             if (stored is not null && stored.RevokedAt is null)
             {
                 _cache[h] = stored;

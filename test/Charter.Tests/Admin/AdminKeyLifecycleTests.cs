@@ -129,6 +129,27 @@ public sealed class AdminKeyLifecycleTests : IDisposable
         Assert.True(stored.IsExpired(clock.GetUtcNow()));
     }
 
+    [Fact]
+    public async Task AuthenticateAsync_LookupsBusy_FurtherUnknownAdminKeysRefusedWithoutAQuery()
+    {
+        var (store, _, _, _, _) = await CreateAsync();
+        var held = HeldAdminLookups.Wrap(store);
+        var admins = new AdminAuthenticator(held.Store, "ak-bootstrap-secret");
+        var pending = Enumerable.Range(0, KeyRegistry.MaxConcurrentMisses).Select(i => admins.AuthenticateAsync(Request($"cka-made-up-{i}")).AsTask()).ToList();
+
+        var busy = admins.AuthenticateAsync(Request("cka-one-too-many"));
+        var bootstrap = await admins.AuthenticateAsync(Request("ak-bootstrap-secret"));
+
+        Assert.True(busy.IsCompleted);
+        Assert.Null(await busy);
+        Assert.Equal("bootstrap", bootstrap?.Id);
+        Assert.Equal(KeyRegistry.MaxConcurrentMisses, held.Lookups);
+        held.Release.SetResult();
+        Assert.All(await Task.WhenAll(pending), Assert.Null);
+        Assert.Null(await admins.AuthenticateAsync(Request("cka-one-too-many")));
+        Assert.Equal(KeyRegistry.MaxConcurrentMisses + 1, held.Lookups);
+    }
+
     public void Dispose()
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
@@ -150,5 +171,44 @@ public sealed class AdminKeyLifecycleTests : IDisposable
         var registry = new KeyRegistry(store);
         var admins = new AdminAuthenticator(store, "ak-bootstrap-secret", registry, clock);
         return (store, registry, admins, new AdminService(store, clock, registry, null, null, admins), clock);
+    }
+
+    /// <summary>Counts the store's admin-key lookups and holds each until <see cref="Release"/> is set.</summary>
+    public class HeldAdminLookups : System.Reflection.DispatchProxy
+    {
+        private Charter.Storage.IGatewayStore _inner = null!;
+        private int _lookups;
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Lookups => Volatile.Read(ref _lookups);
+
+        public Charter.Storage.IGatewayStore Store => (Charter.Storage.IGatewayStore)(object)this;
+
+        public static HeldAdminLookups Wrap(Charter.Storage.IGatewayStore inner)
+        {
+            var proxy = (HeldAdminLookups)(object)Create<Charter.Storage.IGatewayStore, HeldAdminLookups>();
+            proxy._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            var result = targetMethod!.Invoke(_inner, args);
+            if (targetMethod.Name != nameof(Charter.Storage.IGatewayStore.FindAdminKeyByHashAsync))
+            {
+                return result;
+            }
+
+            Interlocked.Increment(ref _lookups);
+            return HoldAsync((Task<AdminKeyRecord?>)result!);
+        }
+
+        private async Task<AdminKeyRecord?> HoldAsync(Task<AdminKeyRecord?> lookup)
+        {
+            var found = await lookup;
+            await Release.Task;
+            return found;
+        }
     }
 }
