@@ -97,6 +97,20 @@ for (const view of ['overview', 'teams', 'requests', 'usage', 'findings', 'admin
   result.views[view] = await go(admin, '#' + view);
 }
 result.lifecycleHistory = [...admin.document.querySelectorAll('#main tbody tr')].map((tr) => tr.children[1]?.textContent).filter(Boolean);
+
+// The team's own limits, set through the lifecycle page's limits form.
+const teamId = (await (await fetch(new URL('/admin/v1/keys/' + result.createdKeyId, url), { headers: { Authorization: 'Bearer ' + process.env.CHARTER_ADMIN_KEY } })).json()).team;
+result.limitsTeamId = teamId;
+await go(admin, `#lifecycle/teams/${teamId}`);
+const limitsForm = await waitFor('the limits form', () => admin.document.getElementById('limits-form'));
+limitsForm.querySelector('input[name=requests_per_minute]').value = '7';
+limitsForm.querySelector('input[name=daily_budget_usd]').value = '2.5';
+limitsForm.dispatchEvent(new admin.dom.window.Event('submit', { cancelable: true }));
+result.limitsHeading = await waitFor('saved limits', () => {
+  const h2 = [...admin.document.querySelectorAll('#main h2')].find((h) => h.textContent.startsWith('Limits and budget'));
+  const form = admin.document.getElementById('limits-form');
+  return h2 && form && form !== limitsForm ? h2.textContent : null;
+});
 result.adminScriptErrors = admin.errors;
 
 // An auditor sees the same data and no control that would change it.

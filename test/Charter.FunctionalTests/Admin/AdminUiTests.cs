@@ -105,6 +105,11 @@ public sealed partial class AdminUiTests
         Assert.Contains("revoke", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("rotate", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
         Assert.Contains("update", result.GetProperty("lifecycleHistory").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Limits and budget", result.GetProperty("limitsHeading").GetString());
+        using var limits = JsonDocument.Parse(await (await gw.AdminAsync(HttpMethod.Get, $"admin/v1/teams/{result.GetProperty("limitsTeamId").GetString()}/limits",
+            cancellationToken: Ct)).Content.ReadAsStringAsync(Ct));
+        Assert.True(limits.RootElement.GetProperty("own").GetBoolean());
+        Assert.Equal((7L, 2.5m), (limits.RootElement.GetProperty("requests_per_minute").GetInt64(), limits.RootElement.GetProperty("daily_budget_usd").GetDecimal()));
         Assert.EndsWith("(auditor)", result.GetProperty("auditorSignedInAs").GetString(), StringComparison.Ordinal);
         Assert.True(result.GetProperty("auditorKeyRows").GetInt32() >= 2);
         Assert.Equal(0, result.GetProperty("auditorWriteControls").GetInt32());

@@ -303,11 +303,40 @@ views.lifecycle = async (root, params) => {
     });
     out.append(t);
   }
+  if (params[0] === 'keys' || params[0] === 'teams') await limitsPanel(out, path);
   out.append(el('h2', {}, 'History'), table([
     { title: 'at', value: h => when(h.at) }, { title: 'event', value: h => h.event }, { title: 'from', value: h => h.from || '' },
     { title: 'to', value: h => h.to || '' }, { title: 'actor', value: h => h.actor }, { title: 'reason', value: h => h.reason || '' },
   ], history.transitions.slice().reverse()));
 };
+
+// Own limits and budgets of a key or team (the configured defaults where it has none), with today's and this month's spend.
+async function limitsPanel(out, path) {
+  const limits = await api('GET', path + '/limits');
+  out.append(el('h2', {}, 'Limits and budget' + (limits.own ? '' : ' (the configured defaults)')),
+    table([
+      { title: 'requests/min', num: true, value: l => num(l.requests_per_minute) }, { title: 'tokens/min', num: true, value: l => num(l.tokens_per_minute) },
+      { title: 'concurrent', num: true, value: l => num(l.max_concurrent_requests) }, { title: 'daily budget', num: true, value: l => usd(l.daily_budget_usd) },
+      { title: 'spent today', num: true, value: l => usd(l.spent_today_usd) }, { title: 'monthly budget', num: true, value: l => usd(l.monthly_budget_usd) },
+      { title: 'spent this month', num: true, value: l => usd(l.spent_this_month_usd) }, { title: 'budget hold', value: l => l.budget_hold ? state('held') : 'no' },
+    ], [limits]));
+  if (!canWrite()) return;
+  const fields = {
+    requests_per_minute: limits.requests_per_minute, tokens_per_minute: limits.tokens_per_minute, max_concurrent_requests: limits.max_concurrent_requests,
+    daily_budget_usd: limits.daily_budget_usd, monthly_budget_usd: limits.monthly_budget_usd,
+  };
+  const inputs = Object.fromEntries(Object.entries(fields).map(([name, value]) =>
+    [name, el('input', { type: 'number', min: 0, step: name.endsWith('_usd') ? '0.01' : '1', name, value, size: 10 })]));
+  const reset = el('input', { type: 'checkbox', name: 'reset' });
+  const form = el('form', { class: 'row', id: 'limits-form' }, Object.entries(inputs).map(([name, input]) => field(name.replaceAll('_', ' '), input)),
+    el('label', {}, 'back to the defaults', reset), el('button', { type: 'submit' }, 'Save limits'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const body = reset.checked ? { reset: true } : Object.fromEntries(Object.entries(inputs).map(([name, input]) => [name, input.value === '' ? null : Number(input.value)]));
+    if (await run(() => api('PUT', path + '/limits', body), 'limits saved')) route();
+  });
+  out.append(form);
+}
 
 views['admin-keys'] = async (root) => {
   const keys = await api('GET', '/admin/v1/admin-keys');
