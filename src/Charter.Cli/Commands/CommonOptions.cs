@@ -43,7 +43,8 @@ internal static class CommonOptions
         return text[^1] switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), 'm' => TimeSpan.FromMinutes(n), _ => TimeSpan.FromSeconds(n) };
     }
 
-    /// <summary>Parses <c>90d</c>, <c>12h</c>, <c>30m</c> (from <paramref name="now"/>) or an RFC 3339 time; null with an error otherwise.</summary>
+    /// <summary>Parses a duration from <paramref name="now"/> (<c>90d</c>, <c>12h</c>, <c>30m</c>, <c>90s</c>) or an RFC 3339 time;
+    /// null with an error otherwise.</summary>
     public static DateTimeOffset? ParseExpiry(string? text, DateTimeOffset now, out string? error)
     {
         error = null;
@@ -54,10 +55,8 @@ internal static class CommonOptions
         }
 
         text = text.Trim();
-        var unit = text[^1];
-        if (unit is 'd' or 'h' or 'm' && int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0)
+        if (ParseDuration(text) is { } span && span > TimeSpan.Zero)
         {
-            var span = unit switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), _ => TimeSpan.FromMinutes(n) };
             return now + span;
         }
 

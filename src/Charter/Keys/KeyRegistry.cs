@@ -12,10 +12,11 @@ namespace Charter.Keys;
 /// A miss goes to the database once (a key made by another instance or the CLI) and unknown hashes are remembered for
 /// a few seconds, so a flood of bad keys cannot turn into a flood of queries. Two bounds hold under a flood of distinct
 /// bad keys: at most <see cref="MaxConcurrentMisses"/> lookups are in the database at once (requests presenting the same
-/// secret share one; a miss beyond that is answered as unknown without a query, and not remembered), and the memory of unknown hashes is bounded (expired ones
-/// are dropped when it is full, all of them if none has expired). <see cref="KeyRefreshService"/> reloads when the store's
-/// change version moves (every instance within about a second; sooner with Redis pub/sub), so a key made elsewhere is
-/// served from the cache soon even when its first request found the lookups busy.
+/// secret share one; a miss beyond that is answered as unknown without a query, and not remembered), and the memory of
+/// unknown hashes is bounded (expired ones are dropped when it is full, all of them if none has expired).
+/// <see cref="KeyRefreshService"/> reloads when the store's change version moves (every instance within about a second;
+/// sooner with Redis pub/sub), so a key made elsewhere is served from the cache soon even when its first request found
+/// the lookups busy.
 /// </remarks>
 public sealed class KeyRegistry
 {
