@@ -122,8 +122,26 @@ public static class AdminApi
         return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }
 
-    private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> UpdateKeyAsync(string id, System.Text.Json.JsonElement body, AdminService admin, HttpContext http)
+    // The body is read as JSON by hand rather than bound, so that an absent member (unchanged) and a null one (cleared) differ
+    // and the OpenAPI document still shows UpdateKeyRequest (a bound JsonElement would replace it).
+    private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> UpdateKeyAsync(string id, AdminService admin, HttpContext http)
     {
+        if (!http.Request.HasJsonContentType())
+        {
+            return TypedResults.Problem("Send the members to change as application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        System.Text.Json.JsonElement body;
+        try
+        {
+            using var doc = await System.Text.Json.JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted).ConfigureAwait(false);
+            body = doc.RootElement.Clone();
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return TypedResults.Problem("The body is not valid JSON: " + ex.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+
         var r = await admin.UpdateKeyAsync(id, body, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
         return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value!)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }

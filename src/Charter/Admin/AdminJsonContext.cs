@@ -15,7 +15,6 @@ namespace Charter.Admin;
 [JsonSerializable(typeof(ListDto<KeyDto>))]
 [JsonSerializable(typeof(RotateKeyRequest))]
 [JsonSerializable(typeof(UpdateKeyRequest))]
-[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(CreateAdminKeyRequest))]
 [JsonSerializable(typeof(AdminKeyDto))]
 [JsonSerializable(typeof(AdminKeyInfoDto))]

@@ -16,6 +16,9 @@ public sealed class AdminErrorTests
     [InlineData("POST", "admin/v1/teams", "{\"name\":[]}", "application/json", 400, "Path: $.name")]
     [InlineData("POST", "admin/v1/keys", "{\"team\":\"t\",\"purposes\":[\"a\"]}", "text/plain", 415, "application/json")]
     [InlineData("PUT", "admin/v1/admin-keys", "{}", "application/json", 405, "PUT is not supported on /admin/v1/admin-keys")]
+    [InlineData("PATCH", "admin/v1/keys/key_x", "{\"name\":", "application/json", 400, "not valid JSON")]
+    [InlineData("PATCH", "admin/v1/keys/key_x", "{}", "text/plain", 415, "application/json")]
+    [InlineData("PATCH", "admin/v1/keys/key_x", "{\"name\":\"n\"}", "application/json", 404, "No key with id 'key_x'")]
     [InlineData("GET", "admin/v1/keys/key_nope", null, null, 404, "/admin/v1/keys/key_nope")]
     [InlineData("GET", "admin/v1/nothing-here", null, null, 404, "/admin/v1/nothing-here")]
     public async Task Send_RefusedByTheFramework_ProblemBodySaysWhy(string method, string path, string? body, string? contentType, int status, string detail)

@@ -35,6 +35,9 @@ public sealed class AdminOpenApiTests
     [InlineData("/admin/v1/keys/{id}/transitions", "post", "LifecycleTransitionRequest")]
     [InlineData("/admin/v1/teams/{id}/limits", "put", "LimitsUpdateRequest")]
     [InlineData("/admin/v1/keys", "post", "CreateKeyRequest")]
+    [InlineData("/admin/v1/keys/{id}", "patch", "UpdateKeyRequest")]
+    [InlineData("/admin/v1/keys/{id}/rotate", "post", "RotateKeyRequest")]
+    [InlineData("/admin/v1/admin-keys", "post", "CreateAdminKeyRequest")]
     public async Task Document_OperationWithABody_DescribesTheBodyAndTheIdParameter(string path, string method, string schema)
     {
         await using var gw = await TestGateway.StartAsync();
@@ -42,7 +45,11 @@ public sealed class AdminOpenApiTests
         var operation = doc.RootElement.GetProperty("paths").GetProperty(path).GetProperty(method);
 
         var body = operation.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema");
-        Assert.EndsWith("/" + schema, body.GetProperty("$ref").GetString(), StringComparison.Ordinal);
+        // An optional body is "oneOf": [null, the schema].
+        var reference = body.TryGetProperty("oneOf", out var oneOf)
+            ? oneOf.EnumerateArray().Single(o => o.TryGetProperty("$ref", out _)).GetProperty("$ref").GetString()
+            : body.GetProperty("$ref").GetString();
+        Assert.EndsWith("/" + schema, reference, StringComparison.Ordinal);
         Assert.Contains(operation.GetProperty("responses").EnumerateObject(), r => r.Name is "200" or "201");
         if (path.Contains("{id}", StringComparison.Ordinal))
         {
