@@ -25,7 +25,7 @@ public static class AdminApi
         group.MapPost("/teams", CreateTeamAsync).WithName("CreateTeam").WithSummary("Create a team.");
         group.MapGet("/teams", ListTeamsAsync).WithName("ListTeams").WithSummary("List teams.");
         group.MapPost("/keys", CreateKeyAsync).WithName("CreateKey").WithSummary("Create a key; the secret is shown once.");
-        group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets).");
+        group.MapGet("/keys", ListKeysAsync).WithName("ListKeys").WithSummary("List keys (never secrets), optionally of one team (id or name) or in one state.");
         group.MapGet("/keys/{id}", GetKeyAsync).WithName("GetKey").WithSummary("Get one key.");
         group.MapMethods("/keys/{id}", [HttpMethods.Patch], UpdateKeyAsync).WithName("UpdateKey")
             .WithSummary("Change a key's name, purposes, default purpose, jurisdiction, model allow-list or expiry (the members given; null clears).")
@@ -104,9 +104,21 @@ public static class AdminApi
         return r.Ok ? TypedResults.Created($"/admin/v1/keys/{r.Value.Key.Id}", AdminService.ToDto(r.Value.Key, r.Value.Secret)) : TypedResults.Problem(r.Error, statusCode: r.Status);
     }
 
-    private static async Task<Ok<ListDto<KeyDto>>> ListKeysAsync(IGatewayStore store, CancellationToken ct)
+    private static async Task<Ok<ListDto<KeyDto>>> ListKeysAsync(IGatewayStore store, [FromQuery] string? team, [FromQuery] string? state, CancellationToken ct)
     {
-        var keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+        IEnumerable<Charter.Keys.ApiKeyRecord> keys = await store.ListKeysAsync(ct).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(team))
+        {
+            // A team's id or its name, as key creation takes it.
+            var teamId = (await store.FindTeamAsync(team, ct).ConfigureAwait(false))?.Id ?? team;
+            keys = keys.Where(k => k.TeamId == teamId);
+        }
+
+        if (!string.IsNullOrEmpty(state))
+        {
+            keys = keys.Where(k => k.State == state);
+        }
+
         return TypedResults.Ok(new ListDto<KeyDto>([.. keys.Select(k => AdminService.ToDto(k))]));
     }
 

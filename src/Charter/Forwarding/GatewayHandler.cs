@@ -88,8 +88,11 @@ public sealed partial class GatewayHandler
         if (key.IsExpired(ts))
         {
             // Like a revoked key, a 401 whatever else is wrong with the request; the record names the key and the rule.
-            await DenyAsync(context, state, GateDecision.Deny(CharterError.KeyExpired,
-                $"Incorrect API key provided: the key expired at {key.ExpiresAt!.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at")).ConfigureAwait(false);
+            var at = key.ExpiresAt!.Value.UtcDateTime;
+            await DenyAsync(context, state, key.IsPreviousSecret && key.PreviousExpiresAt == key.ExpiresAt
+                ? GateDecision.Deny(CharterError.KeyExpired,
+                    $"Incorrect API key provided: this secret of key {key.Id} was replaced by a rotation, and its grace period ended at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.rotation")
+                : GateDecision.Deny(CharterError.KeyExpired, $"Incorrect API key provided: the key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at")).ConfigureAwait(false);
             return;
         }
 

@@ -50,6 +50,9 @@ public sealed record ApiKeyRecord
     /// <summary>Until when the previous secret is accepted (the rotation's grace period).</summary>
     public DateTimeOffset? PreviousExpiresAt { get; init; }
 
+    /// <summary>True when this is the key as presented with its previous secret (<see cref="AsPreviousSecret"/>).</summary>
+    public bool IsPreviousSecret => PreviousHash is not null && ReferenceEquals(Hash, PreviousHash);
+
     /// <summary>The key as presented with its previous secret: the same key, that secret's hash, and the earlier of the two
     /// expiries (so the request path's expiry check ends the grace period).</summary>
     public ApiKeyRecord AsPreviousSecret() => this with

@@ -202,10 +202,12 @@ public sealed class AdminKeysTests
         await Sdk.Chat(gw, secret).CompleteChatAsync([new UserChatMessage("new, later")], cancellationToken: Ct);
 
         Assert.Equal(401, ex.Status);
+        Assert.Contains("replaced by a rotation", ex.Message, StringComparison.Ordinal);
         await gw.WaitForRecordsAsync();
         var records = await gw.App.Services.GetRequiredService<IGatewayStore>().ReadLatestRequestsAsync(10, Ct);
         Assert.Equal(new int?[] { 200, 200, 401, 200 }, records.Select(r => r.Status));
         Assert.All(records, r => Assert.Equal(keyId, r.Key));
+        Assert.Equal("key.rotation", records[2].Rule);
     }
 
     [Fact]
@@ -258,6 +260,37 @@ public sealed class AdminKeysTests
         Assert.Contains("charter_model_not_allowed", model.Message, StringComparison.Ordinal);
         Assert.Contains("charter_purpose_not_granted", purpose.Message, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(allowed.Value.Content[0].Text));
+    }
+
+    [Fact]
+    public async Task ListKeys_ByTeamNameOrIdAndState_OnlyThoseKeys()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (_, a1) = await gw.CreateKeyAsync(team: "alpha");
+        var (_, a2) = await gw.CreateKeyAsync(team: "alpha");
+        var (_, b1) = await gw.CreateKeyAsync(team: "beta");
+        using (await gw.AdminAsync(HttpMethod.Delete, $"admin/v1/keys/{a2}", cancellationToken: Ct))
+        {
+        }
+
+        var byName = await IdsAsync("admin/v1/keys?team=alpha");
+        var teamId = JsonDocument.Parse(await (await gw.AdminAsync(HttpMethod.Get, $"admin/v1/keys/{b1}", cancellationToken: Ct)).Content.ReadAsStringAsync(Ct))
+            .RootElement.GetProperty("team").GetString();
+        var byId = await IdsAsync($"admin/v1/keys?team={teamId}");
+        var active = await IdsAsync("admin/v1/keys?team=alpha&state=active");
+        var none = await IdsAsync("admin/v1/keys?team=nobody");
+
+        Assert.Equal(new[] { a1, a2 }.Order(), byName.Order());
+        Assert.Equal(new[] { b1 }, byId);
+        Assert.Equal(new[] { a1 }, active);
+        Assert.Empty(none);
+
+        async Task<List<string>> IdsAsync(string path)
+        {
+            using var resp = await gw.AdminAsync(HttpMethod.Get, path, cancellationToken: Ct);
+            using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(Ct));
+            return [.. doc.RootElement.GetProperty("data").EnumerateArray().Select(k => k.GetProperty("id").GetString()!)];
+        }
     }
 
     [Fact]

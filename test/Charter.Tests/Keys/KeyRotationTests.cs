@@ -53,7 +53,9 @@ public sealed class KeyRotationTests : IDisposable
         Assert.Equal(Start.AddHours(1), viaOld.ExpiresAt);
         Assert.False(viaOld.IsExpired(clock.GetUtcNow()));
         Assert.True(viaOld.IsExpired(Start.AddHours(1)));
+        Assert.True(viaOld.IsPreviousSecret);
         Assert.Null(viaNew!.ExpiresAt);
+        Assert.False(viaNew.IsPreviousSecret);
     }
 
     [Fact]
