@@ -131,7 +131,7 @@ public sealed class AdminKeysTests
     public async Task UserKey_PastItsExpiry_SdkGets401_ModelsToo_RecordNamesTheRule()
     {
         await using var gw = await TestGateway.StartAsync();
-        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(3);
+        var expiresAt = DateTimeOffset.UtcNow.AddSeconds(5);
         using var create = await gw.AdminAsync(HttpMethod.Post, "admin/v1/keys",
             new Dictionary<string, object?> { ["team"] = "t", ["purposes"] = new[] { "testing" }, ["expires_at"] = expiresAt }, Ct);
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
@@ -186,9 +186,9 @@ public sealed class AdminKeysTests
     {
         await using var gw = await TestGateway.StartAsync();
         var (old, keyId) = await gw.CreateKeyAsync();
-        var graceEnds = DateTimeOffset.UtcNow.AddSeconds(3);
+        var graceEnds = DateTimeOffset.UtcNow.AddSeconds(5);
 
-        using var rotate = await gw.AdminAsync(HttpMethod.Post, $"admin/v1/keys/{keyId}/rotate", new { grace_seconds = 3 }, Ct);
+        using var rotate = await gw.AdminAsync(HttpMethod.Post, $"admin/v1/keys/{keyId}/rotate", new { grace_seconds = 5 }, Ct);
         var body = await rotate.Content.ReadAsStringAsync(Ct);
         Assert.True(rotate.StatusCode == HttpStatusCode.OK, body);
         using var rotated = JsonDocument.Parse(body);
