@@ -94,6 +94,13 @@ internal static class StoreRows
         RevokedAt = r.IsDBNull(7) ? null : time(r, 7),
     };
 
+    /// <summary>The columns <see cref="Request"/> reads, in its order.</summary>
+    public const string RequestColumns = """
+        SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
+               estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
+        FROM requests
+        """;
+
     /// <summary><c>id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
     /// estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos</c>.</summary>
     public static RequestRecord Request(DbDataReader r, TimeReader time) => new()

@@ -377,12 +377,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand(
-            """
-            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
-            FROM requests ORDER BY ts DESC, id COLLATE "C" DESC LIMIT $1
-            """, c);
+        await using var cmd = new NpgsqlCommand(StoreRows.RequestColumns + " ORDER BY ts DESC, id COLLATE \"C\" DESC LIMIT $1", c);
         Add(cmd, limit, NpgsqlDbType.Integer);
         var list = new List<RequestRecord>(Math.Min(limit, 1024));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -400,11 +395,7 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(
-            """
-            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
-            FROM requests WHERE ($1::timestamptz IS NULL OR ts >= $1) AND ($2::timestamptz IS NULL OR ts <= $2) ORDER BY ts, id COLLATE "C"
-            """, c);
+            StoreRows.RequestColumns + " WHERE ($1::timestamptz IS NULL OR ts >= $1) AND ($2::timestamptz IS NULL OR ts <= $2) ORDER BY ts, id COLLATE \"C\"", c);
         Add(cmd, from is { } f ? Ts(f) : null, NpgsqlDbType.TimestampTz);
         Add(cmd, to is { } t ? Ts(t) : null, NpgsqlDbType.TimestampTz);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);

@@ -138,14 +138,9 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         cmd.Parameters.AddWithValue("$team", key.TeamId);
         cmd.Parameters.AddWithValue("$hash", key.Hash);
         cmd.Parameters.AddWithValue("$prefix", key.Prefix);
-        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$purposes", JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString));
-        cmd.Parameters.AddWithValue("$dp", key.DefaultPurpose);
-        cmd.Parameters.AddWithValue("$j", (object?)key.Jurisdiction ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
         cmd.Parameters.AddWithValue("$at", Ts(key.CreatedAt));
         cmd.Parameters.AddWithValue("$state", key.State);
-        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
+        AddEditable(cmd, key);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -191,12 +186,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
             UPDATE changes SET version = version + 1 WHERE changes() > 0;
             """;
         cmd.Parameters.AddWithValue("$id", key.Id);
-        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$purposes", JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString));
-        cmd.Parameters.AddWithValue("$dp", key.DefaultPurpose);
-        cmd.Parameters.AddWithValue("$j", (object?)key.Jurisdiction ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
-        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
+        AddEditable(cmd, key);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -382,11 +372,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
-            FROM requests ORDER BY ts DESC, id DESC LIMIT $n
-            """;
+        cmd.CommandText = StoreRows.RequestColumns + " ORDER BY ts DESC, id DESC LIMIT $n";
         cmd.Parameters.AddWithValue("$n", limit);
         var list = new List<RequestRecord>(Math.Min(limit, 1024));
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -404,11 +390,7 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = """
-            SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-                   estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos
-            FROM requests WHERE ts >= $from AND ts <= $to ORDER BY ts, id
-            """;
+        cmd.CommandText = StoreRows.RequestColumns + " WHERE ts >= $from AND ts <= $to ORDER BY ts, id";
         cmd.Parameters.AddWithValue("$from", from is { } f ? Ts(f) : "0000");
         cmd.Parameters.AddWithValue("$to", to is { } t ? Ts(t) : "9999");
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -419,6 +401,17 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     }
 
     internal static string Ts(DateTimeOffset value) => UtcTimestamp.Format(value);
+
+    // The columns of a key that creation sets and an update changes: $name, $purposes, $dp, $j, $models, $exp.
+    private static void AddEditable(SqliteCommand cmd, ApiKeyRecord key)
+    {
+        cmd.Parameters.AddWithValue("$name", (object?)key.Name ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$purposes", JsonSerializer.Serialize(key.Purposes, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$dp", key.DefaultPurpose);
+        cmd.Parameters.AddWithValue("$j", (object?)key.Jurisdiction ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$models", key.Models is null ? DBNull.Value : JsonSerializer.Serialize(key.Models, StorageJsonContext.Default.IReadOnlyListString));
+        cmd.Parameters.AddWithValue("$exp", key.ExpiresAt is { } exp ? Ts(exp) : DBNull.Value);
+    }
 
     internal static DateTimeOffset ParseTs(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 

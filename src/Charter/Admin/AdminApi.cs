@@ -161,6 +161,7 @@ public static class AdminApi
     private static async Task<Results<Ok<KeyDto>, ProblemHttpResult>> RotateKeyAsync(string id,
         [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] RotateKeyRequest? body, AdminService admin, HttpContext http)
     {
+        // Clamped only so that TimeSpan cannot overflow: a value out of range stays out of range, and the service refuses it.
         var grace = TimeSpan.FromSeconds(Math.Clamp(body?.GraceSeconds ?? 0, -1, (long)AdminService.MaxRotationGrace.TotalSeconds + 1));
         var r = await admin.RotateKeyAsync(id, grace, Principal(http).Id, http.RequestAborted).ConfigureAwait(false);
         return r.Ok ? TypedResults.Ok(AdminService.ToDto(r.Value.Key, r.Value.Secret)) : TypedResults.Problem(r.Error, statusCode: r.Status);

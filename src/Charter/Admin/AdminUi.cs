@@ -33,9 +33,6 @@ public static class AdminUi
         return app;
     }
 
-    /// <summary>The names of the files served.</summary>
-    public static IReadOnlyCollection<string> Files => s_files.Keys;
-
     private static IResult Serve(HttpContext http, string file)
     {
         if (!s_files.TryGetValue(file, out var entry))

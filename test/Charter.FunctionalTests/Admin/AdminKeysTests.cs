@@ -83,7 +83,7 @@ public sealed class AdminKeysTests
     public async Task AdminKeyRevokedByTheCli_RunningGatewayRefusesItWithinSeconds()
     {
         await using var gw = await TestGateway.StartAsync();
-        var (exit, stdout, stderr) = await RunCliAsync(["admin-keys", "create", "--role", "admin", "--name", "from-cli", "--expires", "30d", "--json", "--db", gw.DatabasePath]);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(["admin-keys", "create", "--role", "admin", "--name", "from-cli", "--expires", "30d", "--json", "--db", gw.DatabasePath], Ct);
         Assert.True(exit == 0, stderr);
         using var created = JsonDocument.Parse(stdout);
         var id = created.RootElement.GetProperty("id").GetString()!;
@@ -94,7 +94,7 @@ public sealed class AdminKeysTests
             Assert.Equal(HttpStatusCode.OK, works.StatusCode);
         }
 
-        (exit, _, stderr) = await RunCliAsync(["admin-keys", "revoke", id, "--db", gw.DatabasePath]);
+        (exit, _, stderr) = await CliProcess.RunAsync(["admin-keys", "revoke", id, "--db", gw.DatabasePath], Ct);
         Assert.True(exit == 0, stderr);
 
         var clock = Stopwatch.StartNew();
@@ -108,7 +108,7 @@ public sealed class AdminKeysTests
         while (status == HttpStatusCode.OK && clock.Elapsed < TimeSpan.FromSeconds(10));
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
-        (exit, stdout, _) = await RunCliAsync(["admin-keys", "list", "--json", "--db", gw.DatabasePath]);
+        (exit, stdout, _) = await CliProcess.RunAsync(["admin-keys", "list", "--json", "--db", gw.DatabasePath], Ct);
         using var list = JsonDocument.Parse(stdout);
         var row = Assert.Single(list.RootElement.GetProperty("data").EnumerateArray());
         Assert.Equal(("revoked", "cli"), (Str(row, "state"), Str(row, "created_by")));
@@ -359,21 +359,5 @@ public sealed class AdminKeysTests
         resp.EnsureSuccessStatusCode();
         using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(Ct));
         return [.. doc.RootElement.GetProperty("entries").EnumerateArray().Select(e => JsonDocument.Parse(e.GetProperty("leaf").GetString()!).RootElement.Clone())];
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Charter.Cli.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(Ct);
-        var stderr = p.StandardError.ReadToEndAsync(Ct);
-        await p.WaitForExitAsync(Ct);
-        return (p.ExitCode, await stdout, await stderr);
     }
 }

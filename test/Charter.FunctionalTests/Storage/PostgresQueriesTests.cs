@@ -6,6 +6,7 @@ using System.Text.Json;
 using Charter.Admin;
 using Charter.Storage;
 using Charter.Storage.Postgres;
+using Charter.FunctionalTests.Infrastructure;
 using Charter.Tests.Common;
 using Charter.UsageReports;
 using Microsoft.Extensions.DependencyInjection;
@@ -59,7 +60,7 @@ public sealed class PostgresQueriesTests
         Assert.Equal(("run-pg-1", keyId, 2L), (run.GetProperty("run_id").GetString(), run.GetProperty("key").GetString(), run.GetProperty("requests").GetInt64()));
 
         // The CLI, as a separate process on the same database, prints the same report.
-        var (exit, stdout, stderr) = await RunCliAsync(["usage", "--db", database.Url, "--group-by", "purpose,key", "--json"], ct);
+        var (exit, stdout, stderr) = await CliProcess.RunAsync(["usage", "--db", database.Url, "--group-by", "purpose,key", "--json"], ct);
         Assert.True(exit == 0, stderr);
         using var cli = JsonDocument.Parse(stdout);
         Assert.Equal(usage.RootElement.GetProperty("rows").GetRawText(), cli.RootElement.GetProperty("rows").GetRawText());
@@ -91,21 +92,5 @@ public sealed class PostgresQueriesTests
         var body = await resp.Content.ReadAsStringAsync(ct);
         Assert.True(resp.IsSuccessStatusCode, $"{(int)resp.StatusCode} {body}");
         return JsonDocument.Parse(body);
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunCliAsync(string[] args, CancellationToken ct)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Charter.Cli.dll"));
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync(ct);
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        return (p.ExitCode, await stdout, await stderr);
     }
 }
