@@ -89,7 +89,7 @@ public sealed partial class GatewayHandler
         {
             // Like a revoked key, a 401 whatever else is wrong with the request; the record names the key and the rule.
             var at = key.ExpiresAt!.Value.UtcDateTime;
-            await DenyAsync(context, state, key.IsPreviousSecret && key.PreviousExpiresAt == key.ExpiresAt
+            await DenyAsync(context, state, key.ExpiresWithRotationGrace
                 ? GateDecision.Deny(CharterError.KeyExpired,
                     $"Incorrect API key provided: this secret of key {key.Id} was replaced by a rotation, and its grace period ended at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.rotation")
                 : GateDecision.Deny(CharterError.KeyExpired, $"Incorrect API key provided: the key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at")).ConfigureAwait(false);

@@ -53,6 +53,9 @@ public sealed record ApiKeyRecord
     /// <summary>True when this is the key as presented with its previous secret (<see cref="AsPreviousSecret"/>).</summary>
     public bool IsPreviousSecret => PreviousHash is not null && ReferenceEquals(Hash, PreviousHash);
 
+    /// <summary>True when this expiry is the end of a rotation's grace period (not the key's own expiry, which may be earlier).</summary>
+    public bool ExpiresWithRotationGrace => IsPreviousSecret && PreviousExpiresAt == ExpiresAt;
+
     /// <summary>The key as presented with its previous secret: the same key, that secret's hash, and the earlier of the two
     /// expiries (so the request path's expiry check ends the grace period).</summary>
     public ApiKeyRecord AsPreviousSecret() => this with
