@@ -170,14 +170,21 @@ public sealed partial class EventPipeline : IHostedService, IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every event appended so far is integrated (tests and shutdown).</summary>
+    /// <summary>Waits until every event appended so far is integrated by every consumer: the request records and each sink
+    /// (audit log, detection, metrics). The records' position in the store moves before the sinks consume the batch, so
+    /// waiting for it alone let a caller read an audit log or metrics that did not have the batch yet.</summary>
     public async Task WaitIdleAsync(TimeSpan timeout)
     {
         var head = _journal.Head;
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var at = await _store.GetJournalPositionAsync().ConfigureAwait(false);
+            JournalPosition at;
+            lock (_integratedLock)
+            {
+                at = _integratedAt;
+            }
+
             if (!head.IsAfter(at))
             {
                 return;
