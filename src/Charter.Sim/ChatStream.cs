@@ -12,7 +12,7 @@ namespace Charter.Sim;
 /// with finish_reason; with include_usage a last <c>choices:[]</c> chunk with usage; then <c>data: [DONE]</c>.
 /// With tokens/s = 0 the events are flushed once at the end (cheap for load tests); otherwise after each token.
 /// </remarks>
-internal sealed class ChatStream
+internal sealed class ChatStream : SimStream
 {
     private readonly ChatCompletion _completion;
     private readonly TimeProvider _time;
@@ -33,8 +33,8 @@ internal sealed class ChatStream
 
     public ChatCompletion Completion => _completion;
 
-    /// <summary>Writes the events to <paramref name="output"/>; never completes the writer.</summary>
-    public async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
     {
         var c = _completion;
         var w = new Utf8JsonWriter(output, ChatWriter.WriterOptions);

@@ -9,4 +9,7 @@ internal enum SimEndpoint
     Embeddings,
     Models,
     Model,
+
+    /// <summary>Anthropic's Messages API (<c>POST /v1/messages</c>).</summary>
+    Messages,
 }

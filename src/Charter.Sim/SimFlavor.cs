@@ -13,4 +13,7 @@ internal enum SimFlavor
 
     /// <summary><c>/openai/v1/…</c></summary>
     AzureV1,
+
+    /// <summary>Anthropic's <c>/v1/messages</c>.</summary>
+    Anthropic,
 }

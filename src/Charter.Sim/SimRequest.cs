@@ -6,13 +6,13 @@ namespace Charter.Sim;
 /// <param name="Endpoint">The operation.</param>
 /// <param name="Flavor">The URL form.</param>
 /// <param name="Deployment">Azure classic deployment name, or the model id of <c>GET /v1/models/{model}</c>.</param>
-/// <param name="ApiVersion">The <c>api-version</c> query value, if any.</param>
-/// <param name="HasAzureCredential">True when an <c>api-key</c> header or a bearer token was sent.</param>
+/// <param name="ApiVersion">The <c>api-version</c> query value (Anthropic: the <c>anthropic-version</c> header), if any.</param>
+/// <param name="HasCredential">Azure: an <c>api-key</c> header or a bearer token was sent; Anthropic: an <c>x-api-key</c> header.</param>
 /// <param name="CharterRequestId">The <c>X-Charter-Request-Id</c> header, if any.</param>
 internal readonly record struct SimRequest(
     SimEndpoint Endpoint,
     SimFlavor Flavor,
     string? Deployment,
     string? ApiVersion,
-    bool HasAzureCredential,
+    bool HasCredential,
     string? CharterRequestId);

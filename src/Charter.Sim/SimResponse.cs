@@ -10,14 +10,17 @@ internal sealed class SimResponse : IDisposable
     /// <summary>Seconds for the <c>retry-after</c> header, or -1 for none.</summary>
     public int RetryAfterSeconds { get; init; } = -1;
 
-    /// <summary>Value of the <c>x-request-id</c> header.</summary>
+    /// <summary>Value of the request id header.</summary>
     public required string RequestId { get; init; }
+
+    /// <summary>Name of the request id header: <c>x-request-id</c> (OpenAI, Azure) or <c>request-id</c> (Anthropic).</summary>
+    public string RequestIdHeader { get; init; } = "x-request-id";
 
     /// <summary>Complete body of a non-streamed response (JSON).</summary>
     public PooledBufferWriter? Body { get; init; }
 
     /// <summary>Generator of a streamed (SSE) response.</summary>
-    public ChatStream? Stream { get; init; }
+    public SimStream? Stream { get; init; }
 
     /// <summary>Time to wait before sending a non-streamed response.</summary>
     public TimeSpan Delay { get; init; }

@@ -14,7 +14,7 @@ internal static class SimRoute
         Config,
     }
 
-    /// <summary>Matches an API route; <paramref name="name"/> receives the deployment or model id.</summary>
+    /// <summary>Matches an API route (<c>/v1/messages</c> is Anthropic's); <paramref name="name"/> receives the deployment or model id.</summary>
     public static bool TryMatchApi(ReadOnlySpan<char> path, bool isPost, out SimEndpoint endpoint, out SimFlavor flavor, out string? name)
     {
         endpoint = default;
@@ -58,6 +58,13 @@ internal static class SimRoute
         if (isPost && rest.SequenceEqual("embeddings"))
         {
             endpoint = SimEndpoint.Embeddings;
+            return true;
+        }
+
+        if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("messages"))
+        {
+            endpoint = SimEndpoint.Messages;
+            flavor = SimFlavor.Anthropic;
             return true;
         }
 

@@ -14,12 +14,20 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
+    private const int EndpointCount = 5;
+    private const int RouteCount = 4 * EndpointCount;
+
+    // Indexed by SimFlavor and SimEndpoint.
+    private static readonly string[] s_flavorNames = ["openai", "azure_classic", "azure_v1", "anthropic"];
+    private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages"];
+
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
 
     private readonly SimulatorOptions _initial;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
+    private readonly long[] _routeCounts = new long[RouteCount];
     private volatile SimConfig _config;
     private long _requestCount;
     private long _distinctIds;
@@ -66,6 +74,11 @@ public sealed partial class Simulator
         Interlocked.Exchange(ref _distinctIds, 0);
         Interlocked.Exchange(ref _unrecordedIds, 0);
         Interlocked.Exchange(ref _requestCount, 0);
+        for (var i = 0; i < _routeCounts.Length; i++)
+        {
+            Interlocked.Exchange(ref _routeCounts[i], 0);
+        }
+
         _config = new SimConfig(_initial);
     }
 
@@ -94,15 +107,26 @@ public sealed partial class Simulator
             Record(id, config.Options.MaxRecordedRequestIds);
         }
 
+        var route = RouteIndex(request.Flavor, request.Endpoint);
+        if (route != 0)
+        {
+            // OpenAI chat completions (route 0) are not counted here: they are RequestCount minus the others.
+            Interlocked.Increment(ref _routeCounts[route]);
+        }
+
         var sequence = (ulong)Interlocked.Increment(ref _sequence);
         var requestId = RequestId(sequence, config.Seed);
+        if (request.Flavor == SimFlavor.Anthropic)
+        {
+            return HandleMessages(request, body, config, requestId, sequence);
+        }
 
         if (request.Flavor == SimFlavor.AzureClassic && string.IsNullOrEmpty(request.ApiVersion))
         {
             return Error(new SimError(404, "Resource not found. The 'api-version' query parameter is required.", "invalid_request_error", "api-version", "404"), requestId);
         }
 
-        if (request.Flavor != SimFlavor.OpenAI && !request.HasAzureCredential)
+        if (request.Flavor != SimFlavor.OpenAI && !request.HasCredential)
         {
             return Error(
                 new SimError(401, "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.", "invalid_request_error", null, "401"),
@@ -140,12 +164,27 @@ public sealed partial class Simulator
             : Chat(request, body, config, requestId, sequence, drop, options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate);
     }
 
-    /// <summary>Writes <c>{"count":N,"unrecorded":M,"request_ids":[…]}</c>.</summary>
+    /// <summary>Writes <c>{"count":N,"unrecorded":M,"routes":[{"flavor","endpoint","count"}…],"request_ids":[…]}</c>.</summary>
     internal void WriteSeen(Utf8JsonWriter w)
     {
+        var total = RequestCount;
         w.WriteStartObject();
-        w.WriteNumber("count"u8, RequestCount);
+        w.WriteNumber("count"u8, total);
         w.WriteNumber("unrecorded"u8, UnrecordedRequestIds);
+        w.WriteStartArray("routes"u8);
+        var others = 0L;
+        for (var i = 1; i < _routeCounts.Length; i++)
+        {
+            others += Interlocked.Read(ref _routeCounts[i]);
+        }
+
+        WriteRoute(w, 0, Math.Max(0, total - others));
+        for (var i = 1; i < _routeCounts.Length; i++)
+        {
+            WriteRoute(w, i, Interlocked.Read(ref _routeCounts[i]));
+        }
+
+        w.WriteEndArray();
         w.WriteStartArray("request_ids"u8);
         foreach (var pair in _seen)
         {
@@ -153,6 +192,50 @@ public sealed partial class Simulator
         }
 
         w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>API requests received on one route (flavor and endpoint) since start or <see cref="Reset"/>.</summary>
+    /// <param name="flavor"><c>openai</c>, <c>azure_classic</c>, <c>azure_v1</c> or <c>anthropic</c>.</param>
+    /// <param name="endpoint"><c>chat_completions</c>, <c>embeddings</c>, <c>models</c>, <c>model</c> or <c>messages</c>.</param>
+    public long RequestCountFor(string flavor, string endpoint)
+    {
+        for (var i = 0; i < RouteCount; i++)
+        {
+            if (string.Equals(s_flavorNames[i / EndpointCount], flavor, StringComparison.Ordinal)
+                && string.Equals(s_endpointNames[i % EndpointCount], endpoint, StringComparison.Ordinal))
+            {
+                if (i != 0)
+                {
+                    return Interlocked.Read(ref _routeCounts[i]);
+                }
+
+                var others = 0L;
+                for (var j = 1; j < RouteCount; j++)
+                {
+                    others += Interlocked.Read(ref _routeCounts[j]);
+                }
+
+                return Math.Max(0, RequestCount - others);
+            }
+        }
+
+        return 0;
+    }
+
+    private static int RouteIndex(SimFlavor flavor, SimEndpoint endpoint) => ((int)flavor * EndpointCount) + (int)endpoint;
+
+    private static void WriteRoute(Utf8JsonWriter w, int index, long count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        w.WriteStartObject();
+        w.WriteString("flavor"u8, s_flavorNames[index / EndpointCount]);
+        w.WriteString("endpoint"u8, s_endpointNames[index % EndpointCount]);
+        w.WriteNumber("count"u8, count);
         w.WriteEndObject();
     }
 

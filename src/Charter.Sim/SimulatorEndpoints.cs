@@ -9,12 +9,13 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Charter.Sim;
 
-/// <summary>Maps the simulator's OpenAI, Azure OpenAI and control routes onto an ASP.NET Core app.</summary>
+/// <summary>Maps the simulator's OpenAI, Azure OpenAI, Anthropic and control routes onto an ASP.NET Core app.</summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
 /// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
 /// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|embeddings</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
+/// <item>Anthropic: <c>POST {prefix}/v1/messages</c> (Messages API; <c>anthropic-version</c> and <c>x-api-key</c> required; errors and SSE events in Anthropic's shape)</item>
 /// <item>Control: <c>GET {prefix}/_sim/requests</c>, <c>POST {prefix}/_sim/reset</c>, <c>GET|POST {prefix}/_sim/config</c></item>
 /// </list>
 /// </remarks>
@@ -36,6 +37,7 @@ public static class SimulatorEndpoints
         Api(app, sim, "POST", prefix + "/openai/v1/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.AzureV1);
         Api(app, sim, "POST", prefix + "/openai/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.AzureV1);
         Api(app, sim, "GET", prefix + "/openai/v1/models", SimEndpoint.Models, SimFlavor.AzureV1);
+        Api(app, sim, "POST", prefix + "/v1/messages", SimEndpoint.Messages, SimFlavor.Anthropic);
 
         app.MapGet(prefix + "/_sim/requests", context => WriteJsonAsync(context, 200, sim, static (w, s) => s.WriteSeen(w)));
         app.MapPost(prefix + "/_sim/reset", context =>
@@ -72,14 +74,25 @@ public static class SimulatorEndpoints
         var deployment = endpoint == SimEndpoint.Model
             ? request.RouteValues["model"] as string
             : flavor == SimFlavor.AzureClassic ? request.RouteValues["deployment"] as string : null;
-        string? apiVersion = request.Query["api-version"];
-        var credential = !string.IsNullOrEmpty(headers["api-key"]) || !string.IsNullOrEmpty(headers.Authorization);
+        string? apiVersion;
+        bool credential;
+        if (flavor == SimFlavor.Anthropic)
+        {
+            apiVersion = headers["anthropic-version"];
+            credential = !string.IsNullOrEmpty(headers["x-api-key"]);
+        }
+        else
+        {
+            apiVersion = request.Query["api-version"];
+            credential = !string.IsNullOrEmpty(headers["api-key"]) || !string.IsNullOrEmpty(headers.Authorization);
+        }
+
         string? charterId = headers["X-Charter-Request-Id"];
         var info = new SimRequest(endpoint, flavor, deployment, apiVersion, credential, charterId);
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages)
         {
             var body = await ReadBodyAsync(request.BodyReader, cancellationToken).ConfigureAwait(false);
             response = sim.Handle(info, body.Buffer);
@@ -107,7 +120,7 @@ public static class SimulatorEndpoints
             }
 
             http.StatusCode = response.StatusCode;
-            http.Headers["x-request-id"] = response.RequestId;
+            http.Headers[response.RequestIdHeader] = response.RequestId;
             if (response.RetryAfterSeconds >= 0)
             {
                 http.Headers.RetryAfter = response.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -54,13 +54,24 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
         }
 
         var headers = request.Headers;
-        var credential = headers.Contains("api-key") || headers.Authorization is not null;
+        bool credential;
+        string? apiVersion;
+        if (flavor == SimFlavor.Anthropic)
+        {
+            credential = headers.TryGetValues("x-api-key", out var keys) && !string.IsNullOrEmpty(First(keys));
+            apiVersion = headers.TryGetValues("anthropic-version", out var versions) ? First(versions) : null;
+        }
+        else
+        {
+            credential = headers.Contains("api-key") || headers.Authorization is not null;
+            apiVersion = uri.IsAbsoluteUri ? SimRoute.QueryValue(uri.Query, "api-version") : null;
+        }
+
         var charterId = headers.TryGetValues("X-Charter-Request-Id", out var ids) ? First(ids) : null;
-        var apiVersion = uri.IsAbsoluteUri ? SimRoute.QueryValue(uri.Query, "api-version") : null;
         var info = new SimRequest(endpoint, flavor, name, apiVersion, credential, charterId);
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages)
         {
             using var body = await ReadBodyAsync(request.Content, cancellationToken).ConfigureAwait(false);
             response = _simulator.Handle(info, new ReadOnlySequence<byte>(body.WrittenMemory));
@@ -83,7 +94,7 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
                 await Task.Delay(response.Delay, _simulator.TimeProvider, cancellationToken).ConfigureAwait(false);
             }
 
-            message.Headers.TryAddWithoutValidation("x-request-id", response.RequestId);
+            message.Headers.TryAddWithoutValidation(response.RequestIdHeader, response.RequestId);
             if (response.RetryAfterSeconds >= 0)
             {
                 message.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(response.RetryAfterSeconds));
@@ -131,7 +142,7 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
         }
     }
 
-    private static async Task GenerateAsync(ChatStream stream, PipeWriter writer, CancellationTokenSource generation)
+    private static async Task GenerateAsync(SimStream stream, PipeWriter writer, CancellationTokenSource generation)
     {
         try
         {
