@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>The simulated OpenAI-compatible provider: deterministic answers, latency and faults; thread-safe.</summary>
+/// <summary>The simulated OpenAI-compatible (and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
 /// <remarks>
 /// Transports (<see cref="SimulatorEndpoints"/> over Kestrel, <see cref="SimulatorHttpHandler"/> in process)
 /// hand each request to <c>Handle</c> and send the <see cref="SimResponse"/> it returns.
@@ -58,7 +58,7 @@ public sealed partial class Simulator
     /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
     public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
 
-    /// <summary>API requests (chat, embeddings, models) received since start or <see cref="Reset"/>.</summary>
+    /// <summary>API requests (chat, embeddings, models, messages) received since start or <see cref="Reset"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
