@@ -485,9 +485,10 @@ public static class AnthropicRequestTranslator
         {
             var part = AnthropicJson.ValueSlice(ref reader).Of(content);
             var type = AnthropicJson.IsObject(part) ? Member(part, "type"u8) : default;
-            if (AnthropicJson.StringEquals(type, "text"u8) && AnthropicJson.IsString(Member(part, "text"u8)))
+            var text = AnthropicJson.StringEquals(type, "text"u8) ? Member(part, "text"u8) : default;
+            if (AnthropicJson.IsString(text))
             {
-                WriteTextBlock(writer, Member(part, "text"u8));
+                WriteTextBlock(writer, text);
             }
             else if (AnthropicJson.StringEquals(type, "image_url"u8))
             {

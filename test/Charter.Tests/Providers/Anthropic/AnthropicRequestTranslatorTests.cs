@@ -380,6 +380,22 @@ public sealed class AnthropicRequestTranslatorTests
     }
 
     [Fact]
+    public void TryTranslate_ParallelToolCallsFalseWithNone_NoneWithoutTheFlag()
+    {
+        var root = Translate("{" + WeatherTool + ",\"tool_choice\":\"none\",\"parallel_tool_calls\":false,\"messages\":[" + Hi + "]}");
+
+        Assert.Equal("""{"type":"none"}""", Raw(root.GetProperty("tool_choice")));
+    }
+
+    [Fact]
+    public void TryTranslate_AssistantRefusalPart_BecomesTextBlock()
+    {
+        var root = Translate("""{"messages":[{"role":"user","content":"x"},{"role":"assistant","content":[{"type":"refusal","refusal":"I can't help with that."}]}]}""");
+
+        Assert.Equal("""[{"type":"text","text":"I can't help with that."}]""", Raw(root.GetProperty("messages")[1].GetProperty("content")));
+    }
+
+    [Fact]
     public void TryTranslate_ParallelToolCallsTrue_NoToolChoiceWritten()
     {
         Assert.False(Translate("{" + WeatherTool + ",\"parallel_tool_calls\":true,\"messages\":[" + Hi + "]}").TryGetProperty("tool_choice", out _));
