@@ -110,6 +110,11 @@ internal static class LogsCommands
             w.WriteNumber("latency_ms", Math.Round(l, 3));
         }
 
+        if (r.FirstTokenMs is { } ttft)
+        {
+            w.WriteNumber("first_token_ms", Math.Round(ttft, 3));
+        }
+
         w.WriteEndObject();
     }
 }

@@ -62,5 +62,9 @@ internal static class PostgresSchema
         ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS expires_at timestamptz;
         ALTER TABLE admin_keys ADD COLUMN IF NOT EXISTS revoked_at timestamptz;
         """,
+        // 7: time to first token of streamed requests.
+        """
+        ALTER TABLE requests ADD COLUMN IF NOT EXISTS first_token_ms double precision;
+        """,
     ];
 }

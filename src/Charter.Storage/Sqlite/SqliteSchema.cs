@@ -50,5 +50,9 @@ internal static class SqliteSchema
         ALTER TABLE admin_keys ADD COLUMN expires_at TEXT;
         ALTER TABLE admin_keys ADD COLUMN revoked_at TEXT;
         """,
+        // 5: time to first token of streamed requests.
+        """
+        ALTER TABLE requests ADD COLUMN first_token_ms REAL;
+        """,
     ];
 }

@@ -5,7 +5,7 @@ namespace Charter.Configuration;
 /// <summary>Validates the whole configuration and collects every error rather than stopping at the first.</summary>
 public static class CharterConfigValidator
 {
-    private static readonly string[] s_kinds = ["openai", "azure-openai", "openai-compatible", "sim"];
+    private static readonly string[] s_kinds = ["openai", "azure-openai", "anthropic", "openai-compatible", "sim"];
 
     /// <summary>Returns every problem found; empty when the configuration is usable.</summary>
     public static IReadOnlyList<string> Validate(GatewayOptions gateway, ProvidersOptions providers, RecordsOptions records,
@@ -67,6 +67,16 @@ public static class CharterConfigValidator
             if (a.Kind == "azure-openai" && a.AzureRoute is not ("deployments" or "v1"))
             {
                 errors.Add($"{where}:AzureRoute '{a.AzureRoute}' must be 'deployments' or 'v1'.");
+            }
+
+            if (a.Kind == "anthropic" && a.DefaultMaxTokens < 1)
+            {
+                errors.Add($"{where}:DefaultMaxTokens must be at least 1 (Anthropic requires max_tokens; it is sent when the client gives none).");
+            }
+
+            if (a.Kind == "anthropic" && string.IsNullOrWhiteSpace(a.AnthropicVersion))
+            {
+                errors.Add($"{where}:AnthropicVersion is required for an Anthropic account (e.g. 2023-06-01).");
             }
 
             if (!string.IsNullOrEmpty(a.ApiKeyEnv) && Environment.GetEnvironmentVariable(a.ApiKeyEnv) is null)

@@ -8,10 +8,11 @@ public sealed class ProviderAccountOptions
     /// <summary>Stable account id used by routes, policy and the audit log.</summary>
     public string Id { get; set; } = "";
 
-    /// <summary>Wire kind: <c>openai</c>, <c>azure-openai</c>, <c>openai-compatible</c> or <c>sim</c>.</summary>
+    /// <summary>Wire kind: <c>openai</c>, <c>azure-openai</c>, <c>anthropic</c>, <c>openai-compatible</c> or <c>sim</c>.</summary>
     public string Kind { get; set; } = "openai-compatible";
 
-    /// <summary>Base URL. OpenAI: <c>https://api.openai.com/v1</c>; Azure: the resource URL <c>https://NAME.openai.azure.com</c>.</summary>
+    /// <summary>Base URL. OpenAI: <c>https://api.openai.com/v1</c>; Azure: the resource URL <c>https://NAME.openai.azure.com</c>;
+    /// Anthropic: <c>https://api.anthropic.com/v1</c>.</summary>
     public string? BaseUrl { get; set; }
 
     /// <summary>The account's API key. Prefer <see cref="ApiKeyEnv"/> so the secret stays out of files.</summary>
@@ -28,6 +29,13 @@ public sealed class ProviderAccountOptions
 
     /// <summary>Azure only: public model name to deployment name; unmapped models use the model name.</summary>
     public Dictionary<string, string> Deployments { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Anthropic only: the <c>anthropic-version</c> header sent with every request. Default 2023-06-01.</summary>
+    public string AnthropicVersion { get; set; } = "2023-06-01";
+
+    /// <summary>Anthropic only: <c>max_tokens</c> when the client gives neither <c>max_completion_tokens</c> nor
+    /// <c>max_tokens</c> (Anthropic requires it). Default 4096.</summary>
+    public int DefaultMaxTokens { get; set; } = 4096;
 
     /// <summary>Where the account's traffic is processed (ISO country code), for policy.</summary>
     public string? Region { get; set; }

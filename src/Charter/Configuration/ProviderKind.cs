@@ -16,4 +16,7 @@ public enum ProviderKind
 
     /// <summary>The built-in simulated provider, in process.</summary>
     Sim,
+
+    /// <summary>Anthropic's Messages API: OpenAI chat requests and answers are translated both ways.</summary>
+    Anthropic,
 }

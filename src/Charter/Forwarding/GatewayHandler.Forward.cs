@@ -4,7 +4,10 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Charter.Configuration;
 using Charter.Errors;
+using Charter.Providers;
+using Charter.Providers.Anthropic;
 using Charter.Records;
 using Charter.Routing;
 using Charter.Streaming;
@@ -28,6 +31,11 @@ public sealed partial class GatewayHandler
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
+        if (!chat && ServedOnlyByAnthropic(targets.Span))
+        {
+            await RefuseAnthropicEmbeddingsAsync(context, state, first).ConfigureAwait(false);
+            return;
+        }
 
         // Ask for usage on streams even when the client did not; the relay strips it again.
         var injectUsage = chat && state.Parsed.Stream && !state.Parsed.IncludeUsage;
@@ -46,8 +54,26 @@ public sealed partial class GatewayHandler
             var target = targets.Span[attempt % targets.Length];
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
-            // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
-            var payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
+            ReadOnlyMemory<byte> payload;
+            if (account.Kind == ProviderKind.Anthropic)
+            {
+                if (!chat)
+                {
+                    continue; // Anthropic has no embeddings; another account of the route may serve them
+                }
+
+                if (!TryTranslateForAnthropic(body, upstreamModel, account, out payload, out var refusal))
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, refusal.Message, refusal.Param).ConfigureAwait(false);
+                    await CompleteAsync(state, target, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
+                    return;
+                }
+            }
+            else
+            {
+                // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
+                payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
+            }
             using var request = new HttpRequestMessage(HttpMethod.Post, account.EndpointUri(upstreamModel, chat))
             {
                 Content = new ReadOnlyMemoryContent(payload),
@@ -103,7 +129,7 @@ public sealed partial class GatewayHandler
                     continue;
                 }
 
-                await PassThroughErrorAsync(context, response, errorBody).ConfigureAwait(false);
+                await PassThroughErrorAsync(context, response, errorBody, account).ConfigureAwait(false);
                 response.Dispose();
                 await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
                 return;
@@ -153,7 +179,7 @@ public sealed partial class GatewayHandler
             using (lastResponse)
             {
                 var errorBody = await ReadAllAsync(lastResponse, aborted).ConfigureAwait(false);
-                await PassThroughErrorAsync(context, lastResponse, errorBody).ConfigureAwait(false);
+                await PassThroughErrorAsync(context, lastResponse, errorBody, lastTarget!.Account).ConfigureAwait(false);
                 await CompleteAsync(state, lastTarget!, (int)lastResponse.StatusCode, CharterError.UpstreamError, default, "upstream_" + (int)lastResponse.StatusCode).ConfigureAwait(false);
             }
 
@@ -176,14 +202,18 @@ public sealed partial class GatewayHandler
         http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
         var isStream = IsEventStream(response);
         var aborted = context.RequestAborted;
+        var anthropic = target.Account.Kind == ProviderKind.Anthropic;
         if (isStream)
         {
             http.ContentType = "text/event-stream";
             http.Headers.CacheControl = "no-cache";
             await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             var text = new ArrayBufferWriter<byte>(1024);
-            var outcome = await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text,
-                TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds), aborted).ConfigureAwait(false);
+            var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
+            var outcome = anthropic
+                ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
+                    UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
+                : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
             var usage = outcome.Usage;
             string? estimatedCode = null;
             if (!usage.Present)
@@ -195,8 +225,16 @@ public sealed partial class GatewayHandler
             }
 
             var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
+            var firstToken = outcome.FirstFlushTimestamp == 0 ? (double?)null
+                : Stopwatch.GetElapsedTime(state.Started, outcome.FirstFlushTimestamp).TotalMilliseconds;
             await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
-                estimated: estimatedCode is not null).ConfigureAwait(false);
+                estimated: estimatedCode is not null, firstTokenMs: firstToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (anthropic)
+        {
+            await RelayAnthropicAnswerAsync(context, state, target, response, content).ConfigureAwait(false);
             return;
         }
 
@@ -215,7 +253,7 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false)
+    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false, double? firstTokenMs = null)
     {
         var latency = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
         state.PromptTokens = usage.PromptTokens;
@@ -237,6 +275,7 @@ public sealed partial class GatewayHandler
         e.CachedTokens = usage.CachedTokens > 0 ? usage.CachedTokens : null;
         e.Estimated = estimated;
         e.LatencyMs = latency;
+        e.FirstTokenMs = firstTokenMs;
         e.CostNanos = state.CostNanos > 0 ? state.CostNanos : null;
         return AppendScratch(e);
     }
@@ -389,11 +428,17 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private static async Task PassThroughErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body)
+    private static async Task PassThroughErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body, UpstreamAccount account)
     {
         var http = context.Response;
         if (http.HasStarted)
         {
+            return;
+        }
+
+        if (account.Kind == ProviderKind.Anthropic)
+        {
+            await WriteAnthropicErrorAsync(context, response, body).ConfigureAwait(false);
             return;
         }
 
@@ -433,9 +478,14 @@ public sealed partial class GatewayHandler
                 || name.Equals("x-request-id", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("retry-after", StringComparison.OrdinalIgnoreCase)
                 || name.Equals("retry-after-ms", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("apim-request-id", StringComparison.OrdinalIgnoreCase))
+                || name.Equals("apim-request-id", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("request-id", StringComparison.OrdinalIgnoreCase))
             {
                 http.Headers[name] = header.Value.Count == 1 ? header.Value.ToString() : header.Value.ToArray();
+            }
+            else if (AnthropicRateLimitHeader(name) is { } openAiName)
+            {
+                http.Headers[openAiName] = header.Value.ToString();
             }
         }
 

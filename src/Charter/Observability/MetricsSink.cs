@@ -17,6 +17,8 @@ namespace Charter.Observability;
 /// account, status, outcome (<c>ok</c>, <c>refused</c>, <c>error</c>, <c>client_disconnected</c>) and error code.</item>
 /// <item><c>charter.request.duration</c> [<c>charter_request_duration_seconds</c>]: to the last byte, by model, account and
 /// outcome.</item>
+/// <item><c>charter.time_to_first_token</c> [<c>charter_time_to_first_token_seconds</c>]: streams only, from the request to
+/// the first event the client got, by model and account.</item>
 /// <item><c>charter.tokens</c> [<c>charter_tokens_total</c>]: by team, model, account and type (<c>prompt</c>,
 /// <c>completion</c>, <c>cached</c>; <c>estimated</c> for completion tokens counted by the tokenizer).</item>
 /// <item><c>charter.cost.usd</c> [<c>charter_cost_usd_total</c>]: by team, model and account, where a price is known.</item>
@@ -35,6 +37,7 @@ public sealed class MetricsSink : IEventSink, IDisposable
 
     private readonly Meter _meter = new(MeterName);
     private readonly Histogram<double> _duration;
+    private readonly Histogram<double> _firstToken;
     private readonly DateTimeOffset _started;
     private readonly int _maxModels;
     private readonly Lock _lock = new();
@@ -55,6 +58,8 @@ public sealed class MetricsSink : IEventSink, IDisposable
         _meter.CreateObservableCounter("charter.cost.usd", ObserveCost, null, "Spend in US dollars, where a price is known.");
         _meter.CreateObservableCounter("charter.policy.decisions", ObserveDecisions, "{decision}", "Policy decisions by rule and purpose.");
         _duration = _meter.CreateHistogram("charter.request.duration", "s", "Time from the request to its last byte.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _firstToken = _meter.CreateHistogram("charter.time_to_first_token", "s", "Streams: time from the request to the first event the client got.", tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
     }
 
@@ -129,6 +134,10 @@ public sealed class MetricsSink : IEventSink, IDisposable
         var outcome = OutcomeOf(status, e.Code);
         Increment(_requests, new RequestSeries(team, model, account, status, outcome, e.Code ?? ""));
         RecordDuration(e.LatencyMs, model, account, outcome);
+        if (e.FirstTokenMs is { } firstToken)
+        {
+            _firstToken.Record(firstToken / 1000, new("model", model), new("account", account));
+        }
 
         if (e.PromptTokens is null && e.CompletionTokens is null && e.CostNanos is null)
         {

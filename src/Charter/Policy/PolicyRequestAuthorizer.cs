@@ -145,10 +145,12 @@ public sealed partial class PolicyRequestAuthorizer : IRequestAuthorizer
         _ = PlaceHoldAsync(id, reason);
     }
 
-    /// <summary>True when an upstream error body names a suspended or deactivated account.</summary>
+    /// <summary>True when an upstream error body names a suspended, deactivated or disabled account (OpenAI's and Azure's
+    /// wording, and Anthropic's "This organization has been disabled.").</summary>
     public static bool NamesSuspendedAccount(ReadOnlySpan<byte> body) =>
         body.IndexOf("suspended"u8) >= 0 || body.IndexOf("deactivated"u8) >= 0 || body.IndexOf("account_disabled"u8) >= 0
-        || body.IndexOf("Suspended"u8) >= 0 || body.IndexOf("Deactivated"u8) >= 0;
+        || body.IndexOf("Suspended"u8) >= 0 || body.IndexOf("Deactivated"u8) >= 0
+        || body.IndexOf("organization has been disabled"u8) >= 0 || body.IndexOf("account has been disabled"u8) >= 0;
 
     private async Task PlaceHoldAsync(string accountId, string reason)
     {

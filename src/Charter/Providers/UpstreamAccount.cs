@@ -28,6 +28,7 @@ public sealed class UpstreamAccount
             "openai" => ProviderKind.OpenAI,
             "azure-openai" => ProviderKind.AzureOpenAI,
             "sim" => ProviderKind.Sim,
+            "anthropic" => ProviderKind.Anthropic,
             _ => ProviderKind.OpenAICompatible,
         };
         Invoker = invoker;
@@ -39,7 +40,7 @@ public sealed class UpstreamAccount
         }
 
         BaseUrl = baseUrl;
-        _chat = new Uri(baseUrl + "/chat/completions");
+        _chat = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/messages" : "/chat/completions"));
         _embeddings = new Uri(baseUrl + "/embeddings");
         ModelsUri = new Uri(baseUrl + "/models");
         Breaker = new CircuitBreaker();
@@ -69,11 +70,15 @@ public sealed class UpstreamAccount
     /// <summary>Processing region (ISO country), when configured.</summary>
     public string? Region => _options.Region;
 
+    /// <summary>Anthropic only: <c>max_tokens</c> sent when the client gives none.</summary>
+    public int DefaultMaxTokens => _options.DefaultMaxTokens;
+
     /// <summary>The upstream name for <paramref name="model"/> (Azure deployment map applied).</summary>
     public string UpstreamModel(string model) =>
         Kind == ProviderKind.AzureOpenAI && _options.Deployments.TryGetValue(model, out var d) ? d : model;
 
-    /// <summary>The URL of the chat or embeddings endpoint for <paramref name="upstreamModel"/>.</summary>
+    /// <summary>The URL of the chat or embeddings endpoint for <paramref name="upstreamModel"/> (Anthropic: the Messages
+    /// endpoint, which serves chat; Anthropic has no embeddings).</summary>
     public Uri EndpointUri(string upstreamModel, bool chat)
     {
         if (Kind != ProviderKind.AzureOpenAI || _options.AzureRoute == "v1")
@@ -89,6 +94,12 @@ public sealed class UpstreamAccount
     public void Authorize(HttpRequestMessage request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (Kind == ProviderKind.Anthropic)
+        {
+            // The version header goes with every request, credential or not: Anthropic refuses a request without it.
+            request.Headers.TryAddWithoutValidation("anthropic-version", _options.AnthropicVersion);
+        }
+
         if (string.IsNullOrEmpty(_apiKey))
         {
             return;
@@ -97,6 +108,10 @@ public sealed class UpstreamAccount
         if (Kind == ProviderKind.AzureOpenAI)
         {
             request.Headers.TryAddWithoutValidation("api-key", _apiKey);
+        }
+        else if (Kind == ProviderKind.Anthropic)
+        {
+            request.Headers.TryAddWithoutValidation("x-api-key", _apiKey);
         }
         else
         {

@@ -115,6 +115,10 @@ public sealed class JournalEvent
     /// <summary>Latency from request start to the last byte, in milliseconds.</summary>
     public double? LatencyMs { get; set; }
 
+    /// <summary>Streams only: from request start until the first event reached the client (time to first token), in
+    /// milliseconds.</summary>
+    public double? FirstTokenMs { get; set; }
+
     /// <summary>Cost in billionths of a US dollar, when a price is known.</summary>
     public long? CostNanos { get; set; }
 
@@ -182,6 +186,7 @@ public sealed class JournalEvent
         CachedTokens = null;
         Estimated = false;
         LatencyMs = null;
+        FirstTokenMs = null;
         CostNanos = null;
         Actor = null;
         EntityType = null;

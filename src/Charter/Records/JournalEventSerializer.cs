@@ -61,6 +61,7 @@ public static class JournalEventSerializer
         Detail = 1u << 25,
         Body = 1u << 26,
         Messages = 1u << 27,
+        FirstTokenMs = 1u << 28,
     }
 
     /// <summary>Serialises <paramref name="e"/> into <paramref name="output"/>.</summary>
@@ -68,8 +69,9 @@ public static class JournalEventSerializer
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(output);
-        var latency = e.LatencyMs is { } l && double.IsFinite(l) ? Math.Round(l, 3) : (double?)null;
-        var present = Present(e, latency);
+        var latency = Milliseconds(e.LatencyMs);
+        var firstToken = Milliseconds(e.FirstTokenMs);
+        var present = Present(e, latency, firstToken);
         var header = output.GetSpan(HeaderSize);
         header[0] = Binary;
         BinaryPrimitives.WriteUInt32LittleEndian(header[1..], (uint)present);
@@ -118,6 +120,12 @@ public static class JournalEventSerializer
         {
             Integer(output, e.MessagesStart);
             Integer(output, e.MessagesLength);
+        }
+
+        if (firstToken is { } ttft)
+        {
+            BinaryPrimitives.WriteDoubleLittleEndian(output.GetSpan(8), ttft);
+            output.Advance(8);
         }
 
         if (!e.Body.IsEmpty)
@@ -209,11 +217,14 @@ public static class JournalEventSerializer
         // One flag, two integers (each call reads the next); absent from frames of builds before 2026-11-29.
         e.MessagesStart = (int?)r.Integer(Member.Messages) ?? -1;
         e.MessagesLength = (int?)r.Integer(Member.Messages) ?? 0;
+        e.FirstTokenMs = r.Double(Member.FirstTokenMs); // absent from frames of builds before 2026-11-29
         e.Position = default;
         return (present & Member.Body) != 0 ? payload.Length - r.Rest.Length : -1;
     }
 
-    private static Member Present(JournalEvent e, double? latency)
+    private static double? Milliseconds(double? value) => value is { } v && double.IsFinite(v) ? Math.Round(v, 3) : null;
+
+    private static Member Present(JournalEvent e, double? latency, double? firstToken)
     {
         var m = Member.None;
         m |= e.Key is null ? 0 : Member.Key;
@@ -236,6 +247,7 @@ public static class JournalEventSerializer
         m |= e.CachedTokens is null ? 0 : Member.CachedTokens;
         m |= e.Estimated ? Member.Estimated : 0;
         m |= latency is null ? 0 : Member.LatencyMs;
+        m |= firstToken is null ? 0 : Member.FirstTokenMs;
         m |= e.CostNanos is null ? 0 : Member.CostNanos;
         m |= e.Actor is null ? 0 : Member.Actor;
         m |= e.EntityType is null ? 0 : Member.EntityType;

@@ -53,6 +53,9 @@ public sealed record RequestRecord
     /// <summary>Latency in milliseconds.</summary>
     public double? LatencyMs { get; init; }
 
+    /// <summary>Streams only: milliseconds from the request until the first event reached the client (time to first token).</summary>
+    public double? FirstTokenMs { get; init; }
+
     /// <summary>Decision.</summary>
     public string? Decision { get; init; }
 

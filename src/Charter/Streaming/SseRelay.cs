@@ -1,6 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Charter.Errors;
 using Charter.Forwarding;
@@ -34,7 +35,18 @@ public static class SseRelay
     /// <param name="completionText">Receives the raw content bytes, for a tokenizer estimate when usage is missing; may be null.</param>
     /// <param name="idleTimeout">Longest wait for the next upstream bytes.</param>
     /// <param name="clientAborted">The client's abort token.</param>
-    public static async Task<StreamOutcome> RelayAsync(Stream upstream, PipeWriter client, bool stripUsage, ArrayBufferWriter<byte>? completionText, TimeSpan idleTimeout, CancellationToken clientAborted)
+    public static Task<StreamOutcome> RelayAsync(Stream upstream, PipeWriter client, bool stripUsage, ArrayBufferWriter<byte>? completionText, TimeSpan idleTimeout, CancellationToken clientAborted) =>
+        RelayAsync(upstream, client, new OpenAiSseTransform(stripUsage, completionText), idleTimeout, clientAborted);
+
+    /// <summary>Relays <paramref name="upstream"/> to <paramref name="client"/> through <paramref name="transform"/> until the
+    /// transform has seen the stream's end, the upstream closes, or an error.</summary>
+    /// <param name="upstream">The upstream response body.</param>
+    /// <param name="client">The client's response body writer.</param>
+    /// <param name="transform">What is written for each upstream event.</param>
+    /// <param name="idleTimeout">Longest wait for the next upstream bytes.</param>
+    /// <param name="clientAborted">The client's abort token.</param>
+    public static async Task<StreamOutcome> RelayAsync<TTransform>(Stream upstream, PipeWriter client, TTransform transform, TimeSpan idleTimeout, CancellationToken clientAborted)
+        where TTransform : ISseTransform
     {
         ArgumentNullException.ThrowIfNull(upstream);
         ArgumentNullException.ThrowIfNull(client);
@@ -79,8 +91,7 @@ public static class SseRelay
                 {
                     if (filled > 0)
                     {
-                        // Trailing bytes without a blank line: pass them through as they are.
-                        Write(client, buffer.AsSpan(0, filled));
+                        transform.ProcessTail(buffer.AsSpan(0, filled), client, ref outcome);
                         filled = 0;
                     }
 
@@ -93,20 +104,27 @@ public static class SseRelay
                 }
 
                 filled += read;
-                var consumed = ProcessEvents(buffer.AsSpan(0, filled), client, stripUsage, completionText, ref outcome);
+                var consumed = transform.ProcessEvents(buffer.AsSpan(0, filled), client, ref outcome);
                 if (consumed > 0)
                 {
                     buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
                     filled -= consumed;
+                    // The first flush that carries bytes (not one after a ping or a stripped chunk) is the first token's.
+                    var first = outcome.FirstFlushTimestamp == 0 && (!client.CanGetUnflushedBytes || client.UnflushedBytes > 0);
                     var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
                         outcome.Error = CharterError.ClientDisconnected;
                         return outcome;
                     }
+
+                    if (first)
+                    {
+                        outcome.FirstFlushTimestamp = Stopwatch.GetTimestamp();
+                    }
                 }
 
-                if (outcome.SawDone && filled == 0)
+                if ((outcome.SawDone && filled == 0) || outcome.Error != CharterError.None)
                 {
                     break;
                 }

@@ -18,4 +18,7 @@ public struct StreamOutcome
 
     /// <summary>Number of content-bearing chunks relayed.</summary>
     public int ContentChunks;
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the first flush that sent the client an event (0: none).</summary>
+    public long FirstFlushTimestamp;
 }

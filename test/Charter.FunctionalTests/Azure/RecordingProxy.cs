@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging;
 namespace Charter.FunctionalTests.Azure;
 
 /// <summary>A loopback HTTP proxy between the gateway and the simulator that records what the gateway sent upstream
-/// (URL, credential headers, body) and relays the answer unchanged, streams included.</summary>
+/// (URL, headers, body) and relays the answer unchanged, streams included.</summary>
 internal sealed class RecordingProxy : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -60,7 +60,8 @@ internal sealed class RecordingProxy : IAsyncDisposable
         var pathAndQuery = request.Path.Value + request.QueryString.Value;
         string? apiKey = request.Headers.TryGetValue("api-key", out var k) ? k.ToString() : null;
         string? authorization = request.Headers.TryGetValue("Authorization", out var a) ? a.ToString() : null;
-        Requests.Enqueue(new SeenRequest(request.Method, pathAndQuery, apiKey, authorization, Encoding.UTF8.GetString(body)));
+        var headers = request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString(), StringComparer.Ordinal);
+        Requests.Enqueue(new SeenRequest(request.Method, pathAndQuery, apiKey, authorization, Encoding.UTF8.GetString(body), headers));
 
         using var upstream = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(Target!, pathAndQuery.TrimStart('/')));
         if (body.Length > 0)
@@ -77,6 +78,14 @@ internal sealed class RecordingProxy : IAsyncDisposable
         if (authorization is not null)
         {
             upstream.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        foreach (var name in (string[])["x-api-key", "anthropic-version"])
+        {
+            if (headers.TryGetValue(name, out var value))
+            {
+                upstream.Headers.TryAddWithoutValidation(name, value);
+            }
         }
 
         using var response = await _client.SendAsync(upstream, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);

@@ -8,4 +8,5 @@ namespace Charter.FunctionalTests.Azure;
 /// <param name="ApiKey">The <c>api-key</c> header, if sent.</param>
 /// <param name="Authorization">The <c>Authorization</c> header, if sent.</param>
 /// <param name="Body">The request body as text.</param>
-internal sealed record SeenRequest(string Method, string PathAndQuery, string? ApiKey, string? Authorization, string Body);
+/// <param name="Headers">Every request header, by lower-case name.</param>
+internal sealed record SeenRequest(string Method, string PathAndQuery, string? ApiKey, string? Authorization, string Body, IReadOnlyDictionary<string, string> Headers);

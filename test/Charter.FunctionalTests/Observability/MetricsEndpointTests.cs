@@ -54,6 +54,32 @@ public sealed class MetricsEndpointTests
         Assert.DoesNotContain(keyId, text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Scrape_AfterStreams_TimeToFirstTokenHistogramForStreamsOnly()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync(purposes: ["testing"]);
+        var model = "ttft-" + Guid.NewGuid().ToString("N")[..8]; // the sim serves any name; the label picks this test's series
+        var chat = Sdk.Chat(gw, key, model);
+        for (var i = 0; i < 2; i++)
+        {
+            await foreach (var update in chat.CompleteChatStreamingAsync([new UserChatMessage("stream " + i)], new ChatCompletionOptions { MaxOutputTokenCount = 4 },
+                TestContext.Current.CancellationToken))
+            {
+                _ = update;
+            }
+        }
+
+        await chat.CompleteChatAsync([new UserChatMessage("whole")], new ChatCompletionOptions { MaxOutputTokenCount = 4 }, TestContext.Current.CancellationToken);
+        await gw.WaitForRecordsAsync();
+
+        var text = await ScrapeAsync(gw, TestGateway.AdminKey);
+
+        Assert.Contains("# TYPE charter_time_to_first_token_seconds histogram", text, StringComparison.Ordinal);
+        Assert.Equal(2, Sum(text, "charter_time_to_first_token_seconds_count", ("model", model)));
+        Assert.Equal(3, Sum(text, "charter_request_duration_seconds_count", ("model", model)));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("ck-a-user-key-is-not-enough")]

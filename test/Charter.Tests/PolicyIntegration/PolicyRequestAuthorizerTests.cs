@@ -11,6 +11,8 @@ public sealed class PolicyRequestAuthorizerTests
     [InlineData("{\"error\":{\"message\":\"This account has been deactivated.\",\"code\":\"account_deactivated\"}}", true)]
     [InlineData("{\"error\":{\"message\":\"Your organization is suspended.\"}}", true)]
     [InlineData("{\"error\":{\"message\":\"Incorrect API key provided.\",\"code\":\"invalid_api_key\"}}", false)]
+    [InlineData("{\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"This organization has been disabled.\"}}", true)]
+    [InlineData("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"Streaming is disabled for this model.\"}}", false)]
     [InlineData("", false)]
     public void NamesSuspendedAccount_Body_DetectsSuspensionWording(string body, bool expected) =>
         Assert.Equal(expected, PolicyRequestAuthorizer.NamesSuspendedAccount(Encoding.UTF8.GetBytes(body)));

@@ -95,7 +95,7 @@ public sealed class JournalEventSerializerTests
             Kind = "request", Id = "req_0123", Ts = ts, Key = "key_1", Team = "team_1", Provider = "openai", Account = "main",
             Model = "gpt-4o-mini", Purpose = "testing", Endpoint = "chat.completions", Decision = "allow", Rule = "r1", Code = "c1",
             PolicyVersion = "pv", MessagesSha256 = "ms", EvalRun = "run_1", Stream = true, Status = 200, PromptTokens = 12,
-            CompletionTokens = 34, CachedTokens = 5, Estimated = true, LatencyMs = 1.23456, CostNanos = 8_400_000_000_000L,
+            CompletionTokens = 34, CachedTokens = 5, Estimated = true, LatencyMs = 1.23456, FirstTokenMs = 0.98765, CostNanos = 8_400_000_000_000L,
             Actor = "admin", EntityType = "key", EntityId = "key_1", Reason = "why", Detail = "what",
             Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \"there\""}]}"""u8.ToArray(),
             MessagesStart = 34, MessagesLength = 42,
@@ -105,6 +105,7 @@ public sealed class JournalEventSerializerTests
 
         Assert.Equal(ts, back.Ts); // every tick
         Assert.Equal(1.235, back.LatencyMs);
+        Assert.Equal(0.988, back.FirstTokenMs);
         Assert.Equal(8_400_000_000_000L, back.CostNanos);
         Assert.Equal(
             (e.Kind, e.Id, e.Key, e.Team, e.Provider, e.Account, e.Model, e.Purpose, e.Endpoint, e.Decision, e.Rule, e.Code),
@@ -116,6 +117,21 @@ public sealed class JournalEventSerializerTests
         Assert.Equal(e.Body.ToArray(), back.Body.ToArray());
         Assert.Equal((34, 42), (back.MessagesStart, back.MessagesLength));
         Assert.Equal("[{\"role\":\"user\",\"content\":\"hi \\\"there\\\"\"}]", Encoding.UTF8.GetString(back.Body.Span.Slice(34, 42)));
+    }
+
+    [Fact]
+    public void Write_NoFirstToken_ReadsNullAndTheBodyWhole()
+    {
+        var e = new JournalEvent
+        {
+            Kind = "completion", Id = "req_9", Ts = DateTimeOffset.UnixEpoch, LatencyMs = 2, Body = "{\"a\":1}"u8.ToArray(),
+        };
+
+        var back = JournalEventSerializer.Read(Serialize(e));
+
+        Assert.Null(back.FirstTokenMs);
+        Assert.Equal(2, back.LatencyMs);
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(back.Body.Span));
     }
 
     [Fact]

@@ -275,6 +275,28 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         Assert.Equal((21, 1982, true, 200, (string?)null, 12.5, 1234L), (r.PromptTokens, r.CompletionTokens, r.Estimated, r.Status, r.ErrorCode, r.LatencyMs, r.CostNanos));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task IntegrateAsync_StreamCompletion_KeepsItsFirstTokenTime(bool sameBatch)
+    {
+        var completion = CompletionEvent("r1");
+        completion.FirstTokenMs = 7.25;
+        if (sameBatch)
+        {
+            await Store.IntegrateAsync([RequestEvent("r1", T0), completion, RequestEvent("r2", T0), CompletionEvent("r2")], new JournalPosition(1, 100), Ct);
+        }
+        else
+        {
+            await Store.IntegrateAsync([RequestEvent("r1", T0), RequestEvent("r2", T0)], new JournalPosition(1, 50), Ct);
+            await Store.IntegrateAsync([completion, CompletionEvent("r2")], new JournalPosition(1, 100), Ct);
+        }
+
+        var records = (await ReadAllAsync(Store)).ToDictionary(r => r.Id);
+        Assert.Equal(7.25, records["r1"].FirstTokenMs);
+        Assert.Null(records["r2"].FirstTokenMs); // not a stream
+    }
+
     [Fact]
     public async Task JournalPositions_TwoInstancesOnOneDatabase_KeptApart()
     {

@@ -220,10 +220,11 @@ views.requests = async (root) => {
       { title: 'decision', value: r => r.decision ? r.decision + (r.rule ? ` (${r.rule})` : '') : '' },
       { title: 'tokens in', num: true, value: r => num(r.prompt_tokens) }, { title: 'out', num: true, value: r => num(r.completion_tokens) + (r.estimated ? '*' : '') },
       { title: 'ms', num: true, value: r => r.latency_ms === null ? '' : Number(r.latency_ms).toFixed(1) },
+      { title: 'first token ms', num: true, value: r => r.first_token_ms === null || r.first_token_ms === undefined ? '' : Number(r.first_token_ms).toFixed(1) },
     ], rows));
   };
   filter.addEventListener('input', render);
-  root.append(el('h1', {}, 'Recent requests'), el('p', { class: 'muted' }, 'The newest 200 request records, newest first; prompts are never shown (they are stored as hashes). * estimated tokens.'),
+  root.append(el('h1', {}, 'Recent requests'), el('p', { class: 'muted' }, 'The newest 200 request records, newest first; prompts are never shown (they are stored as hashes). * estimated tokens; first token: streams only.'),
     el('p', {}, filter), holder);
   render();
 };

@@ -1,0 +1,25 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+
+namespace Charter.Streaming;
+
+/// <summary>OpenAI chunks passed through as they came, less the usage chunk Charter asked for itself.</summary>
+/// <param name="stripUsage">Remove the usage chunk and <c>usage:null</c> fields (Charter added include_usage).</param>
+/// <param name="completionText">Receives the raw content bytes, for a tokenizer estimate when usage is missing; may be null.</param>
+public readonly struct OpenAiSseTransform(bool stripUsage, ArrayBufferWriter<byte>? completionText) : ISseTransform
+{
+    /// <inheritdoc/>
+    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome) =>
+        SseRelay.ProcessEvents(data, client, stripUsage, completionText, ref outcome);
+
+    /// <inheritdoc/>
+    public void ProcessTail(ReadOnlySpan<byte> tail, IBufferWriter<byte> client, ref StreamOutcome outcome)
+    {
+        // Trailing bytes without a blank line: passed through as they are.
+        if (!tail.IsEmpty)
+        {
+            client.Write(tail);
+        }
+    }
+}

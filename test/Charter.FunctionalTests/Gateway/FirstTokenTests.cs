@@ -1,0 +1,64 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text.Json;
+using Charter.FunctionalTests.Infrastructure;
+using Charter.Tests.Common;
+using OpenAI.Chat;
+
+namespace Charter.FunctionalTests.Gateway;
+
+/// <summary>Time to first token: a stream's record says when its first event reached the client.</summary>
+public sealed class FirstTokenTests
+{
+    [Fact]
+    public async Task CompleteChatStreaming_SlowFirstToken_RecordHasFirstTokenAfterTheDelayAndBeforeTheEnd()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o =>
+        {
+            o.TimeToFirstTokenMs = 300;
+            o.TokensPerSecond = 40;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        await foreach (var update in Sdk.Chat(gw, key).CompleteChatStreamingAsync([new UserChatMessage("Say hello.")], new ChatCompletionOptions { MaxOutputTokenCount = 8 },
+            TestContext.Current.CancellationToken))
+        {
+            _ = update;
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+
+        Assert.NotNull(record);
+        Assert.Equal(200, record.Status);
+        Assert.NotNull(record.FirstTokenMs);
+        Assert.True(record.FirstTokenMs >= 300, $"first token at {record.FirstTokenMs} ms: before the upstream sent it");
+
+        // Seven more tokens at 40 a second follow the first: the stream ends well after its first event.
+        Assert.True(record.LatencyMs > record.FirstTokenMs + 100, $"first token {record.FirstTokenMs} ms, last byte {record.LatencyMs} ms");
+    }
+
+    [Fact]
+    public async Task CompleteChat_NotStreamed_NoFirstTokenAndTheAdminApiSaysSo()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        await Sdk.Chat(gw, key).CompleteChatAsync([new UserChatMessage("Say hello.")], new ChatCompletionOptions { MaxOutputTokenCount = 8 });
+        await foreach (var update in Sdk.Chat(gw, key).CompleteChatStreamingAsync([new UserChatMessage("Say hello.")], new ChatCompletionOptions { MaxOutputTokenCount = 8 },
+            TestContext.Current.CancellationToken))
+        {
+            _ = update;
+        }
+
+        await gw.WaitForRecordsAsync();
+        using var req = new HttpRequestMessage(HttpMethod.Get, "admin/v1/requests?limit=10");
+        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        var rows = doc.RootElement.GetProperty("data").EnumerateArray().ToArray();
+
+        Assert.Equal(2, rows.Length);
+        Assert.Equal(JsonValueKind.Null, rows[0].GetProperty("first_token_ms").ValueKind); // the whole answer
+        Assert.True(rows[1].GetProperty("first_token_ms").GetDouble() > 0); // the stream
+    }
+}
