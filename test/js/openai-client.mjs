@@ -62,6 +62,33 @@ const scenarios = {
     };
   },
 
+  // A forced tool call streamed through the SDK's stream helper (it assembles the tool-call deltas and checks every
+  // chunk), then the tool's answer sent back with the assistant message as the SDK returned it.
+  async tools() {
+    const tools = [{
+      type: 'function',
+      function: { name: 'lookup', description: 'Looks a word up.', parameters: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } },
+    }];
+    const ask = [{ role: 'user', content: 'What does estuary mean?' }];
+    const runner = client.chat.completions.stream({
+      model, messages: ask, tools, tool_choice: { type: 'function', function: { name: 'lookup' } }, stream_options: { include_usage: true },
+    });
+    const first = await runner.finalChatCompletion();
+    const message = first.choices[0].message;
+    const call = message.tool_calls?.[0] ?? null;
+    const second = await client.chat.completions.create({
+      model, max_tokens: 8, tools, messages: [...ask, message, { role: 'tool', tool_call_id: call?.id ?? 'none', content: 'A tidal river mouth.' }],
+    });
+    return {
+      finish: first.choices[0].finish_reason,
+      calls: message.tool_calls?.length ?? 0,
+      call: call && { id: call.id, name: call.function.name, arguments: JSON.parse(call.function.arguments) },
+      usage: first.usage ?? null,
+      answer: second.choices[0].message.content,
+      answerFinish: second.choices[0].finish_reason,
+    };
+  },
+
   // Each refusal as the SDK's typed error.
   async errors() {
     const badKey = new OpenAI({ baseURL, apiKey: 'ck-not-a-key', maxRetries: 0 });

@@ -172,6 +172,25 @@ public sealed class AnthropicRouteTests
         Assert.Equal(call.Id, result.GetProperty("tool_use_id").GetString());
     }
 
+    [Fact]
+    public async Task OpenAiNpm_StreamedToolCall_AssembledBySdkHelperThenAnswered()
+    {
+        await using var gw = await TestGateway.StartAsync(Anthropic(null));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var result = await JsClient.RunAsync(gw, key, "tools", Model);
+
+        Assert.Equal("tool_calls", result.GetProperty("finish").GetString());
+        Assert.Equal(1, result.GetProperty("calls").GetInt32());
+        var call = result.GetProperty("call");
+        Assert.Equal("lookup", call.GetProperty("name").GetString());
+        Assert.StartsWith("toolu_", call.GetProperty("id").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, call.GetProperty("arguments").GetProperty("query").ValueKind); // the input_json_delta pieces, joined
+        Assert.True(result.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > 0);
+        Assert.False(string.IsNullOrWhiteSpace(result.GetProperty("answer").GetString()));
+        Assert.Equal("length", result.GetProperty("answerFinish").GetString());
+    }
+
     [Theory]
     [InlineData(",\"n\":2", "n")]
     [InlineData(",\"logprobs\":true", "logprobs")]

@@ -13,12 +13,20 @@ internal static class JsClient
     private static readonly Lazy<string> Directory = new(FindDirectory);
 
     /// <summary>Runs one scenario of <c>openai-client.mjs</c> with <paramref name="key"/> and returns the JSON it printed.</summary>
-    public static Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario) =>
-        RunNodeAsync("openai-client.mjs", [scenario], new()
+    public static Task<JsonElement> RunAsync(TestGateway gateway, string key, string scenario, string? model = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["CHARTER_BASE_URL"] = new Uri(gateway.BaseUri, "v1").ToString(),
             ["CHARTER_KEY"] = key,
-        });
+        };
+        if (model is not null)
+        {
+            environment["CHARTER_MODEL"] = model;
+        }
+
+        return RunNodeAsync("openai-client.mjs", [scenario], environment);
+    }
 
     /// <summary>Runs <c>dashboard.mjs</c> against the gateway's <c>/ui/</c> and returns the JSON it printed.</summary>
     public static Task<JsonElement> RunDashboardAsync(TestGateway gateway, string adminKey, string auditorKey) =>
