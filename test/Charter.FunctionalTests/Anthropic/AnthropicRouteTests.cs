@@ -248,6 +248,25 @@ public sealed class AnthropicRouteTests
     }
 
     [Fact]
+    public async Task CompleteChat_UpstreamServerErrorEveryTime_RetriedThen502InOpenAiShape()
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Anthropic(proxy), sim: o => o.ErrorRate = 1);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model));
+
+        Assert.Equal(502, status); // Anthropic's 500 api_error, after the one retry (Gateway:Retries), as a bad gateway
+        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", json));
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("api_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(2, proxy.Requests.Count);
+        var record = await SettledRecord.LastAsync(gw);
+        Assert.NotNull(record);
+        Assert.Equal("upstream_500", record.ErrorCode);
+    }
+
+    [Fact]
     public async Task CompleteChat_SuspendedAnthropicAccount_403TranslatedAndAccountHeld()
     {
         await using var gw = await TestGateway.StartAsync(s =>
