@@ -251,7 +251,9 @@ public static class SseRelay
         return nl >= 0 ? d[..nl] : d;
     }
 
-    private static int FindEventEnd(ReadOnlySpan<byte> data)
+    /// <summary>Where the first event of <paramref name="data"/> ends, its blank line ("\n\n" or "\r\n\r\n") included;
+    /// -1 when the event is not complete yet.</summary>
+    internal static int FindEventEnd(ReadOnlySpan<byte> data)
     {
         var offset = 0;
         while (true)

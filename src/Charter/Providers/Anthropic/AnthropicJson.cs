@@ -92,30 +92,7 @@ internal static class AnthropicJson
     }
 
     /// <summary>Writes the string the reader stands on (a string or property name token) as a string value, re-escaped.</summary>
-    public static void WriteStringValue(Utf8JsonWriter writer, ref Utf8JsonReader reader)
-    {
-        if (!reader.ValueIsEscaped)
-        {
-            writer.WriteStringValue(reader.ValueSpan);
-            return;
-        }
-
-        var length = reader.ValueSpan.Length;
-        byte[]? rented = null;
-        var buffer = length <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(length));
-        try
-        {
-            var written = reader.CopyString(buffer);
-            writer.WriteStringValue(buffer[..written]);
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
+    public static void WriteStringValue(Utf8JsonWriter writer, ref Utf8JsonReader reader) => WriteUnescaped(writer, ref reader, asPropertyName: false);
 
     /// <summary>Writes a raw JSON string value (with its quotes) as a string value, re-escaped.</summary>
     public static void WriteStringValue(Utf8JsonWriter writer, ReadOnlySpan<byte> stringValue)
@@ -137,11 +114,15 @@ internal static class AnthropicJson
     }
 
     /// <summary>Writes the property name the reader stands on, re-escaped.</summary>
-    public static void WritePropertyName(Utf8JsonWriter writer, ref Utf8JsonReader reader)
+    public static void WritePropertyName(Utf8JsonWriter writer, ref Utf8JsonReader reader) => WriteUnescaped(writer, ref reader, asPropertyName: true);
+
+    // The reader's string or name, unescaped (on the stack when short) and written again by the writer, which escapes it
+    // its own way; as a property name or as a string value.
+    private static void WriteUnescaped(Utf8JsonWriter writer, ref Utf8JsonReader reader, bool asPropertyName)
     {
         if (!reader.ValueIsEscaped)
         {
-            writer.WritePropertyName(reader.ValueSpan);
+            Write(writer, reader.ValueSpan, asPropertyName);
             return;
         }
 
@@ -151,13 +132,25 @@ internal static class AnthropicJson
         try
         {
             var written = reader.CopyString(buffer);
-            writer.WritePropertyName(buffer[..written]);
+            Write(writer, buffer[..written], asPropertyName);
         }
         finally
         {
             if (rented is not null)
             {
                 ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> utf8, bool asPropertyName)
+        {
+            if (asPropertyName)
+            {
+                writer.WritePropertyName(utf8);
+            }
+            else
+            {
+                writer.WriteStringValue(utf8);
             }
         }
     }

@@ -61,7 +61,7 @@ public sealed class AnthropicStreamTranslator
         var start = 0;
         while (start < data.Length)
         {
-            var end = FindEventEnd(data[start..]);
+            var end = SseRelay.FindEventEnd(data[start..]);
             if (end < 0)
             {
                 break;
@@ -510,37 +510,5 @@ public sealed class AnthropicStreamTranslator
         writer.WriteEndObject();
         writer.Flush();
         client.Write("\n\n"u8);
-    }
-
-    // An event ends with a blank line: "\n\n" or "\r\n\r\n" (as SseRelay); -1 when the event is not complete yet.
-    private static int FindEventEnd(ReadOnlySpan<byte> data)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var nl = data[offset..].IndexOf((byte)'\n');
-            if (nl < 0)
-            {
-                return -1;
-            }
-
-            var p = offset + nl + 1;
-            if (p < data.Length && data[p] == (byte)'\n')
-            {
-                return p + 1;
-            }
-
-            if (p + 1 < data.Length && data[p] == (byte)'\r' && data[p + 1] == (byte)'\n')
-            {
-                return p + 2;
-            }
-
-            if (p >= data.Length)
-            {
-                return -1;
-            }
-
-            offset = p;
-        }
     }
 }
