@@ -30,6 +30,16 @@ public static class CharterConfigValidator
             errors.Add($"Gateway:Retries must be between 0 and 5 (got {gateway.Retries}).");
         }
 
+        if (gateway.RetryBackoffMs is < 0 or > 60_000)
+        {
+            errors.Add($"Gateway:RetryBackoffMs must be between 0 and 60000 (got {gateway.RetryBackoffMs}).");
+        }
+
+        if (gateway.MaxRetryWaitMs is < 0 or > 60_000)
+        {
+            errors.Add($"Gateway:MaxRetryWaitMs must be between 0 and 60000 (got {gateway.MaxRetryWaitMs}).");
+        }
+
         if (!string.IsNullOrEmpty(gateway.Upstream) && !IsHttpUrl(gateway.Upstream))
         {
             errors.Add($"Gateway:Upstream '{gateway.Upstream}' is not an absolute http(s) URL.");

@@ -17,6 +17,14 @@ public sealed class GatewayOptions
     /// <summary>Extra attempts on other targets (or the same) after a connection failure, 429 or 5xx before any byte reached the client. Default 1.</summary>
     public int Retries { get; set; } = 1;
 
+    /// <summary>Wait before trying the same account again (a route with one target), doubled at each further retry, less up
+    /// to a quarter at random so that clients retrying together spread out. Another account is tried at once. Default 250.</summary>
+    public int RetryBackoffMs { get; set; } = 250;
+
+    /// <summary>Longest wait before a retry on the same account. An upstream that asks for longer (<c>retry-after</c>,
+    /// <c>retry-after-ms</c>) is not retried: its answer, with its <c>retry-after</c>, goes to the client at once. Default 2000.</summary>
+    public int MaxRetryWaitMs { get; set; } = 2000;
+
     /// <summary>The upstream base URL that every model is forwarded to (the <c>--upstream</c> quick start); empty when unused.</summary>
     public string? Upstream { get; set; }
 

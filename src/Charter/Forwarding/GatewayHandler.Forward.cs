@@ -51,6 +51,26 @@ public sealed partial class GatewayHandler
         var aborted = context.RequestAborted;
         for (var attempt = 0; attempt < attempts; attempt++)
         {
+            if (attempt > 0 && targets.Length == 1)
+            {
+                // The same account again: after a pause, unless it asked for a longer one than Charter waits.
+                if (RetryWait(attempt, lastResponse) is not { } wait)
+                {
+                    break;
+                }
+
+                try
+                {
+                    await Task.Delay(wait, _time, aborted).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    lastResponse?.Dispose();
+                    await CompleteAsync(state, targets.Span[0], 499, CharterError.ClientDisconnected, default, null).ConfigureAwait(false);
+                    return;
+                }
+            }
+
             var target = targets.Span[attempt % targets.Length];
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
@@ -106,7 +126,8 @@ public sealed partial class GatewayHandler
             }
 
             var status = (int)response.StatusCode;
-            if (status is 429 or >= 500 && attempt + 1 < attempts)
+            // Retried while attempts are left; the last such answer is passed on after the loop (a server failure as 502).
+            if (status is 429 or >= 500)
             {
                 if (status >= 500)
                 {
