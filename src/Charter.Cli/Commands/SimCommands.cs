@@ -11,7 +11,7 @@ using Spectre.Console;
 
 namespace Charter.Cli.Commands;
 
-/// <summary><c>charter sim</c>: runs the simulated OpenAI-compatible provider as its own server.</summary>
+/// <summary><c>charter sim</c>: runs the simulated provider (OpenAI, Azure OpenAI and Anthropic wire formats) as its own server.</summary>
 internal static class SimCommands
 {
     public static Command Create()
@@ -30,7 +30,7 @@ internal static class SimCommands
         var maxIds = new Option<int>("--max-recorded-ids") { Description = "Most distinct X-Charter-Request-Id values remembered (0 = none)", DefaultValueFactory = _ => 1_000_000 };
         var seed = new Option<long>("--seed") { Description = "Seed of the generated text, vectors and fault draws" };
 
-        var command = new Command("sim", "Run the simulated OpenAI-compatible provider (deterministic text, latency, faults)")
+        var command = new Command("sim", "Run the simulated provider: OpenAI, Azure OpenAI and Anthropic Messages APIs (deterministic text, latency, faults)")
         {
             urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed, maxIds,
         };
