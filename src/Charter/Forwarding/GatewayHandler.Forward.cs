@@ -244,6 +244,12 @@ public sealed partial class GatewayHandler
                 usage.Present = true;
                 estimatedCode = "estimated";
             }
+            else if (anthropic && !outcome.SawDone)
+            {
+                // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
+                usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
+                estimatedCode = "estimated";
+            }
 
             var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
             var firstToken = outcome.FirstFlushTimestamp == 0 ? (double?)null

@@ -3,6 +3,7 @@
 using System.ClientModel;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Charter.FunctionalTests.Azure;
 using Charter.FunctionalTests.Conformance;
 using Charter.FunctionalTests.Infrastructure;
@@ -15,7 +16,7 @@ namespace Charter.FunctionalTests.Anthropic;
 
 /// <summary>An <c>anthropic</c> account in front of the simulator's Messages API, driven with the OpenAI SDK: the request is
 /// translated to Anthropic's form, the answer, its stream and its errors back to OpenAI's.</summary>
-public sealed class AnthropicRouteTests
+public sealed partial class AnthropicRouteTests
 {
     private const string AccountKey = "anthropic-account-key-0123456789";
     private const string Model = "claude-sonnet-4";
@@ -128,6 +129,81 @@ public sealed class AnthropicRouteTests
         Assert.Equal(200, record.Status);
         Assert.True(record.CompletionTokens > 0);
         Assert.False(record.Estimated); // usage came from Anthropic's message_delta even though the client did not ask
+    }
+
+    [Fact]
+    public async Task Stream_ClientDisconnectsMidStream_RecordSaysSoWithAnthropicsInputCountAndAnEstimatedOutput()
+    {
+        await using var gw = await TestGateway.StartAsync(Anthropic(null), sim: o =>
+        {
+            o.TokensPerSecond = 50;
+            o.MinCompletionTokens = 300;
+            o.MaxCompletionTokens = 300;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+        using (var cts = new CancellationTokenSource())
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, "v1/chat/completions")
+            {
+                Content = new StringContent(GatewayWire.ChatBody(Model, ",\"stream\":true", maxTokens: 300), Encoding.UTF8, "application/json"),
+            };
+            req.Headers.Authorization = new("Bearer", key);
+            using var resp = await gw.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            await using var stream = await resp.Content.ReadAsStreamAsync(cts.Token);
+            var seen = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!FirstText().IsMatch(seen.ToString())) // until a chunk with text (the first one only has the role)
+            {
+                var n = await stream.ReadAsync(buffer, cts.Token);
+                Assert.True(n > 0);
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+
+            await cts.CancelAsync();
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+
+        Assert.NotNull(record);
+        Assert.Equal(499, record.Status);
+        Assert.Equal("client_disconnected", record.ErrorCode);
+        Assert.True(record.PromptTokens > 0); // message_start's input_tokens
+        Assert.True(record.CompletionTokens is > 0 and < 300, $"{record.CompletionTokens} completion tokens");
+        Assert.True(record.Estimated); // Anthropic's output count comes at message_delta, which never came
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Stream_UpstreamFailsMidStream_ErrorEventNoDoneAndRecordSaysUpstreamError(bool errorEvent)
+    {
+        await using var gw = await TestGateway.StartAsync(Anthropic(null), sim: o =>
+        {
+            if (errorEvent)
+            {
+                o.StreamErrorRate = 1;
+            }
+            else
+            {
+                o.DropRate = 1;
+            }
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, sse, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model, ",\"stream\":true", maxTokens: 40));
+
+        Assert.Equal(200, status); // the stream had begun
+        var events = GatewayWire.DataEvents(sse);
+        Assert.DoesNotContain("[DONE]", events);
+        using (var last = JsonDocument.Parse(events[^1]))
+        {
+            Assert.True(last.RootElement.TryGetProperty("error", out var error), events[^1]);
+            Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+        Assert.NotNull(record);
+        Assert.Equal("upstream_error", record.ErrorCode);
     }
 
     [Fact]
@@ -324,6 +400,9 @@ public sealed class AnthropicRouteTests
         Assert.Equal(403, logprobs.Status); // anthropic-terms' no-logprobs limit refuses it before the translator would
         Assert.Single(proxy.Requests); // only the allowed request left the gateway
     }
+
+    [GeneratedRegex("\"content\":\"[^\"]")]
+    private static partial Regex FirstText();
 
     private static async Task<(int Status, string Body)> AdminGetAsync(TestGateway gw, string path)
     {
