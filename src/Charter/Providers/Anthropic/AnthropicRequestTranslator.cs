@@ -740,14 +740,19 @@ public static class AnthropicRequestTranslator
         if (fields.TopP.Present)
         {
             var raw = fields.TopP.Of(json);
-            if (!AnthropicJson.TryGetDouble(raw, out _))
+            if (!AnthropicJson.TryGetDouble(raw, out var topP))
             {
                 error = Invalid("'top_p' must be a number.", "top_p");
                 return false;
             }
 
-            writer.WritePropertyName("top_p"u8);
-            writer.WriteRawValue(raw, skipInputValidation: true);
+            // 1 (OpenAI clients' default, the whole distribution) changes nothing, and recent Anthropic models refuse
+            // temperature and top_p together: only a top_p that narrows is sent.
+            if (topP < 1)
+            {
+                writer.WritePropertyName("top_p"u8);
+                writer.WriteRawValue(raw, skipInputValidation: true);
+            }
         }
 
         var (user, userParam) = fields.SafetyIdentifier.Present ? (fields.SafetyIdentifier, "safety_identifier") : (fields.User, "user");

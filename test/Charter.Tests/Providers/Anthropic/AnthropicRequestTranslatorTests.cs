@@ -248,6 +248,15 @@ public sealed class AnthropicRequestTranslatorTests
     }
 
     [Fact]
+    public void TryTranslate_TopPOfOne_NotSentBesideTemperature()
+    {
+        var body = Translate("{\"temperature\":0.7,\"top_p\":1,\"messages\":[" + Hi + "]}");
+
+        Assert.False(body.TryGetProperty("top_p", out _));
+        Assert.Equal(0.7, body.GetProperty("temperature").GetDouble());
+    }
+
+    [Fact]
     public void TryTranslate_TopP_Copied()
     {
         Assert.Equal(0.9, Translate("{\"top_p\":0.9,\"messages\":[" + Hi + "]}").GetProperty("top_p").GetDouble());
