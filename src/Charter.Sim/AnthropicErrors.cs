@@ -24,6 +24,8 @@ internal static class AnthropicErrors
         null,
         null);
 
+    public static readonly SimError Overloaded = new(529, "Overloaded (simulated)", "overloaded_error", null, null);
+
     public static SimError RateLimited(int retryAfterSeconds) => new(
         429,
         $"This request would exceed the rate limit for your organization (simulated). Please try again in {retryAfterSeconds}s.",

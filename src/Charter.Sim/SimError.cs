@@ -33,6 +33,13 @@ internal sealed record SimError(int Status, string Message, string? Type, string
         null,
         "account_deactivated");
 
+    public static readonly SimError Overloaded = new(
+        503,
+        "The engine is currently overloaded, please try again later. (simulated)",
+        "server_error",
+        null,
+        null);
+
     public static SimError RateLimited(int retryAfterSeconds) => new(
         429,
         $"Rate limit reached for requests (simulated). Please try again in {retryAfterSeconds}s.",

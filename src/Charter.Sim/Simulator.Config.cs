@@ -57,6 +57,7 @@ public sealed partial class Simulator
         w.WriteNumber("tokens_per_second"u8, o.TokensPerSecond);
         w.WriteNumber("error_rate"u8, o.ErrorRate);
         w.WriteNumber("rate_limit_rate"u8, o.RateLimitRate);
+        w.WriteNumber("overloaded_rate"u8, o.OverloadedRate);
         w.WriteNumber("retry_after_seconds"u8, o.RetryAfterSeconds);
         w.WriteNumber("drop_rate"u8, o.DropRate);
         w.WriteNumber("stream_error_rate"u8, o.StreamErrorRate);
@@ -79,7 +80,7 @@ public sealed partial class Simulator
 
     private static readonly string[] s_numberFields =
     [
-        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "retryafterseconds", "droprate", "streamerrorrate",
+        "timetofirsttokenms", "tokenspersecond", "errorrate", "ratelimitrate", "overloadedrate", "retryafterseconds", "droprate", "streamerrorrate",
         "defaultaccuracy", "mincompletiontokens", "maxcompletiontokens", "seed", "maxrecordedrequestids",
     ];
 
@@ -134,6 +135,9 @@ public sealed partial class Simulator
                 break;
             case "ratelimitrate":
                 o.RateLimitRate = number;
+                break;
+            case "overloadedrate":
+                o.OverloadedRate = number;
                 break;
             case "retryafterseconds":
                 o.RetryAfterSeconds = (int)number;

@@ -43,6 +43,11 @@ public sealed partial class Simulator
             return AnthropicError(AnthropicErrors.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
         }
 
+        if (options.OverloadedRate > 0 && SimHash.Unit(SimHash.Mix(draw + 4)) < options.OverloadedRate)
+        {
+            return AnthropicError(AnthropicErrors.Overloaded, requestId, options.RetryAfterSeconds);
+        }
+
         var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
         var streamError = options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate;
 

@@ -158,6 +158,11 @@ public sealed partial class Simulator
             return Error(SimError.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
         }
 
+        if (options.OverloadedRate > 0 && SimHash.Unit(SimHash.Mix(draw + 4)) < options.OverloadedRate)
+        {
+            return Error(SimError.Overloaded, requestId, options.RetryAfterSeconds);
+        }
+
         var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
         return request.Endpoint == SimEndpoint.Embeddings
             ? Embeddings(request, body, config, requestId, drop)

@@ -24,7 +24,11 @@ public sealed class SimulatorOptions
     /// <summary>Probability (0..1) of an HTTP 429 with a <c>retry-after</c> header. Default 0.</summary>
     public double RateLimitRate { get; set; }
 
-    /// <summary>Seconds sent in <c>retry-after</c> with a simulated 429. Default 1.</summary>
+    /// <summary>Probability (0..1) that the provider is overloaded: 503 on the OpenAI routes, Anthropic's 529
+    /// <c>overloaded_error</c> on the Messages route, either with a <c>retry-after</c> header. Default 0.</summary>
+    public double OverloadedRate { get; set; }
+
+    /// <summary>Seconds sent in <c>retry-after</c> with a simulated 429 or overload. Default 1.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
 
     /// <summary>Probability (0..1) that the connection is dropped half-way through the response. Default 0.</summary>
@@ -64,6 +68,7 @@ public sealed class SimulatorOptions
         TokensPerSecond = TokensPerSecond,
         ErrorRate = ErrorRate,
         RateLimitRate = RateLimitRate,
+        OverloadedRate = OverloadedRate,
         RetryAfterSeconds = RetryAfterSeconds,
         DropRate = DropRate,
         StreamErrorRate = StreamErrorRate,
@@ -93,6 +98,7 @@ public sealed class SimulatorOptions
 
         CheckRate(errors, nameof(ErrorRate), ErrorRate);
         CheckRate(errors, nameof(RateLimitRate), RateLimitRate);
+        CheckRate(errors, nameof(OverloadedRate), OverloadedRate);
         CheckRate(errors, nameof(DropRate), DropRate);
         CheckRate(errors, nameof(StreamErrorRate), StreamErrorRate);
         CheckRate(errors, nameof(DefaultAccuracy), DefaultAccuracy);

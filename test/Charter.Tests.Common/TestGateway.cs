@@ -185,6 +185,7 @@ public sealed class TestGateway : IAsyncDisposable
         yield return ("Sim:MaxCompletionTokens", o.MaxCompletionTokens.ToString(c));
         yield return ("Sim:ErrorRate", o.ErrorRate.ToString(c));
         yield return ("Sim:RateLimitRate", o.RateLimitRate.ToString(c));
+        yield return ("Sim:OverloadedRate", o.OverloadedRate.ToString(c));
         yield return ("Sim:DropRate", o.DropRate.ToString(c));
         yield return ("Sim:SuspendedAccount", o.SuspendedAccount.ToString(c));
         yield return ("Sim:DefaultAccuracy", o.DefaultAccuracy.ToString(c));

@@ -21,7 +21,8 @@ internal static class SimCommands
         var tps = new Option<double>("--tokens-per-second") { Description = "Generation speed after the first token; 0 = instant (default)" };
         var errorRate = new Option<double>("--error-rate") { Description = "Probability (0..1) of an HTTP 500" };
         var rateLimitRate = new Option<double>("--rate-limit-rate") { Description = "Probability (0..1) of an HTTP 429 with retry-after" };
-        var retryAfter = new Option<int>("--retry-after") { Description = "Seconds in retry-after of a simulated 429", DefaultValueFactory = _ => 1 };
+        var overloadedRate = new Option<double>("--overloaded-rate") { Description = "Probability (0..1) of an overload with retry-after: 503 (OpenAI routes), 529 overloaded_error (Anthropic)" };
+        var retryAfter = new Option<int>("--retry-after") { Description = "Seconds in retry-after of a simulated 429 or overload", DefaultValueFactory = _ => 1 };
         var dropRate = new Option<double>("--drop-rate") { Description = "Probability (0..1) of dropping the connection mid-response" };
         var streamErrorRate = new Option<double>("--stream-error-rate") { Description = "Probability (0..1) that a stream ends half-way with an error event" };
         var suspended = new Option<bool>("--suspended") { Description = "Answer every request with 403 account_deactivated" };
@@ -32,7 +33,7 @@ internal static class SimCommands
 
         var command = new Command("sim", "Run the simulated provider: OpenAI, Azure OpenAI and Anthropic Messages APIs (deterministic text, latency, faults)")
         {
-            urls, ttft, tps, errorRate, rateLimitRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed, maxIds,
+            urls, ttft, tps, errorRate, rateLimitRate, overloadedRate, retryAfter, dropRate, streamErrorRate, suspended, accuracy, defaultAccuracy, seed, maxIds,
         };
 
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -43,6 +44,7 @@ internal static class SimCommands
                 TokensPerSecond = pr.GetValue(tps),
                 ErrorRate = pr.GetValue(errorRate),
                 RateLimitRate = pr.GetValue(rateLimitRate),
+                OverloadedRate = pr.GetValue(overloadedRate),
                 RetryAfterSeconds = pr.GetValue(retryAfter),
                 DropRate = pr.GetValue(dropRate),
                 StreamErrorRate = pr.GetValue(streamErrorRate),
@@ -79,7 +81,7 @@ internal static class SimCommands
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             AnsiConsole.MarkupLine($"[green]Simulated provider[/] listening on [bold]{Markup.Escape(string.Join(", ", addresses ?? []))}[/] (Ctrl+C to stop)");
             AnsiConsole.MarkupLine(Markup.Escape(
-                $"ttft={options.TimeToFirstTokenMs}ms tokens/s={options.TokensPerSecond} errors={options.ErrorRate} 429={options.RateLimitRate} drops={options.DropRate} suspended={options.SuspendedAccount}"));
+                $"ttft={options.TimeToFirstTokenMs}ms tokens/s={options.TokensPerSecond} errors={options.ErrorRate} 429={options.RateLimitRate} overloaded={options.OverloadedRate} drops={options.DropRate} suspended={options.SuspendedAccount}"));
             // Ends on Ctrl+C or SIGTERM (the host's console lifetime) or when the command is cancelled.
             await app.WaitForShutdownAsync(ct);
             return 0;

@@ -179,6 +179,7 @@ public sealed partial class AnthropicRouteTests
     {
         await using var gw = await TestGateway.StartAsync(Anthropic(null), sim: o =>
         {
+            o.TokensPerSecond = 400; // each token flushed: the stream has begun when it fails half-way
             if (errorEvent)
             {
                 o.StreamErrorRate = 1;
@@ -340,6 +341,27 @@ public sealed partial class AnthropicRouteTests
         var record = await SettledRecord.LastAsync(gw);
         Assert.NotNull(record);
         Assert.Equal("upstream_500", record.ErrorCode);
+    }
+
+    [Fact]
+    public async Task CompleteChat_AnthropicOverloaded_RetriedAfterItsWaitThen503WithRetryAfter()
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Anthropic(proxy), sim: o =>
+        {
+            o.OverloadedRate = 1;
+            o.RetryAfterSeconds = 1;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, json, headers) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model));
+
+        Assert.Equal(503, status); // Anthropic's 529 overloaded_error, as OpenAI clients know it
+        Assert.Equal(2, proxy.Requests.Count); // the retry waited the second it was asked for, then gave up
+        Assert.Equal("1", Assert.Single(headers.GetValues("retry-after")));
+        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", json));
+        using var doc = JsonDocument.Parse(json);
+        Assert.Equal("overloaded_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
     }
 
     [Fact]

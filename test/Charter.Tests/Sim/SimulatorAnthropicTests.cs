@@ -328,6 +328,21 @@ public sealed class SimulatorAnthropicTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Messages_OverloadedFault_529OverloadedErrorWithRetryAfter()
+    {
+        Sim.Configure(o =>
+        {
+            o.OverloadedRate = 1;
+            o.RetryAfterSeconds = 2;
+        });
+        var (status, body, response) = await PostAsync(Body("Hello"));
+
+        Assert.Equal(529, (int)status);
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        AssertError(body, "overloaded_error", "Overloaded");
+    }
+
+    [Fact]
     public async Task Messages_SuspendedAccount_403PermissionErrorNamingSuspension()
     {
         Sim.Configure(o => o.SuspendedAccount = true);

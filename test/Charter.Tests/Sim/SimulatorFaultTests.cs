@@ -20,6 +20,17 @@ public sealed class SimulatorFaultTests
     }
 
     [Fact]
+    public async Task OverloadedRateOne_503WithRetryAfter()
+    {
+        using var client = new SimTestClient(new SimulatorOptions { OverloadedRate = 1, RetryAfterSeconds = 2 });
+        var (status, body, response) = await client.PostAsync("/v1/chat/completions", SimTestClient.Chat("Hello"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal(TimeSpan.FromSeconds(2), response.Headers.RetryAfter?.Delta);
+        Assert.Contains("overloaded", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SuspendedAccount_Every_Request403AccountDeactivated()
     {
         using var client = new SimTestClient(new SimulatorOptions { SuspendedAccount = true });
