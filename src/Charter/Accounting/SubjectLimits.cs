@@ -83,7 +83,12 @@ public sealed class SubjectLimits
             return true;
         }
 
-        if (!await _store.SaveAsync(scope, id, limits, cancellationToken).ConfigureAwait(false))
+        var saved = await _store.SaveAsync(scope, id, limits, cancellationToken).ConfigureAwait(false);
+
+        // A reload that read the store after the first Set but before the save committed (another change moved the change
+        // version) may have put the old limits back: set them again, which also makes any reload still in flight stale.
+        Set(scope, id, limits);
+        if (!saved)
         {
             return false;
         }

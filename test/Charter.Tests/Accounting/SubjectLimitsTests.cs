@@ -128,6 +128,25 @@ public sealed class SubjectLimitsTests
     }
 
     [Fact]
+    public async Task SetAsync_ReloadReadsAndAppliesWhileTheSaveIsInFlight_ChangeStillHoldsAfterwards()
+    {
+        // What a CI run caught on PostgreSQL: another change moved the change version, the sync reloaded every limit after
+        // this Set but before its save committed, and the PUT's answer showed the old (no) limit.
+        var store = new MemoryOverrideStore { HoldSaves = new(TaskCreationOptions.RunContinuationsAsynchronously) };
+        var limits = new SubjectLimits(new StaticMonitor(Defaults), store);
+
+        var set = limits.SetAsync(LimitScope.Key, "k1", new LimitSet { RequestsPerMinute = 2 }, TestContext.Current.CancellationToken);
+        await store.SaveStarted.Task;
+        Assert.True(await limits.ReloadAsync(TestContext.Current.CancellationToken)); // read before the save: nothing for k1
+        Assert.False(limits.HasOwn(LimitScope.Key, "k1"));
+        store.HoldSaves.SetResult();
+
+        Assert.True(await set);
+        Assert.Equal(2, limits.ForKey("k1").RequestsPerMinute);
+        Assert.True(limits.HasOwn(LimitScope.Key, "k1"));
+    }
+
+    [Fact]
     public async Task ReloadAsync_NoLocalChange_AppliesWhatTheStoreHolds()
     {
         var store = new MemoryOverrideStore();
@@ -145,8 +164,14 @@ public sealed class SubjectLimitsTests
     {
         private readonly ConcurrentDictionary<(LimitScope, string), LimitSet> _saved = new();
 
-        public ValueTask<bool> SaveAsync(LimitScope scope, string id, LimitSet? limits, CancellationToken cancellationToken = default)
+        public async ValueTask<bool> SaveAsync(LimitScope scope, string id, LimitSet? limits, CancellationToken cancellationToken = default)
         {
+            SaveStarted.TrySetResult();
+            if (HoldSaves is { } hold)
+            {
+                await hold.Task; // the save has not committed yet: reads still see what was there before
+            }
+
             if (limits is null)
             {
                 _saved.TryRemove((scope, id), out _);
@@ -156,8 +181,13 @@ public sealed class SubjectLimitsTests
                 _saved[(scope, id)] = limits;
             }
 
-            return new(true);
+            return true;
         }
+
+        /// <summary>When set, saves wait for it before they commit.</summary>
+        public TaskCompletionSource? HoldSaves { get; set; }
+
+        public TaskCompletionSource SaveStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>When set, reads take their snapshot, then wait for it: what the store held before a concurrent save.</summary>
         public TaskCompletionSource? HoldReads { get; set; }
