@@ -42,7 +42,8 @@ public sealed class UpstreamAccount
         BaseUrl = baseUrl;
         _chat = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/messages" : "/chat/completions"));
         _embeddings = new Uri(baseUrl + "/embeddings");
-        ModelsUri = new Uri(baseUrl + "/models");
+        // Anthropic pages its model list (20 by default, 1,000 at most).
+        ModelsUri = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/models?limit=1000" : "/models"));
         Breaker = new CircuitBreaker();
     }
 

@@ -398,6 +398,33 @@ public sealed partial class AnthropicRouteTests
     }
 
     [Fact]
+    public async Task ListModels_AnthropicAccountWithoutRoutes_ItsOwnListAskedWithItsHeaders()
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            var simRoot = s.Upstream![..s.Upstream!.LastIndexOf("/v1", StringComparison.Ordinal)];
+            proxy.Target = new Uri(simRoot + "/");
+            s.Overrides["Providers:Accounts:0:Id"] = "anthropic";
+            s.Overrides["Providers:Accounts:0:Kind"] = "anthropic";
+            s.Overrides["Providers:Accounts:0:BaseUrl"] = proxy.BaseUrl + "/v1";
+            s.Overrides["Providers:Accounts:0:ApiKey"] = AccountKey;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, json) = await GatewayWire.GetAsync(gw, "v1/models", key);
+
+        Assert.Equal(200, status);
+        using var doc = JsonDocument.Parse(json);
+        Assert.Contains(Model, doc.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        var seen = Assert.Single(proxy.Requests);
+        Assert.Equal("GET", seen.Method);
+        Assert.Equal("/v1/models?limit=1000", seen.PathAndQuery); // Anthropic pages the list, 20 by default
+        Assert.Equal(AccountKey, seen.Headers["x-api-key"]);
+        Assert.Equal("2023-06-01", seen.Headers["anthropic-version"]);
+    }
+
+    [Fact]
     public async Task CompleteChat_ShippedPolicies_AnthropicTermsApplyToTheAnthropicAccount()
     {
         await using var proxy = await RecordingProxy.StartAsync();
