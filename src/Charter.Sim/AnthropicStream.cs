@@ -34,97 +34,80 @@ internal sealed class AnthropicStream : SimStream
     }
 
     /// <inheritdoc />
-    public override async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
+    protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var m = _message;
-        var w = new Utf8JsonWriter(output, ChatWriter.WriterOptions);
-        try
+        if (_timeToFirstToken > TimeSpan.Zero)
         {
-            if (_timeToFirstToken > TimeSpan.Zero)
+            await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        Begin(output, w, "message_start"u8);
+        AnthropicWriter.WriteMessageStart(w, m);
+        End(output, w);
+        Begin(output, w, "ping"u8);
+        AnthropicWriter.WritePing(w);
+        End(output, w);
+        Begin(output, w, "content_block_start"u8);
+        AnthropicWriter.WriteBlockStart(w, m);
+        End(output, w);
+
+        var steps = m.Steps;
+        var dropAt = _drop || _error ? steps / 2 : -1;
+        var paced = _tokensPerSecond > 0;
+        var start = _time.GetTimestamp();
+        var offset = 0;
+        for (var step = 0; step < steps; step++)
+        {
+            if (step == dropAt)
             {
-                await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
-            }
-
-            Begin(output, w, "message_start"u8);
-            AnthropicWriter.WriteMessageStart(w, m);
-            End(output, w);
-            Begin(output, w, "ping"u8);
-            AnthropicWriter.WritePing(w);
-            End(output, w);
-            Begin(output, w, "content_block_start"u8);
-            AnthropicWriter.WriteBlockStart(w, m);
-            End(output, w);
-
-            var steps = m.Steps;
-            var dropAt = _drop || _error ? steps / 2 : -1;
-            var paced = _tokensPerSecond > 0;
-            var start = _time.GetTimestamp();
-            var offset = 0;
-            for (var step = 0; step < steps; step++)
-            {
-                if (step == dropAt)
-                {
-                    return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (paced && step > 0)
-                {
-                    var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
-                    if (due > TimeSpan.Zero)
-                    {
-                        await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                Begin(output, w, "content_block_delta"u8);
-                if (m.ToolName is null)
-                {
-                    var token = SimText.Token(m.Plan, step);
-                    AnthropicWriter.WriteTextDelta(w, token[..Math.Min(token.Length, m.TextLength - offset)]);
-                    offset += token.Length;
-                }
-                else
-                {
-                    AnthropicWriter.WriteJsonDelta(w, m.ToolPiece(step));
-                }
-
-                End(output, w);
-                if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-                {
-                    return StreamOutcome.ClientGone;
-                }
-            }
-
-            if (dropAt == steps)
-            {
-                // Nothing to stream (a stop sequence at the very start): fault right here.
                 return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
             }
 
-            Begin(output, w, "content_block_stop"u8);
-            AnthropicWriter.WriteBlockStop(w);
+            if (paced && step > 0)
+            {
+                var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            Begin(output, w, "content_block_delta"u8);
+            if (m.ToolName is null)
+            {
+                var token = SimText.Token(m.Plan, step);
+                AnthropicWriter.WriteTextDelta(w, token[..Math.Min(token.Length, m.TextLength - offset)]);
+                offset += token.Length;
+            }
+            else
+            {
+                AnthropicWriter.WriteJsonDelta(w, m.ToolPiece(step));
+            }
+
             End(output, w);
-            Begin(output, w, "message_delta"u8);
-            AnthropicWriter.WriteMessageDelta(w, m);
-            End(output, w);
-            Begin(output, w, "message_stop"u8);
-            AnthropicWriter.WriteMessageStop(w);
-            End(output, w);
-            return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
+            if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
+            {
+                return StreamOutcome.ClientGone;
+            }
         }
-        catch (OperationCanceledException)
+
+        if (dropAt == steps)
         {
-            return StreamOutcome.ClientGone;
+            // Nothing to stream (a stop sequence at the very start): fault right here.
+            return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
-        {
-            // The reader completed (client gone) while we were writing.
-            return StreamOutcome.ClientGone;
-        }
-        finally
-        {
-            await w.DisposeAsync().ConfigureAwait(false);
-        }
+
+        Begin(output, w, "content_block_stop"u8);
+        AnthropicWriter.WriteBlockStop(w);
+        End(output, w);
+        Begin(output, w, "message_delta"u8);
+        AnthropicWriter.WriteMessageDelta(w, m);
+        End(output, w);
+        Begin(output, w, "message_stop"u8);
+        AnthropicWriter.WriteMessageStop(w);
+        End(output, w);
+        return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
     }
 
     /// <summary>Ends the stream half-way: a dropped connection, or an <c>error</c> event.</summary>
@@ -149,17 +132,5 @@ internal sealed class AnthropicStream : SimStream
         output.Write(type);
         output.Write("\ndata: "u8);
         w.Reset(output);
-    }
-
-    private static void End(PipeWriter output, Utf8JsonWriter w)
-    {
-        w.Flush();
-        output.Write("\n\n"u8);
-    }
-
-    private static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
-    {
-        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return !result.IsCompleted && !result.IsCanceled;
     }
 }

@@ -34,96 +34,79 @@ internal sealed class ChatStream : SimStream
     public ChatCompletion Completion => _completion;
 
     /// <inheritdoc />
-    public override async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
+    protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var c = _completion;
-        var w = new Utf8JsonWriter(output, ChatWriter.WriterOptions);
-        try
+        if (c.AzureAnnotations)
         {
-            if (c.AzureAnnotations)
+            Begin(output, w);
+            ChatWriter.WriteAzurePromptFilterChunk(w);
+            End(output, w);
+        }
+
+        if (_timeToFirstToken > TimeSpan.Zero)
+        {
+            if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
             {
-                Begin(output, w);
-                ChatWriter.WriteAzurePromptFilterChunk(w);
-                End(output, w);
+                return StreamOutcome.ClientGone;
             }
 
-            if (_timeToFirstToken > TimeSpan.Zero)
-            {
-                if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-                {
-                    return StreamOutcome.ClientGone;
-                }
+            await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+        }
 
-                await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < c.Choices.Length; i++)
+        {
+            RoleEvent(output, w, c, i);
+        }
+
+        var steps = c.Steps;
+        var dropAt = _drop || _error ? steps / 2 : -1;
+        var paced = _tokensPerSecond > 0;
+        var start = _time.GetTimestamp();
+        for (var step = 0; step < steps; step++)
+        {
+            if (step == dropAt)
+            {
+                return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
             }
 
-            for (var i = 0; i < c.Choices.Length; i++)
+            if (paced && step > 0)
             {
-                RoleEvent(output, w, c, i);
-            }
-
-            var steps = c.Steps;
-            var dropAt = _drop || _error ? steps / 2 : -1;
-            var paced = _tokensPerSecond > 0;
-            var start = _time.GetTimestamp();
-            for (var step = 0; step < steps; step++)
-            {
-                if (step == dropAt)
+                var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
+                if (due > TimeSpan.Zero)
                 {
-                    return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (paced && step > 0)
-                {
-                    var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
-                    if (due > TimeSpan.Zero)
-                    {
-                        await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-
-                for (var i = 0; i < c.Choices.Length; i++)
-                {
-                    if (step < c.Choices[i].Count)
-                    {
-                        TokenEvent(output, w, c, i, step);
-                    }
-                }
-
-                if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-                {
-                    return StreamOutcome.ClientGone;
+                    await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
                 }
             }
 
             for (var i = 0; i < c.Choices.Length; i++)
             {
-                FinishEvent(output, w, c, i);
+                if (step < c.Choices[i].Count)
+                {
+                    TokenEvent(output, w, c, i, step);
+                }
             }
 
-            if (c.IncludeUsage)
+            if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
             {
-                Begin(output, w);
-                ChatWriter.WriteUsageChunk(w, c);
-                End(output, w);
+                return StreamOutcome.ClientGone;
             }
+        }
 
-            output.Write("data: [DONE]\n\n"u8);
-            return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
-        }
-        catch (OperationCanceledException)
+        for (var i = 0; i < c.Choices.Length; i++)
         {
-            return StreamOutcome.ClientGone;
+            FinishEvent(output, w, c, i);
         }
-        catch (InvalidOperationException)
+
+        if (c.IncludeUsage)
         {
-            // The reader completed (client gone) while we were writing.
-            return StreamOutcome.ClientGone;
+            Begin(output, w);
+            ChatWriter.WriteUsageChunk(w, c);
+            End(output, w);
         }
-        finally
-        {
-            await w.DisposeAsync().ConfigureAwait(false);
-        }
+
+        output.Write("data: [DONE]\n\n"u8);
+        return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
     }
 
     /// <summary>Ends the stream half-way: a dropped connection, or an error event without <c>[DONE]</c>.</summary>
@@ -173,17 +156,5 @@ internal sealed class ChatStream : SimStream
     {
         output.Write("data: "u8);
         w.Reset(output);
-    }
-
-    private static void End(PipeWriter output, Utf8JsonWriter w)
-    {
-        w.Flush();
-        output.Write("\n\n"u8);
-    }
-
-    private static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
-    {
-        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return !result.IsCompleted && !result.IsCanceled;
     }
 }

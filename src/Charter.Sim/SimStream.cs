@@ -1,12 +1,52 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Buffers;
 using System.IO.Pipelines;
+using System.Text.Json;
 
 namespace Charter.Sim;
 
 /// <summary>A streamed (server-sent events) response body: OpenAI chunks or Anthropic events.</summary>
 internal abstract class SimStream
 {
-    /// <summary>Writes the events to <paramref name="output"/>; never completes the writer.</summary>
-    public abstract Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken);
+    /// <summary>Writes the events to <paramref name="output"/>; never completes the writer. A client that leaves (the
+    /// token cancelled, or the reader completed under a write) ends it as <see cref="StreamOutcome.ClientGone"/>.</summary>
+    public async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var w = new Utf8JsonWriter(output, ChatWriter.WriterOptions);
+        try
+        {
+            return await WriteEventsAsync(output, w, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return StreamOutcome.ClientGone;
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader completed (client gone) while we were writing.
+            return StreamOutcome.ClientGone;
+        }
+        finally
+        {
+            await w.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the stream's events with <paramref name="w"/> (reset onto <paramref name="output"/> per event).</summary>
+    protected abstract Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken);
+
+    /// <summary>Ends an event: the JSON written, then the blank line.</summary>
+    protected static void End(PipeWriter output, Utf8JsonWriter w)
+    {
+        w.Flush();
+        output.Write("\n\n"u8);
+    }
+
+    /// <summary>Sends what was written; false when the client is gone.</summary>
+    protected static async ValueTask<bool> FlushAsync(PipeWriter output, CancellationToken cancellationToken)
+    {
+        var result = await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return !result.IsCompleted && !result.IsCanceled;
+    }
 }
