@@ -38,6 +38,34 @@ public sealed class FirstTokenTests
     }
 
     [Fact]
+    public async Task CompleteChatStreaming_AzureAnnotationChunkBeforeTheDelay_NotCountedAsTheFirstToken()
+    {
+        // Azure's sim sends its prompt-filter chunk at once, then waits; the gateway drops that chunk, so the flush after
+        // it carries nothing and must not be taken for the first token.
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            var simRoot = s.Upstream![..s.Upstream!.LastIndexOf("/v1", StringComparison.Ordinal)];
+            s.Overrides["Providers:Accounts:0:Id"] = "azure";
+            s.Overrides["Providers:Accounts:0:Kind"] = "azure-openai";
+            s.Overrides["Providers:Accounts:0:BaseUrl"] = simRoot;
+            s.Overrides["Providers:Accounts:0:ApiKey"] = "azure-key";
+        }, sim: o => o.TimeToFirstTokenMs = 300);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        await foreach (var update in Sdk.Chat(gw, key, "gpt-4o").CompleteChatStreamingAsync([new UserChatMessage("Say hello.")], new ChatCompletionOptions { MaxOutputTokenCount = 4 },
+            TestContext.Current.CancellationToken))
+        {
+            _ = update;
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+
+        Assert.NotNull(record);
+        Assert.Equal(200, record.Status);
+        Assert.True(record.FirstTokenMs >= 300, $"first token at {record.FirstTokenMs} ms");
+    }
+
+    [Fact]
     public async Task CompleteChat_NotStreamed_NoFirstTokenAndTheAdminApiSaysSo()
     {
         await using var gw = await TestGateway.StartAsync();
