@@ -66,11 +66,7 @@ internal sealed class AnthropicStream : SimStream
 
             if (paced && step > 0)
             {
-                var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
-                }
+                await PaceAsync(_time, start, step, _tokensPerSecond, cancellationToken).ConfigureAwait(false);
             }
 
             Begin(output, w, "content_block_delta"u8);

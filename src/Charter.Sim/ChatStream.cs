@@ -72,11 +72,7 @@ internal sealed class ChatStream : SimStream
 
             if (paced && step > 0)
             {
-                var due = TimeSpan.FromSeconds(step / _tokensPerSecond) - _time.GetElapsedTime(start);
-                if (due > TimeSpan.Zero)
-                {
-                    await Task.Delay(due, _time, cancellationToken).ConfigureAwait(false);
-                }
+                await PaceAsync(_time, start, step, _tokensPerSecond, cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < c.Choices.Length; i++)

@@ -36,6 +36,17 @@ internal abstract class SimStream
     /// <summary>Writes the stream's events with <paramref name="w"/> (reset onto <paramref name="output"/> per event).</summary>
     protected abstract Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken);
 
+    /// <summary>Waits until token <paramref name="step"/> is due at <paramref name="tokensPerSecond"/> from
+    /// <paramref name="start"/> (a timestamp of <paramref name="time"/>).</summary>
+    protected static async Task PaceAsync(TimeProvider time, long start, int step, double tokensPerSecond, CancellationToken cancellationToken)
+    {
+        var due = TimeSpan.FromSeconds(step / tokensPerSecond) - time.GetElapsedTime(start);
+        if (due > TimeSpan.Zero)
+        {
+            await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Ends an event: the JSON written, then the blank line.</summary>
     protected static void End(PipeWriter output, Utf8JsonWriter w)
     {

@@ -32,24 +32,18 @@ public sealed partial class Simulator
             return AnthropicError(AnthropicErrors.Suspended, requestId);
         }
 
-        var draw = SimHash.Mix(sequence ^ config.Seed);
-        if (options.ErrorRate > 0 && SimHash.Unit(draw) < options.ErrorRate)
+        var faults = SimFaultDraw.For(options, config.Seed, sequence);
+        switch (faults.Answer)
         {
-            return AnthropicError(AnthropicErrors.ServerError, requestId);
+            case SimFault.ServerError:
+                return AnthropicError(AnthropicErrors.ServerError, requestId);
+            case SimFault.RateLimited:
+                return AnthropicError(AnthropicErrors.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
+            case SimFault.Overloaded:
+                return AnthropicError(AnthropicErrors.Overloaded, requestId, options.RetryAfterSeconds);
         }
 
-        if (options.RateLimitRate > 0 && SimHash.Unit(SimHash.Mix(draw + 1)) < options.RateLimitRate)
-        {
-            return AnthropicError(AnthropicErrors.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
-        }
-
-        if (options.OverloadedRate > 0 && SimHash.Unit(SimHash.Mix(draw + 4)) < options.OverloadedRate)
-        {
-            return AnthropicError(AnthropicErrors.Overloaded, requestId, options.RetryAfterSeconds);
-        }
-
-        var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
-        var streamError = options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate;
+        var (drop, streamError) = (faults.Drop, faults.StreamError);
 
         var parsed = new MessagesRequest();
         var error = MessagesRequest.Parse(body, parsed);

@@ -146,27 +146,21 @@ public sealed partial class Simulator
                 return Json(requestId, static (w, model) => WriteModel(w, model!), request.Deployment);
         }
 
-        var draw = SimHash.Mix(sequence ^ config.Seed);
         var options = config.Options;
-        if (options.ErrorRate > 0 && SimHash.Unit(draw) < options.ErrorRate)
+        var faults = SimFaultDraw.For(options, config.Seed, sequence);
+        switch (faults.Answer)
         {
-            return Error(SimError.ServerError, requestId);
+            case SimFault.ServerError:
+                return Error(SimError.ServerError, requestId);
+            case SimFault.RateLimited:
+                return Error(SimError.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
+            case SimFault.Overloaded:
+                return Error(SimError.Overloaded, requestId, options.RetryAfterSeconds);
         }
 
-        if (options.RateLimitRate > 0 && SimHash.Unit(SimHash.Mix(draw + 1)) < options.RateLimitRate)
-        {
-            return Error(SimError.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
-        }
-
-        if (options.OverloadedRate > 0 && SimHash.Unit(SimHash.Mix(draw + 4)) < options.OverloadedRate)
-        {
-            return Error(SimError.Overloaded, requestId, options.RetryAfterSeconds);
-        }
-
-        var drop = options.DropRate > 0 && SimHash.Unit(SimHash.Mix(draw + 2)) < options.DropRate;
         return request.Endpoint == SimEndpoint.Embeddings
-            ? Embeddings(request, body, config, requestId, drop)
-            : Chat(request, body, config, requestId, sequence, drop, options.StreamErrorRate > 0 && SimHash.Unit(SimHash.Mix(draw + 3)) < options.StreamErrorRate);
+            ? Embeddings(request, body, config, requestId, faults.Drop)
+            : Chat(request, body, config, requestId, sequence, faults.Drop, faults.StreamError);
     }
 
     /// <summary>Writes <c>{"count":N,"unrecorded":M,"routes":[{"flavor","endpoint","count"}…],"request_ids":[…]}</c>.</summary>

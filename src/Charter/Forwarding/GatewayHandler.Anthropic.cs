@@ -57,7 +57,7 @@ public sealed partial class GatewayHandler
         var status = (int)response.StatusCode;
         if (status is < 200 or >= 300)
         {
-            var clientStatus = await WriteAnthropicErrorAsync(context, response, content).ConfigureAwait(false);
+            var clientStatus = await WriteAnthropicErrorAsync(context, response, content, copyHeaders: false).ConfigureAwait(false); // RelayAsync copied them
             await CompleteAsync(state, target, clientStatus, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
             return;
         }
@@ -89,7 +89,7 @@ public sealed partial class GatewayHandler
 
     // Anthropic's error envelope in OpenAI's shape. Overloaded (529) is a 503 with its retry-after; any other upstream
     // server failure is a bad gateway, as for OpenAI upstreams. Returns the status written.
-    private static async Task<int> WriteAnthropicErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body)
+    private static async Task<int> WriteAnthropicErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body, bool copyHeaders)
     {
         var http = context.Response;
         var wire = new ArrayBufferWriter<byte>(256);
@@ -100,7 +100,11 @@ public sealed partial class GatewayHandler
             return status;
         }
 
-        CopyHeaders(response, http);
+        if (copyHeaders)
+        {
+            CopyHeaders(response, http, anthropic: true);
+        }
+
         http.StatusCode = status;
         http.ContentType = "application/json";
         http.ContentLength = wire.WrittenCount;

@@ -219,11 +219,11 @@ public sealed partial class GatewayHandler
         var http = context.Response;
         var status = (int)response.StatusCode;
         http.StatusCode = status;
-        CopyHeaders(response, http);
+        var anthropic = target.Account.Kind == ProviderKind.Anthropic;
+        CopyHeaders(response, http, anthropic);
         http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
         var isStream = IsEventStream(response);
         var aborted = context.RequestAborted;
-        var anthropic = target.Account.Kind == ProviderKind.Anthropic;
         if (isStream)
         {
             http.ContentType = "text/event-stream";
@@ -465,12 +465,12 @@ public sealed partial class GatewayHandler
 
         if (account.Kind == ProviderKind.Anthropic)
         {
-            await WriteAnthropicErrorAsync(context, response, body).ConfigureAwait(false);
+            await WriteAnthropicErrorAsync(context, response, body, copyHeaders: true).ConfigureAwait(false);
             return;
         }
 
         var status = (int)response.StatusCode;
-        CopyHeaders(response, http);
+        CopyHeaders(response, http, anthropic: false);
         if (body.Length > 0 && body.Span.IndexOf("\"error\""u8) >= 0 && body.Span.TrimStart((byte)' ').StartsWith("{"u8))
         {
             // The upstream's own error passes through; an upstream server failure is a bad gateway to the client.
@@ -494,7 +494,8 @@ public sealed partial class GatewayHandler
         await http.Body.WriteAsync(wire, context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void CopyHeaders(HttpResponseMessage response, HttpResponse http)
+    // Anthropic's rate-limit headers are looked for only in an Anthropic account's answers.
+    private static void CopyHeaders(HttpResponseMessage response, HttpResponse http, bool anthropic)
     {
         // NonValidated: the upstream's header text as it came, without parsing every header into typed values.
         foreach (var header in response.Headers.NonValidated)
@@ -510,7 +511,7 @@ public sealed partial class GatewayHandler
             {
                 http.Headers[name] = header.Value.Count == 1 ? header.Value.ToString() : header.Value.ToArray();
             }
-            else if (AnthropicRateLimitHeader(name) is { } openAiName)
+            else if (anthropic && AnthropicRateLimitHeader(name) is { } openAiName)
             {
                 http.Headers[openAiName] = header.Value.ToString();
             }

@@ -4,6 +4,7 @@ using Charter.Admin;
 using Charter.Keys;
 using Charter.Storage.Sqlite;
 using Microsoft.AspNetCore.Http;
+using Charter.Tests.Keys;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Charter.Tests.Admin;
@@ -12,8 +13,8 @@ namespace Charter.Tests.Admin;
 /// the authenticator's cache never outliving a revocation.</summary>
 public sealed class AdminKeyLifecycleTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Directory.CreateTempSubdirectory("charter-adminkeys-").FullName;
+    private static readonly DateTimeOffset Start = TempKeyStore.Start;
+    private readonly TempKeyStore _temp = new("charter-adminkeys-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -150,11 +151,7 @@ public sealed class AdminKeyLifecycleTests : IDisposable
         Assert.Equal(KeyRegistry.MaxConcurrentMisses + 1, held.Lookups);
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static DefaultHttpContext Request(string secret)
     {
@@ -165,10 +162,8 @@ public sealed class AdminKeyLifecycleTests : IDisposable
 
     private async Task<(SqliteGatewayStore Store, KeyRegistry Registry, AdminAuthenticator Admins, AdminService Service, FakeTimeProvider Clock)> CreateAsync()
     {
-        var store = new SqliteGatewayStore(Path.Combine(_directory, "charter.db"));
-        await store.MigrateAsync(Ct);
+        var (store, registry) = await _temp.OpenAsync();
         var clock = new FakeTimeProvider(Start);
-        var registry = new KeyRegistry(store);
         var admins = new AdminAuthenticator(store, "ak-bootstrap-secret", registry, clock);
         return (store, registry, admins, new AdminService(store, clock, registry, null, null, admins), clock);
     }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Charter.Admin;
 using Charter.Keys;
 using Charter.Storage.Sqlite;
+using Charter.Tests.Keys;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Charter.Tests.Admin;
@@ -12,8 +13,8 @@ namespace Charter.Tests.Admin;
 /// given, checked as at creation, kept in the history, and seen by the key cache at once.</summary>
 public sealed class KeyUpdateTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Directory.CreateTempSubdirectory("charter-keyupdate-").FullName;
+    private static readonly DateTimeOffset Start = TempKeyStore.Start;
+    private readonly TempKeyStore _temp = new("charter-keyupdate-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -106,11 +107,7 @@ public sealed class KeyUpdateTests : IDisposable
         Assert.Equal(version, await store.GetChangeVersionAsync(Ct));
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static JsonElement Json(string text) => JsonDocument.Parse(text).RootElement.Clone();
 
@@ -124,9 +121,7 @@ public sealed class KeyUpdateTests : IDisposable
 
     private async Task<(SqliteGatewayStore Store, KeyRegistry Registry, AdminService Service)> CreateAsync()
     {
-        var store = new SqliteGatewayStore(Path.Combine(_directory, "charter.db"));
-        await store.MigrateAsync(Ct);
-        var registry = new KeyRegistry(store);
+        var (store, registry) = await _temp.OpenAsync();
         return (store, registry, new AdminService(store, new FakeTimeProvider(Start), registry));
     }
 }

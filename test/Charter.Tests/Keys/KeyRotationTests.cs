@@ -11,8 +11,8 @@ namespace Charter.Tests.Keys;
 /// grace period, in this process's cache, in another process's after a reload, and on a cache miss.</summary>
 public sealed class KeyRotationTests : IDisposable
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
-    private readonly string _directory = Directory.CreateTempSubdirectory("charter-rotate-").FullName;
+    private static readonly DateTimeOffset Start = TempKeyStore.Start;
+    private readonly TempKeyStore _temp = new("charter-rotate-");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -116,11 +116,7 @@ public sealed class KeyRotationTests : IDisposable
         Assert.Equal(key.Id, (await registry.AuthenticateAsync(old))?.Id);
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _temp.Dispose();
 
     private static async Task<(ApiKeyRecord Key, string Secret)> CreateKeyAsync(AdminService service, DateTimeOffset? expiresAt = null)
     {
@@ -131,10 +127,8 @@ public sealed class KeyRotationTests : IDisposable
 
     private async Task<(SqliteGatewayStore Store, KeyRegistry Registry, AdminService Service, FakeTimeProvider Clock)> CreateAsync()
     {
-        var store = new SqliteGatewayStore(Path.Combine(_directory, "charter.db"));
-        await store.MigrateAsync(Ct);
+        var (store, registry) = await _temp.OpenAsync();
         var clock = new FakeTimeProvider(Start);
-        var registry = new KeyRegistry(store);
         return (store, registry, new AdminService(store, clock, registry), clock);
     }
 }

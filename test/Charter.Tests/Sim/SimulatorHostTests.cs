@@ -4,37 +4,25 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Charter.Sim;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Charter.Tests.Sim;
 
 /// <summary>The Kestrel host over real loopback HTTP.</summary>
 public sealed class SimulatorHostTests : IAsyncLifetime
 {
-    private WebApplication? _app;
-    private HttpClient? _http;
+    private SimHost? _host;
 
-    private HttpClient Http => _http!;
+    private HttpClient Http => _host!.Http;
 
-    private Simulator Sim => _app!.Services.GetRequiredService<Simulator>();
+    private Simulator Sim => _host!.Simulator;
 
-    public async ValueTask InitializeAsync()
-    {
-        _app = SimulatorHost.Build(new SimulatorOptions(), "http://127.0.0.1:0");
-        await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(address) };
-    }
+    public async ValueTask InitializeAsync() => _host = await SimHost.StartAsync();
 
     public async ValueTask DisposeAsync()
     {
-        _http?.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
