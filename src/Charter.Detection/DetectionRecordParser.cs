@@ -47,6 +47,7 @@ public sealed class DetectionRecordParser
     {
         record = null;
         var req = default(RequestFields);
+        req.Responses = envelope.Endpoint == "responses";
         _prompt.Clear();
         if (!body.IsEmpty && !TryReadBody(body, ref req))
         {
@@ -319,6 +320,7 @@ public sealed class DetectionRecordParser
             }
             else if (name.SequenceEqual("request"u8) && reader.TokenType == JsonTokenType.StartObject)
             {
+                req.Responses = endpoint == "responses"; // the v1 form puts the endpoint before the request
                 ReadRequest(ref reader, ref req);
             }
             else
@@ -359,7 +361,7 @@ public sealed class DetectionRecordParser
         Temperature = req.Temperature,
         TopP = req.TopP,
         Seed = req.HasSeed ? req.Seed : null,
-        Logprobs = req.Logprobs,
+        Logprobs = req.Logprobs || (req.Responses && req.TopLogprobs > 0),
         TopLogprobs = req.TopLogprobs,
         LogitBiasCount = req.LogitBias,
         Stream = req.Stream,
@@ -407,6 +409,34 @@ public sealed class DetectionRecordParser
             if (name.SequenceEqual("messages"u8) && reader.TokenType == JsonTokenType.StartArray)
             {
                 ReadMessages(ref reader, ref req);
+            }
+            else if (req.Responses && name.SequenceEqual("input"u8))
+            {
+                // A Responses input: one user message as a string, or items shaped like messages (role, content parts).
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    AppendPrompt(ref reader);
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    ReadMessages(ref reader, ref req);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (req.Responses && name.SequenceEqual("instructions"u8))
+            {
+                req.HasSystem |= reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0;
+                reader.Skip();
+            }
+            else if (req.Responses && name.SequenceEqual("include"u8) && reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    req.Logprobs |= reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("message.output_text.logprobs"u8);
+                }
             }
             else if (name.SequenceEqual("max_tokens"u8) || name.SequenceEqual("max_completion_tokens"u8) || name.SequenceEqual("max_output_tokens"u8))
             {
@@ -660,6 +690,7 @@ public sealed class DetectionRecordParser
         public bool Stream;
         public bool HasUser;
         public bool HasSystem;
+        public bool Responses;
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;

@@ -2,12 +2,14 @@
 
 using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using System.Text.Unicode;
 using Charter.Forwarding;
 
 namespace Charter.Storage;
 
-/// <summary>Replaces the prompt (messages or input) of a stored request body by its SHA-256 unless content retention is on.</summary>
+/// <summary>Replaces the prompt (messages or input, and a Responses body's instructions) of a stored request body by its SHA-256
+/// unless content retention is on.</summary>
 public static class RequestRedactor
 {
     private static ReadOnlySpan<byte> Redacted => "{\"redacted\":true}"u8;
@@ -61,7 +63,7 @@ public static class RequestRedactor
 
         if (!IsMessagesValue(body, messagesStart, messagesLength))
         {
-            var parse = endpoint == "embeddings" ? RequestParser.ParseEmbeddings(body, out var parsed) : RequestParser.ParseChat(body, out parsed);
+            var parse = RequestParser.ParseFor(endpoint, body, out var parsed);
             if (!parse.Success)
             {
                 output.Write(Redacted);
@@ -77,16 +79,78 @@ public static class RequestRedactor
             return false;
         }
 
+        // A Responses body has a second prompt: its instructions (a system message), replaced by their own hash.
+        var (instructionsStart, instructionsLength) = endpoint == "responses" ? FindInstructions(body) : (-1, 0);
+        var instructionsFirst = instructionsStart >= 0 && instructionsStart < messagesStart;
+        var pos = 0;
+        if (instructionsFirst)
+        {
+            pos = WriteInstructionsHash(output, body, pos, instructionsStart, instructionsLength);
+        }
+
         // head + "sha256:<hex>" + tail. The messages' bounds are JSON token boundaries, so head and tail are whole text.
-        WriteText(output, body[..messagesStart]);
+        WriteText(output, body[pos..messagesStart]);
         output.Write("\"sha256:"u8);
         var hex = (sha256 ?? "").AsSpan();
         var span = output.GetSpan(hex.Length);
         var n = Encoding.UTF8.GetBytes(hex, span);
         output.Advance(n);
         output.Write("\""u8);
-        WriteText(output, body[(messagesStart + messagesLength)..]);
+        pos = messagesStart + messagesLength;
+        if (instructionsStart >= 0 && !instructionsFirst)
+        {
+            pos = WriteInstructionsHash(output, body, pos, instructionsStart, instructionsLength);
+        }
+
+        WriteText(output, body[pos..]);
         return n > 0;
+    }
+
+    // Writes body[pos..start] and "sha256:<hex>" of the instructions' JSON string token; returns where the text goes on.
+    private static int WriteInstructionsHash(IBufferWriter<byte> output, ReadOnlySpan<byte> body, int pos, int start, int length)
+    {
+        WriteText(output, body[pos..start]);
+        Span<byte> digest = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(body.Slice(start, length), digest);
+        output.Write("\"sha256:"u8);
+        var span = output.GetSpan(64);
+        Convert.TryToHexStringLower(digest, span, out var written);
+        output.Advance(written);
+        output.Write("\""u8);
+        return start + length;
+    }
+
+    // The top-level "instructions" string of a Responses body; (-1, 0) when absent, null or not a string.
+    private static (int Start, int Length) FindInstructions(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return (-1, 0);
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isInstructions = reader.ValueTextEquals("instructions"u8);
+                reader.Read();
+                if (isInstructions)
+                {
+                    return reader.TokenType == JsonTokenType.String
+                        ? ((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex))
+                        : (-1, 0);
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (JsonException)
+        {
+            // The gateway parsed it before forwarding; a body that does not parse now keeps no instructions to find.
+        }
+
+        return (-1, 0);
     }
 
     // Bounds the gateway found (in memory, or journaled with the event) are used only when they frame an array or a string

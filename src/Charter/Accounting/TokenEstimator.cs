@@ -131,7 +131,33 @@ public sealed class TokenEstimator
                 prompt += CountMessagesArray(ref reader);
                 sawMessages = true;
             }
-            else if (reader.ValueTextEquals("max_completion_tokens"u8))
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                // A Responses (or embeddings) input: a string, or items shaped like messages.
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    prompt += CountString(ref reader);
+                }
+                else
+                {
+                    prompt += CountMessagesArray(ref reader);
+                    sawMessages |= reader.TokenType == JsonTokenType.EndArray;
+                }
+            }
+            else if (reader.ValueTextEquals("instructions"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    prompt += TokensPerMessage + CountString(ref reader);
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("max_output_tokens"u8))
             {
                 reader.Read();
                 maxCompletion = ReadLong(ref reader);

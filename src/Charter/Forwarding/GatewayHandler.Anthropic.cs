@@ -43,10 +43,11 @@ public sealed partial class GatewayHandler
 
     private static string UpstreamModelOf(RequestState state, RouteTarget target) => target.Model ?? target.Account.UpstreamModel(state.Model!);
 
-    private async Task RefuseAnthropicEmbeddingsAsync(HttpContext context, RequestState state, RouteTarget first)
+    private async Task RefuseAnthropicEndpointAsync(HttpContext context, RequestState state, RouteTarget first)
     {
-        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest,
-            $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no embeddings endpoint.", "model").ConfigureAwait(false);
+        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, state.Endpoint == ResponsesEndpoint
+            ? $"The model '{state.Model}' is served by an Anthropic account, and Charter translates only Chat Completions to Anthropic's Messages API: use /v1/chat/completions for this model."
+            : $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no embeddings endpoint.", "model").ConfigureAwait(false);
         await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
     }
 

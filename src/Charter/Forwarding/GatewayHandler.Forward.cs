@@ -27,13 +27,14 @@ public sealed partial class GatewayHandler
 
     private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body)
     {
-        var chat = state.Endpoint == "chat.completions";
+        var chat = (object)state.Endpoint == ChatEndpoint;
+        var responses = (object)state.Endpoint == ResponsesEndpoint;
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
         if (!chat && ServedOnlyByAnthropic(targets.Span))
         {
-            await RefuseAnthropicEmbeddingsAsync(context, state, first).ConfigureAwait(false);
+            await RefuseAnthropicEndpointAsync(context, state, first).ConfigureAwait(false);
             return;
         }
 
@@ -79,7 +80,7 @@ public sealed partial class GatewayHandler
             {
                 if (!chat)
                 {
-                    continue; // Anthropic has no embeddings; another account of the route may serve them
+                    continue; // Anthropic has no embeddings, and Responses is not translated; another account of the route may serve them
                 }
 
                 if (!TryTranslateForAnthropic(body, upstreamModel, account, out payload, out var refusal))
@@ -94,7 +95,7 @@ public sealed partial class GatewayHandler
                 // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
                 payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             }
-            using var request = new HttpRequestMessage(HttpMethod.Post, account.EndpointUri(upstreamModel, chat))
+            using var request = new HttpRequestMessage(HttpMethod.Post, responses ? account.ResponsesUri : account.EndpointUri(upstreamModel, chat))
             {
                 Content = new ReadOnlyMemoryContent(payload),
             };
@@ -231,10 +232,13 @@ public sealed partial class GatewayHandler
             await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
+            var responses = (object)state.Endpoint == ResponsesEndpoint;
             var outcome = anthropic
                 ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
                     UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
-                : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
+                : responses
+                    ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(new ResponsesStreamState(text)), idle, aborted).ConfigureAwait(false)
+                    : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
             var usage = outcome.Usage;
             string? estimatedCode = null;
             if (!usage.Present)
@@ -252,8 +256,10 @@ public sealed partial class GatewayHandler
             }
 
             var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
-            var firstToken = outcome.FirstFlushTimestamp == 0 ? (double?)null
-                : Stopwatch.GetElapsedTime(state.Started, outcome.FirstFlushTimestamp).TotalMilliseconds;
+            // A Responses stream opens with events that carry no output (response.created, …): its first token is the
+            // first flush that carried output, when there was one.
+            var firstAt = responses && outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
+            var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
             await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
                 estimated: estimatedCode is not null, firstTokenMs: firstToken).ConfigureAwait(false);
             return;

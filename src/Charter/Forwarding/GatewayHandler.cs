@@ -16,7 +16,7 @@ using Microsoft.Extensions.Options;
 
 namespace Charter.Forwarding;
 
-/// <summary>Serves <c>/v1/chat/completions</c> and <c>/v1/embeddings</c>.</summary>
+/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c> and <c>/v1/responses</c>.</summary>
 /// <remarks>
 /// <code>
 ///  1 authenticate key (hash → cache, constant-time compare)
@@ -31,6 +31,9 @@ public sealed partial class GatewayHandler
 {
     private const string PurposeHeader = "Charter-Purpose";
     private const string EvalRunHeader = "Charter-Eval-Run";
+    private const string ChatEndpoint = "chat.completions";
+    private const string EmbeddingsEndpoint = "embeddings";
+    private const string ResponsesEndpoint = "responses";
     private readonly KeyRegistry _keys;
     private readonly RouteTable _routes;
     private readonly IRequestAuthorizer _authorizer;
@@ -61,18 +64,20 @@ public sealed partial class GatewayHandler
     }
 
     /// <summary>Handles <c>POST /v1/chat/completions</c>.</summary>
-    public Task HandleChatAsync(HttpContext context) => HandleAsync(context, chat: true);
+    public Task HandleChatAsync(HttpContext context) => HandleAsync(context, ChatEndpoint);
 
     /// <summary>Handles <c>POST /v1/embeddings</c>.</summary>
-    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, chat: false);
+    public Task HandleEmbeddingsAsync(HttpContext context) => HandleAsync(context, EmbeddingsEndpoint);
 
-    private async Task HandleAsync(HttpContext context, bool chat)
+    /// <summary>Handles <c>POST /v1/responses</c> (OpenAI's Responses API, passed through to OpenAI-wire accounts).</summary>
+    public Task HandleResponsesAsync(HttpContext context) => HandleAsync(context, ResponsesEndpoint);
+
+    private async Task HandleAsync(HttpContext context, string endpoint)
     {
         var started = Stopwatch.GetTimestamp();
         var ts = _time.GetUtcNow();
         var id = NewRequestId();
         context.Response.Headers["x-charter-request-id"] = id;
-        var endpoint = chat ? "chat.completions" : "embeddings";
 
         // 1 authenticate
         var key = await AuthenticateAsync(context).ConfigureAwait(false);
@@ -113,7 +118,7 @@ public sealed partial class GatewayHandler
             }
 
             var body = buffer.AsMemory(0, length);
-            var parse = chat ? RequestParser.ParseChat(body.Span, out state.Parsed) : RequestParser.ParseEmbeddings(body.Span, out state.Parsed);
+            var parse = (object)endpoint == ChatEndpoint ? RequestParser.ParseChat(body.Span, out state.Parsed) : RequestParser.ParseFor(endpoint, body.Span, out state.Parsed);
             if (!parse.Success)
             {
                 await DenyAsync(context, state, GateDecision.Deny(parse.Error, parse.Message ?? "Invalid request."), parse.Param).ConfigureAwait(false);

@@ -6,7 +6,7 @@ using Charter.Errors;
 
 namespace Charter.Forwarding;
 
-/// <summary>Validates and reads chat and embeddings bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
+/// <summary>Validates and reads chat, embeddings and Responses bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
 /// which stays the authority on everything Charter does not need to decide. A field Charter reads (the model, the
 /// messages or input, the parameters its policy limits) may appear only once, so that the gateway and the upstream
@@ -14,13 +14,32 @@ namespace Charter.Forwarding;
 public static class RequestParser
 {
     /// <summary>Parses a <c>/v1/chat/completions</c> body.</summary>
-    public static RequestParseResult ParseChat(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, chat: true, out request);
+    public static RequestParseResult ParseChat(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Chat, out request);
 
     /// <summary>Parses a <c>/v1/embeddings</c> body.</summary>
-    public static RequestParseResult ParseEmbeddings(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, chat: false, out request);
+    public static RequestParseResult ParseEmbeddings(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Embeddings, out request);
 
-    private static RequestParseResult Parse(ReadOnlySpan<byte> body, bool chat, out ParsedRequest request)
+    /// <summary>Parses a <c>/v1/responses</c> body (OpenAI's Responses API).</summary>
+    /// <remarks><c>input</c> takes the place of the messages (its bounds, hash and size); <c>instructions</c> counts toward
+    /// the prompt; <c>max_output_tokens</c> is the output allowance; log probabilities are asked for by
+    /// <c>include: ["message.output_text.logprobs"]</c> or a <c>top_logprobs</c> above 0, and the policy sees either as
+    /// <c>logprobs</c>. Chat-only parameters (<c>n</c>, <c>logprobs</c>, <c>logit_bias</c>, …) are not read: the upstream
+    /// refuses them as unknown. <c>background: true</c> is refused here: a background response is finished and billed after
+    /// the request has ended, where Charter could neither record its usage nor hold it to the limits.</remarks>
+    public static RequestParseResult ParseResponses(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Responses, out request);
+
+    /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>).</summary>
+    public static RequestParseResult ParseFor(string? endpoint, ReadOnlySpan<byte> body, out ParsedRequest request) => endpoint switch
     {
+        "embeddings" => ParseEmbeddings(body, out request),
+        "responses" => ParseResponses(body, out request),
+        _ => ParseChat(body, out request),
+    };
+
+    private static RequestParseResult Parse(ReadOnlySpan<byte> body, Kind kind, out ParsedRequest request)
+    {
+        var chat = kind == Kind.Chat;
+        var responses = kind == Kind.Responses;
         request = default;
         request.N = 1;
         request.Temperature = double.NaN;
@@ -114,16 +133,102 @@ public static class RequestParser
                     request.MessagesStart = (int)reader.TokenStartIndex;
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        request.PromptChars = reader.ValueSpan.Length;
+                        request.PromptChars += reader.ValueSpan.Length;
+                        request.MessageCount = 1;
+                    }
+                    else if (responses)
+                    {
+                        var r = ReadInputItems(ref reader, ref request);
+                        if (!r.Success)
+                        {
+                            return r;
+                        }
                     }
                     else
                     {
                         var start = reader.BytesConsumed;
                         reader.Skip();
-                        request.PromptChars = (int)(reader.BytesConsumed - start);
+                        request.PromptChars += (int)(reader.BytesConsumed - start);
                     }
 
                     request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
+                }
+                else if (responses && reader.ValueTextEquals("instructions"u8))
+                {
+                    if (!FirstTime(ref seen, Field.Instructions))
+                    {
+                        return Duplicate("instructions");
+                    }
+
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        request.PromptChars += reader.ValueSpan.Length;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("instructions", "a string");
+                    }
+                }
+                else if (responses && reader.ValueTextEquals("max_output_tokens"u8))
+                {
+                    if (!FirstTime(ref seen, Field.MaxTokens))
+                    {
+                        return Duplicate("max_output_tokens");
+                    }
+
+                    if (!ReadInt(ref reader, out var max, 1, int.MaxValue))
+                    {
+                        return Range("max_output_tokens", 1, int.MaxValue);
+                    }
+
+                    request.MaxTokens = max;
+                }
+                else if (responses && reader.ValueTextEquals("include"u8))
+                {
+                    if (!FirstTime(ref seen, Field.Include))
+                    {
+                        return Duplicate("include");
+                    }
+
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            if (reader.TokenType != JsonTokenType.String)
+                            {
+                                return Type("include", "an array of strings");
+                            }
+
+                            request.Logprobs |= reader.ValueTextEquals("message.output_text.logprobs"u8);
+                        }
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("include", "an array of strings");
+                    }
+                }
+                else if (responses && reader.ValueTextEquals("background"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.True)
+                    {
+                        return new(CharterError.InvalidRequest,
+                            "'background' responses are not supported through Charter: their usage could not be recorded or held to the limits. Send the request without 'background'.",
+                            "background");
+                    }
+
+                    if (reader.TokenType is not (JsonTokenType.False or JsonTokenType.Null))
+                    {
+                        return Type("background", "a boolean");
+                    }
+                }
+                else if (responses && IsChatOnly(ref reader))
+                {
+                    // Not a Responses parameter: passed on untouched for the upstream to refuse, and not read here.
+                    reader.Read();
+                    reader.Skip();
                 }
                 else if (reader.ValueTextEquals("stream"u8))
                 {
@@ -156,7 +261,7 @@ public static class RequestParser
                     {
                         while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                         {
-                            var isUsage = reader.ValueTextEquals("include_usage"u8);
+                            var isUsage = !responses && reader.ValueTextEquals("include_usage"u8);
                             reader.Read();
                             if (isUsage)
                             {
@@ -312,6 +417,13 @@ public static class RequestParser
                 return new(CharterError.InvalidRequest, "'stream_options' is only allowed when 'stream' is true.", "stream_options");
             }
 
+            if (responses)
+            {
+                // Responses has no logprobs flag: top_logprobs alone asks for them, and the policy must see that.
+                request.Logprobs |= request.TopLogprobs > 0;
+                return RequestParseResult.Ok;
+            }
+
             if (request.TopLogprobs > 0 && !request.Logprobs)
             {
                 return new(CharterError.InvalidRequest, "'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
@@ -323,6 +435,31 @@ public static class RequestParser
         {
             return new(CharterError.MalformedJson, $"The request body is not valid JSON: {Trim(ex.Message)}", null);
         }
+    }
+
+    // Responses input items: objects (messages, function call outputs, …), checked for that much; what they hold is the
+    // upstream's to judge. The bytes count as prompt characters, as for an embeddings input array.
+    private static RequestParseResult ReadInputItems(ref Utf8JsonReader reader, ref ParsedRequest request)
+    {
+        var start = reader.BytesConsumed;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                return new(CharterError.InvalidRequest, $"Invalid type for 'input[{request.MessageCount}]': expected an object.", $"input[{request.MessageCount}]");
+            }
+
+            reader.Skip();
+            request.MessageCount++;
+        }
+
+        if (request.MessageCount == 0)
+        {
+            return new(CharterError.InvalidRequest, "'input' must contain at least one item.", "input");
+        }
+
+        request.PromptChars += (int)(reader.BytesConsumed - start);
+        return RequestParseResult.Ok;
     }
 
     private static RequestParseResult ReadMessages(ref Utf8JsonReader reader, ref ParsedRequest request)
@@ -454,7 +591,21 @@ public static class RequestParser
         TopLogprobs = 1 << 10,
         Temperature = 1 << 11,
         LogitBias = 1 << 12,
+        Instructions = 1 << 13,
+        Include = 1 << 14,
     }
+
+    private enum Kind
+    {
+        Chat,
+        Embeddings,
+        Responses,
+    }
+
+    // Chat Completions parameters the parser would otherwise read into the fields the policy decides on.
+    private static bool IsChatOnly(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("n"u8) || reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("logit_bias"u8)
+        || reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("messages"u8);
 
     private static string Trim(string message)
     {

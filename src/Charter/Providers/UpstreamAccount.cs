@@ -42,6 +42,9 @@ public sealed class UpstreamAccount
         BaseUrl = baseUrl;
         _chat = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/messages" : "/chat/completions"));
         _embeddings = new Uri(baseUrl + "/embeddings");
+        // Azure serves the Responses API on its v1 route only (the body's model is the deployment name), whichever route the
+        // account uses for chat.
+        ResponsesUri = new Uri(Kind == ProviderKind.AzureOpenAI && options.AzureRoute != "v1" ? baseUrl + "/openai/v1/responses" : baseUrl + "/responses");
         // Anthropic pages its model list (20 by default, 1,000 at most).
         ModelsUri = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/models?limit=1000" : "/models"));
         Breaker = new CircuitBreaker();
@@ -64,6 +67,9 @@ public sealed class UpstreamAccount
 
     /// <summary>The account's models list URL.</summary>
     public Uri ModelsUri { get; }
+
+    /// <summary>The account's Responses API URL (<c>POST /responses</c>; not served by Anthropic accounts).</summary>
+    public Uri ResponsesUri { get; }
 
     /// <summary>Failure tracking for this account.</summary>
     public CircuitBreaker Breaker { get; }

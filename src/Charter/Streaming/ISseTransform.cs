@@ -14,4 +14,8 @@ public interface ISseTransform
 
     /// <summary>Handles bytes left without a closing blank line when the upstream ended the stream.</summary>
     void ProcessTail(ReadOnlySpan<byte> tail, IBufferWriter<byte> client, ref StreamOutcome outcome);
+
+    /// <summary>Writes the event that tells the client the upstream failed mid-stream (timed out or dropped the connection),
+    /// in the client's wire format.</summary>
+    void WriteFailure(IBufferWriter<byte> client);
 }

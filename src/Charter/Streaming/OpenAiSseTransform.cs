@@ -22,4 +22,7 @@ public readonly struct OpenAiSseTransform(bool stripUsage, ArrayBufferWriter<byt
             client.Write(tail);
         }
     }
+
+    /// <inheritdoc/>
+    public void WriteFailure(IBufferWriter<byte> client) => client.Write(SseRelay.ChatMidStreamError);
 }

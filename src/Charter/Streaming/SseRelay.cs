@@ -26,7 +26,8 @@ public static class SseRelay
 
     private static ReadOnlySpan<byte> PromptFilterResults => "\"prompt_filter_results\""u8;
 
-    private static ReadOnlySpan<byte> MidStreamError => "data: {\"error\":{\"message\":\"The upstream connection failed mid-stream.\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"u8;
+    /// <summary>The chunk that tells a Chat Completions client the upstream failed mid-stream.</summary>
+    internal static ReadOnlySpan<byte> ChatMidStreamError => "data: {\"error\":{\"message\":\"The upstream connection failed mid-stream.\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream_error\"}}\n\n"u8;
 
     /// <summary>Relays <paramref name="upstream"/> to <paramref name="client"/> until <c>[DONE]</c>, end of stream, or an error.</summary>
     /// <param name="upstream">The upstream response body.</param>
@@ -77,13 +78,13 @@ public static class SseRelay
                 catch (OperationCanceledException)
                 {
                     outcome.Error = CharterError.UpstreamTimeout;
-                    await TryWriteAsync(client, MidStreamError.ToArray()).ConfigureAwait(false);
+                    await TryWriteFailureAsync(client, transform).ConfigureAwait(false);
                     return outcome;
                 }
                 catch (Exception ex) when (ex is IOException or HttpRequestException)
                 {
                     outcome.Error = CharterError.UpstreamError;
-                    await TryWriteAsync(client, MidStreamError.ToArray()).ConfigureAwait(false);
+                    await TryWriteFailureAsync(client, transform).ConfigureAwait(false);
                     return outcome;
                 }
 
@@ -111,6 +112,7 @@ public static class SseRelay
                     filled -= consumed;
                     // The first flush that carries bytes (not one after a ping or a stripped chunk) is the first token's.
                     var first = outcome.FirstFlushTimestamp == 0 && (!client.CanGetUnflushedBytes || client.UnflushedBytes > 0);
+                    var firstContent = outcome.FirstContentTimestamp == 0 && outcome.ContentChunks > 0;
                     var flush = await client.FlushAsync(clientAborted).ConfigureAwait(false);
                     if (flush.IsCanceled || flush.IsCompleted)
                     {
@@ -118,9 +120,11 @@ public static class SseRelay
                         return outcome;
                     }
 
-                    if (first)
+                    if (first || firstContent)
                     {
-                        outcome.FirstFlushTimestamp = Stopwatch.GetTimestamp();
+                        var now = Stopwatch.GetTimestamp();
+                        outcome.FirstFlushTimestamp = first ? now : outcome.FirstFlushTimestamp;
+                        outcome.FirstContentTimestamp = firstContent ? now : outcome.FirstContentTimestamp;
                     }
                 }
 
@@ -232,7 +236,8 @@ public static class SseRelay
         }
     }
 
-    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> ev)
+    /// <summary>The value of the event's first <c>data:</c> line (empty when it has none).</summary>
+    internal static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> ev)
     {
         // Events are "data: {...}\n\n" (one data line); tolerate "data:" without the space and leading comment lines.
         var at = ev.IndexOf("data:"u8);
@@ -292,11 +297,13 @@ public static class SseRelay
         }
     }
 
-    private static async Task TryWriteAsync(PipeWriter client, byte[] bytes)
+    private static async Task TryWriteFailureAsync<TTransform>(PipeWriter client, TTransform transform)
+        where TTransform : ISseTransform
     {
         try
         {
-            await client.WriteAsync(bytes).ConfigureAwait(false);
+            transform.WriteFailure(client);
+            await client.FlushAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
         {

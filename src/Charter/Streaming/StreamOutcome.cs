@@ -21,4 +21,8 @@ public struct StreamOutcome
 
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the first flush that sent the client an event (0: none).</summary>
     public long FirstFlushTimestamp;
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the first flush after which <see cref="ContentChunks"/>
+    /// was above 0 (0: none).</summary>
+    public long FirstContentTimestamp;
 }

@@ -42,6 +42,57 @@ public static class UsageReader
         }
     }
 
+    /// <summary>Reads the <c>usage</c> object of the top-level member <paramref name="member"/> of <paramref name="json"/>
+    /// (a Responses stream's <c>response.completed</c> event holds it at <c>response.usage</c>); false when absent or null.</summary>
+    public static bool TryReadMember(ReadOnlySpan<byte> json, ReadOnlySpan<byte> member, out Usage usage)
+    {
+        usage = default;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var found = reader.ValueTextEquals(member);
+                reader.Read();
+                if (!found)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return false;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isUsage = reader.ValueTextEquals("usage"u8);
+                    reader.Read();
+                    if (isUsage)
+                    {
+                        return reader.TokenType == JsonTokenType.StartObject && ReadUsageObject(ref reader, out usage);
+                    }
+
+                    reader.Skip();
+                }
+
+                return false;
+            }
+        }
+        catch (JsonException)
+        {
+            usage = default;
+        }
+
+        return false;
+    }
+
     // JSON's insignificant whitespace.
     private static ReadOnlySpan<byte> Whitespace => " \t\r\n"u8;
 
@@ -218,7 +269,7 @@ public static class UsageReader
                 reader.Read();
                 reader.TryGetInt32(out usage.CompletionTokens);
             }
-            else if (reader.ValueTextEquals("prompt_tokens_details"u8))
+            else if (reader.ValueTextEquals("prompt_tokens_details"u8) || reader.ValueTextEquals("input_tokens_details"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.StartObject)

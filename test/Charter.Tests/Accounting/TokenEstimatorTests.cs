@@ -108,4 +108,17 @@ public sealed class TokenEstimatorTests
 
         Assert.Equal(_estimator.CountText(text), _estimator.CountUtf8(Encoding.UTF8.GetBytes(text)));
     }
+    [Fact]
+    public void EstimateChat_ResponsesBody_CountsInputInstructionsAndMaxOutputTokens()
+    {
+        var asString = _estimator.EstimateChat("""{"model":"gpt-4o","input":"Hello world","max_output_tokens":40}"""u8);
+        var withInstructions = _estimator.EstimateChat("""{"model":"gpt-4o","instructions":"Hello world","input":"Hello world","max_output_tokens":40}"""u8);
+        var asItems = _estimator.EstimateChat("""{"model":"gpt-4o","input":[{"role":"user","content":[{"type":"input_text","text":"Hello world"}]}]}"""u8);
+
+        Assert.Equal(2, asString.PromptTokens);
+        Assert.Equal(40, asString.CompletionAllowance);
+        Assert.True(withInstructions.PromptTokens > asString.PromptTokens + 2);
+        // As a message: its overhead, its role and its text part, like the same chat message.
+        Assert.Equal(_estimator.EstimateChat("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"Hello world"}]}]}"""u8).PromptTokens, asItems.PromptTokens);
+    }
 }

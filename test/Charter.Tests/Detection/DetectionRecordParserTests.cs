@@ -32,6 +32,35 @@ public sealed class DetectionRecordParserTests
         Assert.Equal(fromLine, online);
     }
 
+    [Theory]
+    [InlineData("""{"model":"gpt-4o","instructions":"be terse","input":"What is 2+2?","max_output_tokens":77,"include":["message.output_text.logprobs"],"top_logprobs":5}""", "What is 2+2?", true, true)]
+    [InlineData("""{"model":"gpt-4o","input":[{"role":"developer","content":"rules"},{"role":"user","content":[{"type":"input_text","text":"What is 2+2?"}]},{"type":"function_call_output","call_id":"c","output":"4"}],"max_output_tokens":77,"top_logprobs":2}""", "What is 2+2?", true, true)]
+    [InlineData("""{"model":"gpt-4o","input":"What is 2+2?","max_output_tokens":77}""", "What is 2+2?", false, false)]
+    public void TryParseRequest_ResponsesBody_ReadsInputAsThePromptLikeTheLogLine(string body, string prompt, bool system, bool logprobs)
+    {
+        var envelope = new DetectionEnvelope(1_791_158_406_009, "k1", "t1", "openai", "gpt-4o", "evaluation", "responses", 200, 21, 1982, "req-1", null);
+        var line = $$"""{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"openai","model":"gpt-4o","purpose":"evaluation","endpoint":"responses","request_id":"req-1","status":200,"usage":{"prompt_tokens":21,"completion_tokens":1982},"request":{{body}}}""";
+        var parser = new DetectionRecordParser();
+
+        Assert.True(parser.TryParseRequest(Encoding.UTF8.GetBytes(body), in envelope, out var online));
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(line), out var fromLine));
+
+        Assert.Equal(fromLine, online);
+        Assert.Equal(prompt, online!.PromptText);
+        Assert.Equal(system, online.HasSystemPrompt);
+        Assert.Equal(logprobs, online.Logprobs);
+        Assert.Equal(77, online.MaxTokens);
+        Assert.Equal("responses", online.Endpoint);
+    }
+
+    [Fact]
+    public void TryParseRequest_EmbeddingsInput_NotAPrompt()
+    {
+        var envelope = new DetectionEnvelope(0, "k", "t", "openai", "e", "evaluation", "embeddings", 200, 0, 0, null, null);
+        Assert.True(new DetectionRecordParser().TryParseRequest("""{"model":"e","input":"What is 2+2?"}"""u8, in envelope, out var record));
+        Assert.Equal("", record!.PromptText);
+    }
+
     [Fact]
     public void TryParseRequest_BodyNotAnObject_ReturnsFalse()
     {

@@ -105,6 +105,35 @@ public sealed class RequestRedactorTests
         Assert.Equal(expected, sha is not null && text.Contains("\"sha256:" + sha + "\"", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","instructions":"You are a \"pirate\".","input":[{"role":"user","content":"secret"}],"store":false}""",
+        """{"model":"m","instructions":"sha256:INS","input":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","store":false}""")]
+    [InlineData("""{"model":"m","input":"secret","instructions":"You are a \"pirate\"."}""",
+        """{"model":"m","input":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","instructions":"sha256:INS"}""")]
+    [InlineData("""{"model":"m","input":"secret","instructions":null}""",
+        """{"model":"m","input":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","instructions":null}""")]
+    public void Redact_ResponsesBody_ReplacesInputAndInstructionsByTheirHashes(string body, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        Assert.True(RequestParser.ParseResponses(bytes, out var parsed).Success);
+        // The instructions' hash is SHA-256 of their JSON string as sent (quotes and escapes included), like the messages'.
+        var instructions = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("\"You are a \\\"pirate\\\".\"")));
+        expected = expected.Replace("INS", instructions, StringComparison.Ordinal);
+
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "responses", Sha, retainContent: false));
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "responses", Sha, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
+        Assert.DoesNotContain("pirate", RedactUtf8(bytes, "responses", retainContent: false, parsed.MessagesStart, parsed.MessagesLength), StringComparison.Ordinal);
+        Assert.Equal(body, RequestRedactor.Redact(bytes, "responses", Sha, retainContent: true));
+    }
+
+    [Fact]
+    public void Redact_InstructionsInAChatBody_LeftAlone()
+    {
+        // Only a Responses body has instructions; in another endpoint's body the member is the upstream's business.
+        const string body = """{"model":"m","instructions":"x","messages":[{"role":"user","content":"a"}]}""";
+        Assert.Contains("\"instructions\":\"x\"", RequestRedactor.Redact(Encoding.UTF8.GetBytes(body), "chat.completions", Sha, retainContent: false), StringComparison.Ordinal);
+    }
+
     private static string RedactUtf8(byte[] body, string endpoint, bool retainContent, int start, int length)
     {
         var output = new ArrayBufferWriter<byte>();

@@ -19,4 +19,7 @@ public readonly struct AnthropicSseTransform(AnthropicStreamTranslator translato
         // An event cut off by the end of the stream is not a whole Anthropic event: nothing of it is relayed, and the
         // missing message_stop leaves the outcome an upstream error.
     }
+
+    /// <inheritdoc/>
+    public void WriteFailure(IBufferWriter<byte> client) => client.Write(SseRelay.ChatMidStreamError); // the client reads OpenAI chunks
 }
