@@ -89,6 +89,29 @@ const scenarios = {
     };
   },
 
+  // The Responses API: a whole response, the same request streamed through the SDK's stream helper (it checks the
+  // events' order and assembles the final response), and a refusal as the SDK's typed error.
+  async responses() {
+    const request = { model, instructions: 'Answer briefly.', input: 'Say hello to the JavaScript SDK.', max_output_tokens: 24 };
+    const whole = await client.responses.create(request);
+    const stream = client.responses.stream(request);
+    let deltas = 0;
+    let streamed = '';
+    for await (const event of stream) {
+      if (event.type === 'response.output_text.delta') {
+        deltas++;
+        streamed += event.delta;
+      }
+    }
+
+    const final = await stream.finalResponse();
+    return {
+      whole: { object: whole.object, status: whole.status, text: whole.output_text, usage: whole.usage },
+      stream: { deltas, text: streamed, finalText: final.output_text, status: final.status, usage: final.usage },
+      background: await attempt(() => client.responses.create({ ...request, background: true })),
+    };
+  },
+
   // Each refusal as the SDK's typed error.
   async errors() {
     const badKey = new OpenAI({ baseURL, apiKey: 'ck-not-a-key', maxRetries: 0 });

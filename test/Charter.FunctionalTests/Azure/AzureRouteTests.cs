@@ -57,6 +57,28 @@ public sealed class AzureRouteTests
     }
 
     [Theory]
+    [InlineData("deployments")]
+    [InlineData("v1")]
+    public async Task CreateResponse_EitherAzureRoute_GoesToTheV1ResponsesUrlWithTheDeploymentAsModel(string route)
+    {
+        // Azure serves the Responses API on its v1 route only, whichever route the account uses for chat.
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Azure(proxy, route: route));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, """{"model":"gpt-4o","input":"Say hello.","max_output_tokens":16}""");
+
+        Assert.Equal(200, status);
+        Assert.Empty(OpenApiSpec.Shared.Validate("Response", text));
+        var seen = Assert.Single(proxy.Requests);
+        Assert.Equal("/openai/v1/responses", seen.PathAndQuery);
+        Assert.Equal(AccountKey, seen.ApiKey);
+        Assert.Null(seen.Authorization);
+        using var body = JsonDocument.Parse(seen.Body);
+        Assert.Equal(ChatDeployment, body.RootElement.GetProperty("model").GetString());
+    }
+
+    [Theory]
     [InlineData("deployments", "/openai/deployments/prod-embed/embeddings?api-version=2024-10-21")]
     [InlineData("v1", "/openai/v1/embeddings")]
     public async Task GenerateEmbedding_AzureRoutes_VectorOfRequestedSize(string route, string expectedPath)

@@ -36,6 +36,36 @@ public sealed class JsSdkTests
     }
 
     [Fact]
+    public async Task OpenAiNpm_Responses_WholeAndStreamedAnswersAgreeAndBackgroundIsRefused()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var result = await JsClient.RunAsync(gw, key, "responses");
+
+        var whole = result.GetProperty("whole");
+        var stream = result.GetProperty("stream");
+        Assert.Equal("response", whole.GetProperty("object").GetString());
+        Assert.False(string.IsNullOrEmpty(whole.GetProperty("text").GetString()));
+        // The simulator answers the same request with the same text: the deltas add up to the whole answer.
+        Assert.Equal(whole.GetProperty("text").GetString(), stream.GetProperty("text").GetString());
+        Assert.Equal(whole.GetProperty("text").GetString(), stream.GetProperty("finalText").GetString());
+        Assert.True(stream.GetProperty("deltas").GetInt32() > 3, $"{stream.GetProperty("deltas")} deltas");
+        Assert.Equal(whole.GetProperty("usage").GetProperty("output_tokens").GetInt32(), stream.GetProperty("usage").GetProperty("output_tokens").GetInt32());
+        AssertError(result.GetProperty("background"), "BadRequestError", 400, "invalid_value", "background");
+        await gw.WaitForRecordsAsync();
+        var records = new List<Charter.Records.RequestRecord>();
+        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
+        {
+            records.Add(r);
+        }
+
+        Assert.Equal(3, records.Count);
+        Assert.All(records, r => Assert.Equal("responses", r.Endpoint));
+        Assert.Equal(2, records.Count(r => r.Status == 200 && r.CompletionTokens > 0));
+    }
+
+    [Fact]
     public async Task OpenAiNpm_Refusals_SdkErrorClassesWithOpenAiErrorFields_NothingForwarded()
     {
         await using var gw = await TestGateway.StartAsync(s =>

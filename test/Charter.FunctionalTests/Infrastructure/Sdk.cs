@@ -7,6 +7,7 @@ using OpenAI;
 using OpenAI.Chat;
 using OpenAI.Embeddings;
 using OpenAI.Models;
+using OpenAI.Responses;
 
 namespace Charter.FunctionalTests.Infrastructure;
 
@@ -44,6 +45,11 @@ public static class Sdk
 
     public static EmbeddingClient Embeddings(TestGateway gateway, string key, string model = "text-embedding-3-small") =>
         new(model, new ApiKeyCredential(key), Options(gateway));
+
+#pragma warning disable OPENAI001 // the SDK marks its Responses client experimental
+    public static ResponsesClient Responses(TestGateway gateway, string key, string? purpose = null) =>
+        new OpenAIClient(new ApiKeyCredential(key), Options(gateway, purpose)).GetResponsesClient();
+#pragma warning restore OPENAI001
 
     public static OpenAIModelClient Models(TestGateway gateway, string key) => new(new ApiKeyCredential(key), Options(gateway));
 }

@@ -1,0 +1,263 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.ClientModel;
+using System.Text;
+using System.Text.Json;
+using Charter.Audit;
+using Charter.Detection;
+using Charter.FunctionalTests.Conformance;
+using Charter.FunctionalTests.Infrastructure;
+using Charter.Records;
+using Charter.Storage;
+using Charter.Tests.Common;
+using Microsoft.Extensions.DependencyInjection;
+using OpenAI.Responses;
+
+#pragma warning disable OPENAI001 // the SDK marks its Responses client experimental
+
+namespace Charter.FunctionalTests.Responses;
+
+/// <summary><c>POST /v1/responses</c> through the gateway, driven by the official OpenAI .NET SDK's Responses client.</summary>
+public sealed class ResponsesTests
+{
+    private const string Model = "gpt-4o-mini";
+
+    [Fact]
+    public async Task CreateResponse_OpenAiSdk_ReturnsTextAndWritesARedactedRecordAndAuditLeaf()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = Sdk.Responses(gw, key);
+
+        var options = new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("Say hello to the harbour master.")])
+        {
+            Instructions = "Answer like a pirate.",
+            MaxOutputTokenCount = 24,
+        };
+        ResponseResult response = await client.CreateResponseAsync(options);
+
+        Assert.False(string.IsNullOrWhiteSpace(response.GetOutputText()));
+        Assert.True(response.Usage.InputTokenCount > 0);
+        Assert.True(response.Usage.OutputTokenCount is > 0 and <= 24);
+        Assert.Equal(1, gw.Simulator.RequestCountFor("openai", "responses"));
+
+        var record = Assert.Single(await RecordsAsync(gw));
+        Assert.Equal("responses", record.Endpoint);
+        Assert.Equal(200, record.Status);
+        Assert.Equal(keyId, record.Key);
+        Assert.Equal(response.Usage.InputTokenCount, record.PromptTokens);
+        Assert.Equal(response.Usage.OutputTokenCount, record.CompletionTokens);
+        Assert.False(record.Estimated);
+        Assert.Contains(record.Id, gw.Simulator.SeenRequestIds);
+        // Content retention is off: neither the input nor the instructions are stored, each is a hash.
+        Assert.DoesNotContain("harbour", record.RequestJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("pirate", record.RequestJson, StringComparison.Ordinal);
+        using (var stored = JsonDocument.Parse(record.RequestJson!))
+        {
+            Assert.StartsWith("sha256:", stored.RootElement.GetProperty("input").GetString(), StringComparison.Ordinal);
+            Assert.StartsWith("sha256:", stored.RootElement.GetProperty("instructions").GetString(), StringComparison.Ordinal);
+            Assert.Equal(24, stored.RootElement.GetProperty("max_output_tokens").GetInt32());
+        }
+
+        var leaf = await AuditLeafAsync(gw, record.Id);
+        Assert.Equal(record.Model, leaf.Model);
+        Assert.Equal(response.Usage.OutputTokenCount, leaf.Usage?.CompletionTokens);
+    }
+
+    [Fact]
+    public async Task CreateResponseStreaming_SlowUpstream_DeltasArriveBeforeTheUpstreamFinishesAndTheRecordHasItsUsage()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o => o.TokensPerSecond = 20);
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = Sdk.Responses(gw, key);
+        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
+        var text = new StringBuilder();
+        var deltas = 0;
+        int? statusAtFirstDelta = -1;
+        ResponseResult? completed = null;
+
+        var options = new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("Count slowly.")]) { MaxOutputTokenCount = 30 };
+        await foreach (var update in await client.CreateResponseStreamingAsync(options))
+        {
+            if (update is StreamingResponseOutputTextDeltaUpdate delta)
+            {
+                if (deltas++ == 0)
+                {
+                    // Journaled before forwarding, not completed: the upstream is still generating.
+                    await gw.WaitForRecordsAsync(requireComplete: false);
+                    await foreach (var r in store.ReadRequestsAsync(null, null))
+                    {
+                        statusAtFirstDelta = r.Status;
+                    }
+                }
+
+                text.Append(delta.Delta);
+            }
+            else if (update is StreamingResponseCompletedUpdate done)
+            {
+                completed = done.Response;
+            }
+            else if (update is StreamingResponseIncompleteUpdate incomplete)
+            {
+                completed = incomplete.Response;
+            }
+        }
+
+        Assert.Null(statusAtFirstDelta);
+        Assert.True(deltas >= 10, $"expected many deltas, got {deltas}");
+        Assert.NotNull(completed);
+        Assert.Equal(completed.GetOutputText(), text.ToString());
+
+        var record = Assert.Single(await RecordsAsync(gw));
+        Assert.Equal(200, record.Status);
+        Assert.Null(record.ErrorCode);
+        Assert.Equal(completed.Usage.InputTokenCount, record.PromptTokens);
+        Assert.Equal(completed.Usage.OutputTokenCount, record.CompletionTokens);
+        Assert.False(record.Estimated);
+        // The first token is the first output delta (~50 ms at 20 tokens/s), not response.created, and before the end.
+        Assert.NotNull(record.FirstTokenMs);
+        Assert.True(record.FirstTokenMs < record.LatencyMs, $"first token {record.FirstTokenMs} ms, latency {record.LatencyMs} ms");
+    }
+
+    [Fact]
+    public async Task CreateResponse_UpstreamRateLimited_SdkGets429WithRetryAfterAndRecordSaysSo()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o => { o.RateLimitRate = 1; o.RetryAfterSeconds = 30; });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var ex = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Responses(gw, key).CreateResponseAsync(Model, "hi"));
+
+        Assert.Equal(429, ex.Status);
+        Assert.Equal("30", ex.GetRawResponse()!.Headers.TryGetValue("retry-after", out var ra) ? ra : null);
+        var record = Assert.Single(await RecordsAsync(gw));
+        Assert.Equal(429, record.Status);
+        Assert.Equal("upstream_429", record.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Responses_UpstreamDropsMidStream_ClientGetsAResponsesErrorEventAndTheRecordAnEstimate()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o => o.DropRate = 1);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/responses", key,
+            """{"model":"gpt-4o-mini","input":"Tell me a long story.","max_output_tokens":40,"stream":true}""");
+
+        Assert.Equal(200, status);
+        Assert.Contains("event: error\ndata: {\"type\":\"error\",\"code\":\"upstream_error\"", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("response.completed", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
+        var record = Assert.Single(await RecordsAsync(gw));
+        Assert.Equal("upstream_error", record.ErrorCode);
+        Assert.True(record.Estimated);
+        Assert.True(record.PromptTokens > 0);
+    }
+
+    [Theory]
+    [InlineData("""{"model":"gpt-4o-mini","input":"x","background":true}""", "background")]
+    [InlineData("""{"model":"gpt-4o-mini"}""", "input")]
+    [InlineData("""{"model":"gpt-4o-mini","input":[1]}""", "input[0]")]
+    [InlineData("""{"model":"gpt-4o-mini","input":"x","max_output_tokens":"lots"}""", "max_output_tokens")]
+    [InlineData("""{"model":"gpt-4o-mini","input":"x","instructions":["a"]}""", "instructions")]
+    public async Task Responses_InvalidBody_400WithParamAndNothingForwarded(string body, string param)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, body);
+
+        Assert.Equal(400, status);
+        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", text));
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal(param, doc.RootElement.GetProperty("error").GetProperty("param").GetString());
+        Assert.Equal("invalid_request_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(0, gw.Simulator.RequestCount);
+        Assert.Equal(400, Assert.Single(await RecordsAsync(gw)).Status);
+    }
+
+    [Fact]
+    public async Task Responses_UnknownKeyAndUnknownModel_401And404InOpenAiShape()
+    {
+        await using var gw = await TestGateway.StartAsync(s => NamedRoutes.ToSimulator(s, "gpt-4o-mini"));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var unauthorized = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Responses(gw, "ck-not-a-key").CreateResponseAsync(Model, "hi"));
+        Assert.Equal(401, unauthorized.Status);
+
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, """{"model":"no-such-model","input":"x"}""");
+        Assert.Equal(404, status);
+        Assert.Contains("model_not_found", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("GET", "v1/responses/resp_123")]
+    [InlineData("DELETE", "v1/responses/resp_123")]
+    [InlineData("POST", "v1/responses/resp_123/cancel")]
+    [InlineData("GET", "v1/responses/resp_123/input_items")]
+    public async Task StoredResponseRoutes_NotServed_404SaysWhy(string method, string path)
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+        using var req = new HttpRequestMessage(new HttpMethod(method), path);
+        req.Headers.Authorization = new("Bearer", key);
+
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        var text = await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(404, (int)resp.StatusCode);
+        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", text));
+        Assert.Contains("previous_response_id", text, StringComparison.Ordinal);
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task Responses_Detection_SeesTheInputAsThePrompt()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = Sdk.Responses(gw, key);
+
+        await client.CreateResponseAsync(Model, "Explain step by step how a tide forms.");
+        await gw.WaitForRecordsAsync();
+
+        var engine = gw.App.Services.GetRequiredService<DetectionSink>().Engine;
+        for (var wait = 0; wait < 100 && engine.Observed < 1; wait++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Equal(1, engine.Observed);
+    }
+
+    internal static async Task<List<RequestRecord>> RecordsAsync(TestGateway gw)
+    {
+        await gw.WaitForRecordsAsync();
+        var records = new List<RequestRecord>();
+        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
+        {
+            records.Add(r);
+        }
+
+        return records;
+    }
+
+    private static async Task<AuditEvent> AuditLeafAsync(TestGateway gw, string requestId)
+    {
+        var audit = gw.App.Services.GetRequiredService<AuditLog>();
+        for (var wait = 0; wait < 200; wait++)
+        {
+            var leaves = await audit.GetEntriesAsync(0, await audit.GetSizeAsync());
+            foreach (var l in leaves)
+            {
+                if (AuditEventSerializer.Deserialize(l.Data.Span) is { Kind: AuditEventKinds.Request } e && e.Id == requestId && e.Usage is not null)
+                {
+                    return e;
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"no completed audit leaf for {requestId}");
+    }
+}
