@@ -115,14 +115,14 @@ internal sealed partial class ResponsesRequest
             {
                 members |= ItemMembers.Content;
                 reader.Read();
-                error = ReadContent(ref reader, text, $"input[{index}].content", ref parts);
+                error = ReadContent(ref reader, text, index, output: false, ref parts);
             }
             else if (reader.ValueTextEquals("output"u8))
             {
                 members |= ItemMembers.Output;
                 reader.Read();
                 var outputParts = new PartKinds();
-                error = ReadContent(ref reader, text, $"input[{index}].output", ref outputParts);
+                error = ReadContent(ref reader, text, index, output: true, ref outputParts);
                 if (error is null && outputParts.FirstOutput >= 0)
                 {
                     return ResponsesErrors.Unsupported($"input[{index}].output[{outputParts.FirstOutput}].type", outputParts.FirstOutputType, InputParts);
@@ -131,17 +131,17 @@ internal sealed partial class ResponsesRequest
             else if (reader.ValueTextEquals("call_id"u8))
             {
                 members |= ItemMembers.CallId;
-                error = RequireString(ref reader, $"input[{index}].call_id");
+                error = RequireString(ref reader, index, "call_id");
             }
             else if (reader.ValueTextEquals("name"u8))
             {
                 members |= ItemMembers.Name;
-                error = RequireString(ref reader, $"input[{index}].name");
+                error = RequireString(ref reader, index, "name");
             }
             else if (reader.ValueTextEquals("arguments"u8))
             {
                 members |= ItemMembers.Arguments;
-                error = RequireString(ref reader, $"input[{index}].arguments");
+                error = RequireString(ref reader, index, "arguments");
             }
             else if (reader.ValueTextEquals("id"u8) || reader.ValueTextEquals("status"u8))
             {
@@ -226,7 +226,8 @@ internal sealed partial class ResponsesRequest
     }
 
     /// <summary>A message's <c>content</c> or a function call's <c>output</c>: a string, or parts whose text is appended.</summary>
-    private static SimError? ReadContent(ref Utf8JsonReader reader, PooledBufferWriter text, string param, ref PartKinds kinds)
+    /// <remarks>The parameter name (<c>input[i].content</c>) is only built for an error: a valid request allocates no strings here.</remarks>
+    private static SimError? ReadContent(ref Utf8JsonReader reader, PooledBufferWriter text, int item, bool output, ref PartKinds kinds)
     {
         if (reader.TokenType == JsonTokenType.String)
         {
@@ -236,7 +237,7 @@ internal sealed partial class ResponsesRequest
 
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            return SimError.InvalidType(param, "a string or an array of content parts");
+            return SimError.InvalidType(ContentParam(item, output), "a string or an array of content parts");
         }
 
         var index = 0;
@@ -244,10 +245,10 @@ internal sealed partial class ResponsesRequest
         {
             if (reader.TokenType != JsonTokenType.StartObject)
             {
-                return SimError.InvalidType($"{param}[{index}]", "an object");
+                return SimError.InvalidType($"{ContentParam(item, output)}[{index}]", "an object");
             }
 
-            var error = ReadPart(ref reader, text, param, index, ref kinds);
+            var error = ReadPart(ref reader, text, item, output, index, ref kinds);
             if (error is not null)
             {
                 return error;
@@ -259,7 +260,7 @@ internal sealed partial class ResponsesRequest
         return null;
     }
 
-    private static SimError? ReadPart(ref Utf8JsonReader reader, PooledBufferWriter text, string param, int index, ref PartKinds kinds)
+    private static SimError? ReadPart(ref Utf8JsonReader reader, PooledBufferWriter text, int item, bool output, int index, ref PartKinds kinds)
     {
         string? type = null;
         var hasText = false;
@@ -271,7 +272,7 @@ internal sealed partial class ResponsesRequest
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return SimError.InvalidType($"{param}[{index}].type", "a string");
+                    return SimError.InvalidType($"{ContentParam(item, output)}[{index}].type", "a string");
                 }
 
                 type = reader.ValueTextEquals("input_text"u8) ? "input_text"
@@ -282,7 +283,7 @@ internal sealed partial class ResponsesRequest
                     : null;
                 if (type is null)
                 {
-                    return ResponsesErrors.Unsupported($"{param}[{index}].type", reader.GetString(), InputParts + ", " + OutputParts);
+                    return ResponsesErrors.Unsupported($"{ContentParam(item, output)}[{index}].type", reader.GetString(), InputParts + ", " + OutputParts);
                 }
             }
             else if (reader.ValueTextEquals("text"u8))
@@ -290,7 +291,7 @@ internal sealed partial class ResponsesRequest
                 reader.Read();
                 if (reader.TokenType != JsonTokenType.String)
                 {
-                    return SimError.InvalidType($"{param}[{index}].text", "a string");
+                    return SimError.InvalidType($"{ContentParam(item, output)}[{index}].text", "a string");
                 }
 
                 JsonRead.AppendString(ref reader, text);
@@ -306,27 +307,29 @@ internal sealed partial class ResponsesRequest
 
         if (type is null)
         {
-            return SimError.Missing($"{param}[{index}].type");
+            return SimError.Missing($"{ContentParam(item, output)}[{index}].type");
         }
 
         if (type is "input_text" or "output_text" && !hasText)
         {
-            return SimError.Missing($"{param}[{index}].text");
+            return SimError.Missing($"{ContentParam(item, output)}[{index}].text");
         }
 
         if (type == "refusal" && !hasRefusal)
         {
-            return SimError.Missing($"{param}[{index}].refusal");
+            return SimError.Missing($"{ContentParam(item, output)}[{index}].refusal");
         }
 
         kinds.Note(index, type);
         return null;
     }
 
-    private static SimError? RequireString(ref Utf8JsonReader reader, string param)
+    private static string ContentParam(int item, bool output) => output ? $"input[{item}].output" : $"input[{item}].content";
+
+    private static SimError? RequireString(ref Utf8JsonReader reader, int item, string member)
     {
         reader.Read();
-        return reader.TokenType == JsonTokenType.String ? null : SimError.InvalidType(param, "a string");
+        return reader.TokenType == JsonTokenType.String ? null : SimError.InvalidType($"input[{item}].{member}", "a string");
     }
 
     /// <summary>A member that does not belong to this kind of item, as the API reports it.</summary>

@@ -393,21 +393,18 @@ internal sealed partial class ResponsesRequest
         var index = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            var param = $"include[{index}]";
             if (reader.TokenType != JsonTokenType.String)
             {
-                return SimError.InvalidType(param, "a string");
+                return SimError.InvalidType($"include[{index}]", "a string");
             }
 
-            var value = reader.GetString();
-            if (Array.IndexOf(s_include, value) < 0)
-            {
-                return ResponsesErrors.Unsupported(param, value, "'" + string.Join("', '", s_include) + "'");
-            }
-
-            if (value == "message.output_text.logprobs")
+            if (reader.ValueTextEquals("message.output_text.logprobs"u8))
             {
                 chat.Logprobs = true;
+            }
+            else if (Array.IndexOf(s_include, reader.GetString()) < 0)
+            {
+                return ResponsesErrors.Unsupported($"include[{index}]", reader.GetString(), "'" + string.Join("', '", s_include) + "'");
             }
 
             index++;

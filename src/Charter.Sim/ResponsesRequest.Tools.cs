@@ -52,7 +52,6 @@ internal sealed partial class ResponsesRequest
         bool? strict = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            SimError? error = null;
             if (reader.ValueTextEquals("type"u8))
             {
                 reader.Read();
@@ -80,24 +79,43 @@ internal sealed partial class ResponsesRequest
             }
             else if (reader.ValueTextEquals("description"u8))
             {
-                error = ReadString(ref reader, $"tools[{index}].description", out description);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    description = reader.GetString();
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    return SimError.InvalidType($"tools[{index}].description", "a string");
+                }
             }
             else if (reader.ValueTextEquals("parameters"u8))
             {
-                error = ReadRawObject(ref reader, body, $"tools[{index}].parameters", out parameters);
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    var start = reader.TokenStartIndex;
+                    reader.Skip();
+                    parameters = body.Slice(start, reader.BytesConsumed - start).ToArray();
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    return SimError.InvalidType($"tools[{index}].parameters", "an object");
+                }
             }
             else if (reader.ValueTextEquals("strict"u8))
             {
-                error = ReadBool(ref reader, $"tools[{index}].strict", out strict);
+                reader.Read();
+                if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
+                {
+                    return SimError.InvalidType($"tools[{index}].strict", "a boolean");
+                }
+
+                strict = reader.TokenType == JsonTokenType.Null ? null : reader.TokenType == JsonTokenType.True;
             }
             else
             {
                 return ResponsesErrors.UnknownParameter($"tools[{index}].{reader.GetString()}");
-            }
-
-            if (error is not null)
-            {
-                return error;
             }
         }
 

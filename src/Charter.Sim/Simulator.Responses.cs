@@ -83,9 +83,9 @@ public sealed partial class Simulator
         };
     }
 
-    /// <summary><paramref name="prefix"/> and 16 hex digits of a hash of (<paramref name="value"/>, <paramref name="salt"/>, prefix length).</summary>
+    /// <summary><paramref name="prefix"/> and 16 hex digits of a hash of (<paramref name="value"/>, <paramref name="salt"/>, prefix).</summary>
     private static string ResponseId(string prefix, ulong value, ulong salt) =>
-        string.Create(prefix.Length + 16, (prefix, SimHash.Mix(value + salt + (ulong)prefix.Length)), static (span, state) =>
+        string.Create(prefix.Length + 16, (prefix, SimHash.Combine(value + salt, SimHash.OfString(prefix))), static (span, state) =>
         {
             state.prefix.CopyTo(span);
             state.Item2.TryFormat(span[state.prefix.Length..], out _, "x16");
