@@ -195,7 +195,17 @@ internal static class ChatWriter
     public static void WriteLogprobs(Utf8JsonWriter w, in ChoicePlan plan, int top, int from, int to)
     {
         w.WriteStartObject();
-        w.WriteStartArray("content"u8);
+        w.WritePropertyName("content"u8);
+        WriteLogprobEntries(w, plan, top, from, to, bytes: true);
+        w.WriteNull("refusal"u8);
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes the array <c>[{"token","logprob","bytes"?,"top_logprobs":[…]}…]</c> of tokens <paramref name="from"/>..<paramref name="to"/>.</summary>
+    /// <remarks>Also the Responses API's <c>logprobs</c>; its stream deltas carry them without <c>bytes</c>.</remarks>
+    public static void WriteLogprobEntries(Utf8JsonWriter w, in ChoicePlan plan, int top, int from, int to, bool bytes)
+    {
+        w.WriteStartArray();
         for (var i = from; i < to; i++)
         {
             var token = SimText.Token(plan, i);
@@ -203,7 +213,11 @@ internal static class ChatWriter
             w.WriteStartObject();
             w.WriteString("token"u8, token);
             w.WriteNumber("logprob"u8, logprob);
-            WriteBytes(w, token);
+            if (bytes)
+            {
+                WriteBytes(w, token);
+            }
+
             w.WriteStartArray("top_logprobs"u8);
             for (var j = 0; j < top; j++)
             {
@@ -230,7 +244,11 @@ internal static class ChatWriter
                 w.WriteStartObject();
                 w.WriteString("token"u8, alternative);
                 w.WriteNumber("logprob"u8, altLogprob);
-                WriteBytes(w, alternative);
+                if (bytes)
+                {
+                    WriteBytes(w, alternative);
+                }
+
                 w.WriteEndObject();
             }
 
@@ -239,8 +257,6 @@ internal static class ChatWriter
         }
 
         w.WriteEndArray();
-        w.WriteNull("refusal"u8);
-        w.WriteEndObject();
     }
 
     private static void WriteBytes(Utf8JsonWriter w, ReadOnlySpan<byte> token)

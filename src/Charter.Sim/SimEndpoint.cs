@@ -12,4 +12,7 @@ internal enum SimEndpoint
 
     /// <summary>Anthropic's Messages API (<c>POST /v1/messages</c>).</summary>
     Messages,
+
+    /// <summary>OpenAI's Responses API (<c>POST /v1/responses</c>, Azure <c>POST /openai/v1/responses</c>).</summary>
+    Responses,
 }

@@ -61,6 +61,12 @@ internal static class SimRoute
             return true;
         }
 
+        if (isPost && flavor != SimFlavor.AzureClassic && rest.SequenceEqual("responses"))
+        {
+            endpoint = SimEndpoint.Responses;
+            return true;
+        }
+
         if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("messages"))
         {
             endpoint = SimEndpoint.Messages;

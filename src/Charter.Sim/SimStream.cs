@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>A streamed (server-sent events) response body: OpenAI chunks or Anthropic events.</summary>
+/// <summary>A streamed (server-sent events) response body: OpenAI chat chunks, Responses API events or Anthropic events.</summary>
 internal abstract class SimStream
 {
     /// <summary>Writes the events to <paramref name="output"/>; never completes the writer. A client that leaves (the

@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>The simulated OpenAI-compatible (and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
+/// <summary>The simulated OpenAI-compatible (chat, embeddings, Responses; and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
 /// <remarks>
 /// Transports (<see cref="SimulatorEndpoints"/> over Kestrel, <see cref="SimulatorHttpHandler"/> in process)
 /// hand each request to <c>Handle</c> and send the <see cref="SimResponse"/> it returns.
@@ -14,12 +14,12 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
-    private const int EndpointCount = 5;
+    private const int EndpointCount = 6;
     private const int RouteCount = 4 * EndpointCount;
 
     // Indexed by SimFlavor and SimEndpoint.
     private static readonly string[] s_flavorNames = ["openai", "azure_classic", "azure_v1", "anthropic"];
-    private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages"];
+    private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages", "responses"];
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -58,7 +58,7 @@ public sealed partial class Simulator
     /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
     public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
 
-    /// <summary>API requests (chat, embeddings, models, messages) received since start or <see cref="Reset"/>.</summary>
+    /// <summary>API requests (chat, embeddings, models, messages, responses) received since start or <see cref="Reset"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
@@ -158,9 +158,12 @@ public sealed partial class Simulator
                 return Error(SimError.Overloaded, requestId, options.RetryAfterSeconds);
         }
 
-        return request.Endpoint == SimEndpoint.Embeddings
-            ? Embeddings(request, body, config, requestId, faults.Drop)
-            : Chat(request, body, config, requestId, sequence, faults.Drop, faults.StreamError);
+        return request.Endpoint switch
+        {
+            SimEndpoint.Embeddings => Embeddings(request, body, config, requestId, faults.Drop),
+            SimEndpoint.Responses => Responses(body, config, requestId, sequence, faults.Drop, faults.StreamError),
+            _ => Chat(request, body, config, requestId, sequence, faults.Drop, faults.StreamError),
+        };
     }
 
     /// <summary>Writes <c>{"count":N,"unrecorded":M,"routes":[{"flavor","endpoint","count"}…],"request_ids":[…]}</c>.</summary>
@@ -188,7 +191,7 @@ public sealed partial class Simulator
 
     /// <summary>API requests received on one route (flavor and endpoint) since start or <see cref="Reset"/>.</summary>
     /// <param name="flavor"><c>openai</c>, <c>azure_classic</c>, <c>azure_v1</c> or <c>anthropic</c>.</param>
-    /// <param name="endpoint"><c>chat_completions</c>, <c>embeddings</c>, <c>models</c>, <c>model</c> or <c>messages</c>.</param>
+    /// <param name="endpoint"><c>chat_completions</c>, <c>embeddings</c>, <c>models</c>, <c>model</c>, <c>messages</c> or <c>responses</c>.</param>
     public long RequestCountFor(string flavor, string endpoint)
     {
         for (var i = 0; i < RouteCount; i++)

@@ -14,7 +14,8 @@ namespace Charter.Sim;
 /// <list type="bullet">
 /// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
 /// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
-/// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|embeddings</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
+/// <item>Responses API: <c>POST {prefix}/v1/responses</c>, Azure v1 <c>POST {prefix}/openai/v1/responses</c> (named SSE events when streamed)</item>
+/// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|embeddings|responses</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
 /// <item>Anthropic: <c>POST {prefix}/v1/messages</c> (Messages API; <c>anthropic-version</c> and <c>x-api-key</c> required; errors and SSE events in Anthropic's shape)</item>
 /// <item>Control: <c>GET {prefix}/_sim/requests</c>, <c>POST {prefix}/_sim/reset</c>, <c>GET|POST {prefix}/_sim/config</c></item>
 /// </list>
@@ -38,6 +39,8 @@ public static class SimulatorEndpoints
         Api(app, sim, "POST", prefix + "/openai/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.AzureV1);
         Api(app, sim, "GET", prefix + "/openai/v1/models", SimEndpoint.Models, SimFlavor.AzureV1);
         Api(app, sim, "POST", prefix + "/v1/messages", SimEndpoint.Messages, SimFlavor.Anthropic);
+        Api(app, sim, "POST", prefix + "/v1/responses", SimEndpoint.Responses, SimFlavor.OpenAI);
+        Api(app, sim, "POST", prefix + "/openai/v1/responses", SimEndpoint.Responses, SimFlavor.AzureV1);
 
         app.MapGet(prefix + "/_sim/requests", context => WriteJsonAsync(context, 200, sim, static (w, s) => s.WriteSeen(w)));
         app.MapPost(prefix + "/_sim/reset", context =>
@@ -92,7 +95,7 @@ public static class SimulatorEndpoints
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages or SimEndpoint.Responses)
         {
             var body = await ReadBodyAsync(request.BodyReader, cancellationToken).ConfigureAwait(false);
             response = sim.Handle(info, body.Buffer);
