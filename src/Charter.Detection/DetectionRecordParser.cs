@@ -413,9 +413,13 @@ public sealed class DetectionRecordParser
             else if (req.Responses && name.SequenceEqual("input"u8))
             {
                 // A Responses input: one user message as a string, or items shaped like messages (role, content parts).
+                // An exported record holds "sha256:<hex>" in its place (content not retained): no prompt, as for messages.
                 if (reader.TokenType == JsonTokenType.String)
                 {
-                    AppendPrompt(ref reader);
+                    if (!IsRedactedHash(ref reader))
+                    {
+                        AppendPrompt(ref reader);
+                    }
                 }
                 else if (reader.TokenType == JsonTokenType.StartArray)
                 {
@@ -691,6 +695,14 @@ public sealed class DetectionRecordParser
         public bool HasUser;
         public bool HasSystem;
         public bool Responses;
+    }
+
+    // "sha256:" and 64 hex digits: what the record store writes in place of a prompt it does not retain.
+    private static bool IsRedactedHash(ref Utf8JsonReader reader)
+    {
+        var v = reader.ValueSpan;
+        return !reader.ValueIsEscaped && !reader.HasValueSequence && v.Length == 71 && v.StartsWith("sha256:"u8)
+            && !v[7..].ContainsAnyExcept("0123456789abcdef"u8);
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> line) => line.Trim(" \t\r"u8).IsEmpty;

@@ -105,9 +105,11 @@ const scenarios = {
     }
 
     const final = await stream.finalResponse();
+    // The SDK adds output_text to created responses; a streamed one is read from its output items.
+    const finalText = final.output.flatMap((item) => item.content ?? []).map((part) => part.text ?? '').join('');
     return {
       whole: { object: whole.object, status: whole.status, text: whole.output_text, usage: whole.usage },
-      stream: { deltas, text: streamed, finalText: final.output_text, status: final.status, usage: final.usage },
+      stream: { deltas, text: streamed, finalText, status: final.status, usage: final.usage },
       background: await attempt(() => client.responses.create({ ...request, background: true })),
     };
   },

@@ -88,7 +88,7 @@ public sealed class ResponsesConformanceTests
     [Fact]
     public async Task Response_UpstreamFailsMidStream_TheErrorEventMatchesResponseErrorEvent()
     {
-        await using var gw = await TestGateway.StartAsync(sim: o => o.DropRate = 1);
+        await using var gw = await TestGateway.StartAsync(sim: o => { o.DropRate = 1; o.TokensPerSecond = 400; }); // each token flushed: the stream has begun when it fails
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, Body(",\"stream\":true,\"max_output_tokens\":40"));

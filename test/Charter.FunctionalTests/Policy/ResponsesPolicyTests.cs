@@ -39,9 +39,9 @@ public sealed class ResponsesPolicyTests
     }
 
     [Theory]
-    [InlineData(""",\"include\":[\"message.output_text.logprobs\"]""", 403)]
-    [InlineData(""",\"top_logprobs\":3""", 403)]
-    [InlineData(""",\"include\":[\"reasoning.encrypted_content\"]""", 200)]
+    [InlineData(""","include":["message.output_text.logprobs"]""", 403)]
+    [InlineData(""","top_logprobs":3""", 403)]
+    [InlineData(""","include":["reasoning.encrypted_content"]""", 200)]
     [InlineData("", 200)]
     public async Task Responses_LogprobsAskedEitherWay_DeniedByALogprobsLimit(string extra, int expected)
     {
@@ -53,7 +53,7 @@ public sealed class ResponsesPolicyTests
 
         var (status, error) = await PostAsync(gw, key, "{\"model\":\"gpt-4o-mini\",\"input\":\"x\"" + extra + "}", "evaluation");
 
-        Assert.Equal(expected, status);
+        Assert.True(expected == status, $"{status}: {error}");
         if (expected == 403)
         {
             Assert.Contains("no-logprobs", error.GetProperty("rule").GetString(), StringComparison.Ordinal);

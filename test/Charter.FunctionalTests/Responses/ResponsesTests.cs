@@ -76,7 +76,7 @@ public sealed class ResponsesTests
         int? statusAtFirstDelta = -1;
         ResponseResult? completed = null;
 
-        var options = new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("Count slowly.")]) { MaxOutputTokenCount = 30 };
+        var options = new CreateResponseOptions(Model, [ResponseItem.CreateUserMessageItem("Count slowly.")]) { MaxOutputTokenCount = 30, StreamingEnabled = true };
         await foreach (var update in await client.CreateResponseStreamingAsync(options))
         {
             if (update is StreamingResponseOutputTextDeltaUpdate delta)
@@ -137,7 +137,7 @@ public sealed class ResponsesTests
     [Fact]
     public async Task Responses_UpstreamDropsMidStream_ClientGetsAResponsesErrorEventAndTheRecordAnEstimate()
     {
-        await using var gw = await TestGateway.StartAsync(sim: o => o.DropRate = 1);
+        await using var gw = await TestGateway.StartAsync(sim: o => { o.DropRate = 1; o.TokensPerSecond = 400; }); // each token flushed: the stream has begun when it fails
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, body, _) = await GatewayWire.PostAsync(gw, "v1/responses", key,

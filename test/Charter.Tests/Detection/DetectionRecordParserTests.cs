@@ -54,6 +54,15 @@ public sealed class DetectionRecordParserTests
     }
 
     [Fact]
+    public void TryParse_ExportedResponsesRecordWithHashedInput_NoPrompt()
+    {
+        const string line = """{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","endpoint":"responses","request":{"model":"m","input":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","instructions":"sha256:00"},"status":200}""";
+        Assert.True(new DetectionRecordParser().TryParse(Encoding.UTF8.GetBytes(line), out var r));
+        Assert.Equal("", r!.PromptText);
+        Assert.True(r.HasSystemPrompt);
+    }
+
+    [Fact]
     public void TryParseRequest_EmbeddingsInput_NotAPrompt()
     {
         var envelope = new DetectionEnvelope(0, "k", "t", "openai", "e", "evaluation", "embeddings", 200, 0, 0, null, null);
