@@ -25,7 +25,9 @@ public sealed partial class Simulator
 
         var chat = parsed.Chat;
         var plan = Plan(chat, chat.Model!, config)[0];
-        var answer = ComposeResponse(parsed, plan, sequence, config.Seed, _time.GetUtcNow().ToUnixTimeSeconds());
+        // Ids are unique across simulators as a provider's are (two accounts of one route must not hand out the same id);
+        // the text stays deterministic.
+        var answer = ComposeResponse(parsed, plan, sequence, config.Seed ^ _idSalt, _time.GetUtcNow().ToUnixTimeSeconds());
         var tokensPerSecond = config.Options.TokensPerSecond;
         if (chat.Stream)
         {

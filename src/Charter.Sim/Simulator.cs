@@ -34,6 +34,9 @@ public sealed partial class Simulator
     private long _unrecordedIds;
     private long _sequence;
 
+    // Mixed into the ids of stored objects (Responses API answers), which a provider makes unique across its accounts.
+    private readonly ulong _idSalt = (ulong)Random.Shared.NextInt64();
+
     /// <summary>Creates a simulator; <paramref name="options"/> is copied.</summary>
     public Simulator(SimulatorOptions options, TimeProvider? timeProvider = null)
     {

@@ -97,12 +97,14 @@ internal static class StoreRows
     /// <summary>The columns <see cref="Request"/> reads, in its order.</summary>
     public const string RequestColumns = """
         SELECT id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-               estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos, first_token_ms
+               estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos, first_token_ms,
+               response_id
         FROM requests
         """;
 
     /// <summary><c>id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, prompt_tokens, completion_tokens,
-    /// estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos, first_token_ms</c>.</summary>
+    /// estimated, status, error_code, latency_ms, decision, rule, eval_run, policy_version, cost_nanos, first_token_ms,
+    /// response_id</c>.</summary>
     public static RequestRecord Request(DbDataReader r, TimeReader time) => new()
     {
         Id = r.GetString(0),
@@ -127,5 +129,6 @@ internal static class StoreRows
         PolicyVersion = Text(r, 19),
         CostNanos = r.IsDBNull(20) ? null : r.GetInt64(20),
         FirstTokenMs = r.IsDBNull(21) ? null : r.GetDouble(21),
+        ResponseId = Text(r, 22),
     };
 }

@@ -65,4 +65,6 @@ internal sealed class BenchStore : IGatewayStore
     }
 
     public Task<long> CountRequestsAsync(string? requestId = null, CancellationToken cancellationToken = default) => Task.FromResult(0L);
+
+    public Task<ResponseOwner?> FindResponseOwnerAsync(string responseId, CancellationToken cancellationToken = default) => Task.FromResult<ResponseOwner?>(null);
 }

@@ -115,6 +115,11 @@ internal static class LogsCommands
             w.WriteNumber("first_token_ms", Math.Round(ttft, 3));
         }
 
+        if (r.ResponseId is { } responseId)
+        {
+            w.WriteString("response_id", responseId);
+        }
+
         w.WriteEndObject();
     }
 }

@@ -16,15 +16,15 @@ public sealed partial class PostgresGatewayStore
     private const string InsertSql = """
         INSERT INTO requests(id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, status,
             error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256, prompt_tokens, completion_tokens,
-            estimated, cost_nanos, first_token_ms)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
+            estimated, cost_nanos, first_token_ms, response_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
         ON CONFLICT (id) DO NOTHING
         """;
 
     private const string UpdateSql = """
         UPDATE requests SET status = $2, error_code = $3, prompt_tokens = $4, completion_tokens = $5, estimated = $6,
             latency_ms = $7, provider = COALESCE($8, provider), account = COALESCE($9, account), cost_nanos = $10,
-            first_token_ms = $11
+            first_token_ms = $11, response_id = $12
         WHERE id = $1
         """;
 
@@ -85,6 +85,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, done is { Estimated: true }, NpgsqlDbType.Boolean);
                 P(p, done?.CostNanos, NpgsqlDbType.Bigint);
                 P(p, done?.FirstTokenMs, NpgsqlDbType.Double);
+                P(p, done?.ResponseId, NpgsqlDbType.Text);
                 batch.BatchCommands.Add(cmd);
             }
             else if (e.Kind == "completion")
@@ -107,6 +108,7 @@ public sealed partial class PostgresGatewayStore
                 P(p, e.Account, NpgsqlDbType.Text);
                 P(p, e.CostNanos, NpgsqlDbType.Bigint);
                 P(p, e.FirstTokenMs, NpgsqlDbType.Double);
+                P(p, e.ResponseId, NpgsqlDbType.Text);
                 batch.BatchCommands.Add(cmd);
             }
         }

@@ -66,5 +66,10 @@ internal static class PostgresSchema
         """
         ALTER TABLE requests ADD COLUMN IF NOT EXISTS first_token_ms double precision;
         """,
+        // 8: the upstream's id of a Responses API answer, so that previous_response_id finds its team and account.
+        """
+        ALTER TABLE requests ADD COLUMN IF NOT EXISTS response_id text;
+        CREATE INDEX IF NOT EXISTS requests_response ON requests(response_id) WHERE response_id IS NOT NULL;
+        """,
     ];
 }

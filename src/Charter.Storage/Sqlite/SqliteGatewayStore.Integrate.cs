@@ -22,13 +22,13 @@ public sealed partial class SqliteGatewayStore
         using var insert = new SqliteRawStatement(c, """
             INSERT OR IGNORE INTO requests(id, ts, key_id, team_id, provider, account, model, purpose, endpoint, request, status,
                 error_code, latency_ms, decision, rule, eval_run, policy_version, messages_sha256, prompt_tokens, completion_tokens,
-                estimated, cost_nanos, first_token_ms)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
+                estimated, cost_nanos, first_token_ms, response_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)
             """);
         using var update = new SqliteRawStatement(c, """
             UPDATE requests SET status = ?2, error_code = ?3, prompt_tokens = ?4, completion_tokens = ?5, estimated = ?6,
                 latency_ms = ?7, provider = COALESCE(?8, provider), account = COALESCE(?9, account), cost_nanos = ?10,
-                first_token_ms = ?11
+                first_token_ms = ?11, response_id = ?12
             WHERE id = ?1
             """);
 
@@ -97,6 +97,7 @@ public sealed partial class SqliteGatewayStore
                 insert.Bind(21, done is { Estimated: true } ? 1 : 0);
                 insert.Bind(22, done?.CostNanos);
                 insert.Bind(23, done?.FirstTokenMs);
+                insert.Bind(24, done?.ResponseId);
                 insert.Execute();
             }
             else if (e.Kind == "completion")
@@ -117,6 +118,7 @@ public sealed partial class SqliteGatewayStore
                 update.Bind(9, e.Account);
                 update.Bind(10, e.CostNanos);
                 update.Bind(11, e.FirstTokenMs);
+                update.Bind(12, e.ResponseId);
                 update.Execute();
             }
         }

@@ -353,6 +353,20 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
     }
 
     /// <inheritdoc/>
+    public async Task<ResponseOwner?> FindResponseOwnerAsync(string responseId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(responseId);
+        await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT team_id, account FROM requests WHERE response_id = $r LIMIT 1";
+        cmd.Parameters.AddWithValue("$r", responseId);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new ResponseOwner(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))
+            : null;
+    }
+
+    /// <inheritdoc/>
     public async Task<long> CountRequestsAsync(string? requestId = null, CancellationToken cancellationToken = default)
     {
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);

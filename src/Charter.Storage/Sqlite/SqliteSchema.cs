@@ -54,5 +54,10 @@ internal static class SqliteSchema
         """
         ALTER TABLE requests ADD COLUMN first_token_ms REAL;
         """,
+        // 6: the upstream's id of a Responses API answer, so that previous_response_id finds its team and account.
+        """
+        ALTER TABLE requests ADD COLUMN response_id TEXT;
+        CREATE INDEX requests_response ON requests(response_id) WHERE response_id IS NOT NULL;
+        """,
     ];
 }

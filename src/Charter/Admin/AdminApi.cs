@@ -197,6 +197,6 @@ public static class AdminApi
     {
         var records = await store.ReadLatestRequestsAsync(Math.Clamp(limit ?? 100, 1, 1000), ct).ConfigureAwait(false);
         return TypedResults.Ok(new ListDto<RequestDto>([.. records.Select(r => new RequestDto(r.Id, r.Ts, r.Key, r.Team, r.Provider, r.Account, r.Model,
-            r.Purpose, r.Endpoint, r.Status, r.ErrorCode, r.Decision, r.Rule, r.PromptTokens, r.CompletionTokens, r.Estimated, r.LatencyMs, r.EvalRun, r.FirstTokenMs))]));
+            r.Purpose, r.Endpoint, r.Status, r.ErrorCode, r.Decision, r.Rule, r.PromptTokens, r.CompletionTokens, r.Estimated, r.LatencyMs, r.EvalRun, r.FirstTokenMs, r.ResponseId))]));
     }
 }

@@ -68,7 +68,7 @@ public sealed record HistoryDto(DateTimeOffset At, string Event, string? From, s
 /// <summary>A request record summary.</summary>
 public sealed record RequestDto(string Id, DateTimeOffset Ts, string? Key, string? Team, string? Provider, string? Account, string? Model, string? Purpose,
     string? Endpoint, int? Status, string? ErrorCode, string? Decision, string? Rule, int? PromptTokens, int? CompletionTokens, bool Estimated,
-    double? LatencyMs, string? EvalRun, double? FirstTokenMs);
+    double? LatencyMs, string? EvalRun, double? FirstTokenMs, string? ResponseId);
 
 /// <summary><c>GET /admin/v1/whoami</c>: the caller's admin key id (<c>bootstrap</c> for <c>CHARTER_ADMIN_KEY</c>) and role.</summary>
 public sealed record WhoAmIDto(string Id, string Role);

@@ -233,11 +233,12 @@ public sealed partial class GatewayHandler
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
             var responses = (object)state.Endpoint == ResponsesEndpoint;
+            var responseState = responses ? new ResponsesStreamState(text, RememberResponse(state, target)) : null;
             var outcome = anthropic
                 ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
                     UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
                 : responses
-                    ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(new ResponsesStreamState(text)), idle, aborted).ConfigureAwait(false)
+                    ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(responseState!), idle, aborted).ConfigureAwait(false)
                     : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
             var usage = outcome.Usage;
             string? estimatedCode = null;
@@ -261,7 +262,7 @@ public sealed partial class GatewayHandler
             var firstAt = responses && outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
             var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
             await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
-                estimated: estimatedCode is not null, firstTokenMs: firstToken).ConfigureAwait(false);
+                estimated: estimatedCode is not null, firstTokenMs: firstToken, responseId: responseState?.ResponseId).ConfigureAwait(false);
             return;
         }
 
@@ -272,9 +273,16 @@ public sealed partial class GatewayHandler
         }
 
         UsageReader.TryRead(content.Span, out var u);
+        string? id = null;
+        if ((object)state.Endpoint == ResponsesEndpoint && status is >= 200 and < 300 && ResponseIdReader.TopLevel(content.Span) is { } created)
+        {
+            // Known before the client sees the answer: its next turn (previous_response_id) may follow at once.
+            RememberResponse(state, target)(created);
+            id = created;
+        }
 
         // The completion is journaled before the client gets the body: whoever sees the answer finds its record.
-        await CompleteAsync(state, target, status, CharterError.None, u, null).ConfigureAwait(false);
+        await CompleteAsync(state, target, status, CharterError.None, u, null, responseId: id).ConfigureAwait(false);
         http.ContentLength = content.Length;
         try
         {
@@ -286,7 +294,15 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false, double? firstTokenMs = null)
+    private Action<string> RememberResponse(RequestState state, RouteTarget target)
+    {
+        var team = state.Key?.TeamId;
+        var account = target.Account.Id;
+        return id => _responses.Remember(id, team, account);
+    }
+
+    private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false,
+        double? firstTokenMs = null, string? responseId = null)
     {
         var latency = Stopwatch.GetElapsedTime(state.Started).TotalMilliseconds;
         state.PromptTokens = usage.PromptTokens;
@@ -309,6 +325,7 @@ public sealed partial class GatewayHandler
         e.Estimated = estimated;
         e.LatencyMs = latency;
         e.FirstTokenMs = firstTokenMs;
+        e.ResponseId = responseId;
         e.CostNanos = state.CostNanos > 0 ? state.CostNanos : null;
         return AppendScratch(e);
     }

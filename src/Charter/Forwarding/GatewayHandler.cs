@@ -9,6 +9,7 @@ using Charter.Errors;
 using Charter.Keys;
 using Charter.Records;
 using Charter.Routing;
+using Charter.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -44,10 +45,12 @@ public sealed partial class GatewayHandler
     private readonly IRequestLimiter _limiter;
     private readonly ILogger<GatewayHandler> _logger;
     private readonly TimeProvider _time;
+    private readonly ResponseOwners _responses;
 
     /// <summary>Creates the handler.</summary>
     public GatewayHandler(KeyRegistry keys, RouteTable routes, IRequestAuthorizer authorizer, Journal journal, IOptions<GatewayOptions> options,
-        IOptions<RecordsOptions> records, IUsageEstimator estimator, IRequestLimiter limiter, TimeProvider time, ILogger<GatewayHandler> logger)
+        IOptions<RecordsOptions> records, IUsageEstimator estimator, IRequestLimiter limiter, TimeProvider time, ILogger<GatewayHandler> logger,
+        ResponseOwners responses)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(records);
@@ -61,6 +64,7 @@ public sealed partial class GatewayHandler
         _limiter = limiter;
         _time = time;
         _logger = logger;
+        _responses = responses;
     }
 
     /// <summary>Handles <c>POST /v1/chat/completions</c>.</summary>
@@ -155,6 +159,21 @@ public sealed partial class GatewayHandler
                 return;
             }
 
+            // 4a a Responses conversation continues only within the team that began it, on the account that stores it.
+            ResponseOwner? previous = null;
+            if (state.Parsed.PreviousResponseId is { } previousId)
+            {
+                previous = await _responses.FindAsync(previousId, context.RequestAborted).ConfigureAwait(false);
+                if (previous is null || !string.Equals(previous.TeamId, key.TeamId, StringComparison.Ordinal))
+                {
+                    // The same answer whether the id is unknown or another team's: its existence is not disclosed.
+                    await DenyAsync(context, state, GateDecision.Deny(CharterError.InvalidRequest,
+                        $"Previous response with id '{previousId}' not found.", "responses.previous_response_id", "previous_response_not_found"),
+                        "previous_response_id").ConfigureAwait(false);
+                    return;
+                }
+            }
+
             Span<int> order = stackalloc int[Math.Min(route.Targets.Length, 16)];
             var count = route.Order(order, _time.GetTimestamp());
             var permitted = new RouteTarget[count];
@@ -164,6 +183,11 @@ public sealed partial class GatewayHandler
             for (var i = 0; i < count; i++)
             {
                 var target = route.Targets[order[i]];
+                if (previous is not null && !string.Equals(target.Account.Id, previous.Account, StringComparison.Ordinal))
+                {
+                    continue; // another account does not hold the previous response
+                }
+
                 var decision = _authorizer.CheckTarget(key, state.Purpose, target, state.Model!, in state.Parsed);
                 if (decision.Denied)
                 {
@@ -186,7 +210,11 @@ public sealed partial class GatewayHandler
             if (permittedCount == 0)
             {
                 await DenyAsync(context, state, firstDenial.Denied ? firstDenial
-                    : GateDecision.Deny(CharterError.ProviderUnavailable, $"No provider account can serve '{state.Model}'.")).ConfigureAwait(false);
+                    : previous is not null
+                        ? GateDecision.Deny(CharterError.ProviderUnavailable,
+                            $"The previous response '{state.Parsed.PreviousResponseId}' is stored with the provider account '{previous.Account}', which does not serve '{state.Model}'.",
+                            "responses.previous_response_id")
+                        : GateDecision.Deny(CharterError.ProviderUnavailable, $"No provider account can serve '{state.Model}'.")).ConfigureAwait(false);
                 return;
             }
 

@@ -58,4 +58,7 @@ public struct ParsedRequest
 
     /// <summary>Total characters of message text content (for token estimates).</summary>
     public int PromptChars;
+
+    /// <summary>Responses API: <c>previous_response_id</c>, when given.</summary>
+    public string? PreviousResponseId;
 }

@@ -24,8 +24,9 @@ public static class RequestParser
     /// the prompt; <c>max_output_tokens</c> is the output allowance; log probabilities are asked for by
     /// <c>include: ["message.output_text.logprobs"]</c> or a <c>top_logprobs</c> above 0, and the policy sees either as
     /// <c>logprobs</c>. Chat-only parameters (<c>n</c>, <c>logprobs</c>, <c>logit_bias</c>, …) are not read: the upstream
-    /// refuses them as unknown. <c>background: true</c> is refused here: a background response is finished and billed after
-    /// the request has ended, where Charter could neither record its usage nor hold it to the limits.</remarks>
+    /// refuses them as unknown. <c>previous_response_id</c> is read, for the handler to check whose response it is.
+    /// Refused here: <c>background: true</c> (a background response is finished and billed after the request has ended, where
+    /// Charter could neither record its usage nor hold it to the limits) and <c>conversation</c> (made around the gateway).</remarks>
     public static RequestParseResult ParseResponses(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Responses, out request);
 
     /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>).</summary>
@@ -222,6 +223,35 @@ public static class RequestParser
                     if (reader.TokenType is not (JsonTokenType.False or JsonTokenType.Null))
                     {
                         return Type("background", "a boolean");
+                    }
+                }
+                else if (responses && reader.ValueTextEquals("previous_response_id"u8))
+                {
+                    if (!FirstTime(ref seen, Field.PreviousResponseId))
+                    {
+                        return Duplicate("previous_response_id");
+                    }
+
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        request.PreviousResponseId = reader.GetString();
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("previous_response_id", "a string");
+                    }
+                }
+                else if (responses && reader.ValueTextEquals("conversation"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        // A conversation object is made through /v1/conversations, which Charter does not serve: its id was
+                        // made around the gateway, and nothing tells whose it is.
+                        return new(CharterError.InvalidRequest,
+                            "'conversation' is not supported through Charter: conversations are not created through it, so it cannot tell whose a conversation is. Chain responses with 'previous_response_id' instead.",
+                            "conversation");
                     }
                 }
                 else if (responses && IsChatOnly(ref reader))
@@ -593,6 +623,7 @@ public static class RequestParser
         LogitBias = 1 << 12,
         Instructions = 1 << 13,
         Include = 1 << 14,
+        PreviousResponseId = 1 << 15,
     }
 
     private enum Kind

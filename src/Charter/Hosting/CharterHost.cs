@@ -127,6 +127,7 @@ public static partial class CharterHost
         services.AddCharterAccounting();
         services.TryAddSingleton<IUsageEstimator, TokenizerUsageEstimator>();
         services.TryAddSingleton<IRequestLimiter, GatewayLimiter>();
+        services.TryAddSingleton<ResponseOwners>();
         services.TryAddSingleton<GatewayHandler>();
         services.TryAddSingleton<ModelsHandler>();
         services.TryAddSingleton(sp => new AdminService(sp.GetRequiredService<IGatewayStore>(), sp.GetRequiredService<TimeProvider>(),

@@ -119,6 +119,9 @@ public sealed class JournalEvent
     /// milliseconds.</summary>
     public double? FirstTokenMs { get; set; }
 
+    /// <summary>Responses API only: the id of the response the upstream created (<c>resp_…</c>), on the completion.</summary>
+    public string? ResponseId { get; set; }
+
     /// <summary>Cost in billionths of a US dollar, when a price is known.</summary>
     public long? CostNanos { get; set; }
 
@@ -187,6 +190,7 @@ public sealed class JournalEvent
         Estimated = false;
         LatencyMs = null;
         FirstTokenMs = null;
+        ResponseId = null;
         CostNanos = null;
         Actor = null;
         EntityType = null;

@@ -62,6 +62,7 @@ public static class JournalEventSerializer
         Body = 1u << 26,
         Messages = 1u << 27,
         FirstTokenMs = 1u << 28,
+        ResponseId = 1u << 29,
     }
 
     /// <summary>Serialises <paramref name="e"/> into <paramref name="output"/>.</summary>
@@ -127,6 +128,8 @@ public static class JournalEventSerializer
             BinaryPrimitives.WriteDoubleLittleEndian(output.GetSpan(8), ttft);
             output.Advance(8);
         }
+
+        String(output, e.ResponseId);
 
         if (!e.Body.IsEmpty)
         {
@@ -218,6 +221,7 @@ public static class JournalEventSerializer
         e.MessagesStart = (int?)r.Integer(Member.Messages) ?? -1;
         e.MessagesLength = (int?)r.Integer(Member.Messages) ?? 0;
         e.FirstTokenMs = r.Double(Member.FirstTokenMs); // absent from frames of builds before 2026-11-29
+        e.ResponseId = r.String(Member.ResponseId, shared: false); // absent from frames of builds before 2026-11-29 (evening)
         e.Position = default;
         return (present & Member.Body) != 0 ? payload.Length - r.Rest.Length : -1;
     }
@@ -248,6 +252,7 @@ public static class JournalEventSerializer
         m |= e.Estimated ? Member.Estimated : 0;
         m |= latency is null ? 0 : Member.LatencyMs;
         m |= firstToken is null ? 0 : Member.FirstTokenMs;
+        m |= e.ResponseId is null ? 0 : Member.ResponseId;
         m |= e.CostNanos is null ? 0 : Member.CostNanos;
         m |= e.Actor is null ? 0 : Member.Actor;
         m |= e.EntityType is null ? 0 : Member.EntityType;

@@ -56,6 +56,9 @@ public sealed record RequestRecord
     /// <summary>Streams only: milliseconds from the request until the first event reached the client (time to first token).</summary>
     public double? FirstTokenMs { get; init; }
 
+    /// <summary>Responses API only: the id of the response the upstream created.</summary>
+    public string? ResponseId { get; init; }
+
     /// <summary>Decision.</summary>
     public string? Decision { get; init; }
 

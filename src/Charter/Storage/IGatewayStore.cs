@@ -90,6 +90,10 @@ public interface IGatewayStore
     /// <summary>Streams request records in time order.</summary>
     IAsyncEnumerable<RequestRecord> ReadRequestsAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken = default);
 
+    /// <summary>The team and account of the request whose Responses API answer had the id <paramref name="responseId"/>
+    /// (null when no record has it).</summary>
+    Task<ResponseOwner?> FindResponseOwnerAsync(string responseId, CancellationToken cancellationToken = default);
+
     /// <summary>Counts request records (optionally one request id).</summary>
     Task<long> CountRequestsAsync(string? requestId = null, CancellationToken cancellationToken = default);
 }

@@ -20,9 +20,14 @@ namespace Charter.Streaming;
 /// </list>
 /// </remarks>
 /// <param name="completionText">Receives the output text's bytes (JSON-escaped, as they came); may be null.</param>
-public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText)
+/// <param name="onResponseId">Called once with the response's id, from the first event that carries the response
+/// (<c>response.created</c>), before that event reaches the client; may be null.</param>
+public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText, Action<string>? onResponseId = null)
 {
     private long _lastSequence = -1;
+
+    /// <summary>The id of the response being streamed, once an event has carried it.</summary>
+    public string? ResponseId { get; private set; }
 
     /// <summary>The last <c>sequence_number</c> seen (-1: none).</summary>
     public long LastSequenceNumber => _lastSequence;
@@ -41,6 +46,16 @@ public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText
         if (name.IsEmpty)
         {
             name = TypeOf(data);
+        }
+
+        if (ResponseId is null && (name.SequenceEqual("response.created"u8) || name.SequenceEqual("response.in_progress"u8)
+            || name.SequenceEqual("response.completed"u8) || name.SequenceEqual("response.incomplete"u8)))
+        {
+            ResponseId = ResponseIdReader.Under(data, "response"u8);
+            if (ResponseId is not null)
+            {
+                onResponseId?.Invoke(ResponseId);
+            }
         }
 
         if (name.SequenceEqual("response.output_text.delta"u8))

@@ -95,7 +95,7 @@ public sealed class JournalEventSerializerTests
             Kind = "request", Id = "req_0123", Ts = ts, Key = "key_1", Team = "team_1", Provider = "openai", Account = "main",
             Model = "gpt-4o-mini", Purpose = "testing", Endpoint = "chat.completions", Decision = "allow", Rule = "r1", Code = "c1",
             PolicyVersion = "pv", MessagesSha256 = "ms", EvalRun = "run_1", Stream = true, Status = 200, PromptTokens = 12,
-            CompletionTokens = 34, CachedTokens = 5, Estimated = true, LatencyMs = 1.23456, FirstTokenMs = 0.98765, CostNanos = 8_400_000_000_000L,
+            CompletionTokens = 34, CachedTokens = 5, Estimated = true, LatencyMs = 1.23456, FirstTokenMs = 0.98765, CostNanos = 8_400_000_000_000L, ResponseId = "resp_0123",
             Actor = "admin", EntityType = "key", EntityId = "key_1", Reason = "why", Detail = "what",
             Body = """{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi \"there\""}]}"""u8.ToArray(),
             MessagesStart = 34, MessagesLength = 42,
@@ -106,6 +106,7 @@ public sealed class JournalEventSerializerTests
         Assert.Equal(ts, back.Ts); // every tick
         Assert.Equal(1.235, back.LatencyMs);
         Assert.Equal(0.988, back.FirstTokenMs);
+        Assert.Equal("resp_0123", back.ResponseId);
         Assert.Equal(8_400_000_000_000L, back.CostNanos);
         Assert.Equal(
             (e.Kind, e.Id, e.Key, e.Team, e.Provider, e.Account, e.Model, e.Purpose, e.Endpoint, e.Decision, e.Rule, e.Code),
@@ -130,6 +131,7 @@ public sealed class JournalEventSerializerTests
         var back = JournalEventSerializer.Read(Serialize(e));
 
         Assert.Null(back.FirstTokenMs);
+        Assert.Null(back.ResponseId);
         Assert.Equal(2, back.LatencyMs);
         Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(back.Body.Span));
     }

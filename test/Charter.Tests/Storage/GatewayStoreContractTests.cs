@@ -297,6 +297,33 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         Assert.Null(records["r2"].FirstTokenMs); // not a stream
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task FindResponseOwnerAsync_CompletionWithResponseId_FindsItsTeamAndAccount(bool sameBatch)
+    {
+        var completion = CompletionEvent("r1");
+        completion.ResponseId = "resp_abc";
+        if (sameBatch)
+        {
+            await Store.IntegrateAsync([RequestEvent("r1", T0), completion, RequestEvent("r2", T0), CompletionEvent("r2")], new JournalPosition(1, 100), Ct);
+        }
+        else
+        {
+            await Store.IntegrateAsync([RequestEvent("r1", T0), RequestEvent("r2", T0)], new JournalPosition(1, 50), Ct);
+            await Store.IntegrateAsync([completion, CompletionEvent("r2")], new JournalPosition(1, 100), Ct);
+        }
+
+        var owner = await Store.FindResponseOwnerAsync("resp_abc", Ct);
+        var records = (await ReadAllAsync(Store)).ToDictionary(r => r.Id);
+
+        Assert.NotNull(owner);
+        Assert.Equal((records["r1"].Team, records["r1"].Account), (owner.TeamId, owner.Account));
+        Assert.Equal("resp_abc", records["r1"].ResponseId);
+        Assert.Null(records["r2"].ResponseId);
+        Assert.Null(await Store.FindResponseOwnerAsync("resp_other", Ct));
+    }
+
     [Fact]
     public async Task JournalPositions_TwoInstancesOnOneDatabase_KeptApart()
     {

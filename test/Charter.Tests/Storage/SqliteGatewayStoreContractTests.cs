@@ -24,23 +24,24 @@ public sealed class SqliteGatewayStoreContractTests : GatewayStoreContractTests
     {
         var store = (SqliteGatewayStore)await CreateStoreAsync(retainContent: false);
         await store.MigrateAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["requests_ts", "sqlite_autoindex_requests_1"], Indexes(store.Path));
+        Assert.Equal(["requests_response", "requests_ts", "sqlite_autoindex_requests_1"], Indexes(store.Path));
 
-        // A database written by an earlier version: the index exists, the columns of versions 4 and 5 do not, and the schema
+        // A database written by an earlier version: the index exists, the columns of versions 4 to 6 do not, and the schema
         // stops at version 2.
         Exec(store.Path, """
             CREATE INDEX requests_key ON requests(key_id, ts); DELETE FROM schema_version WHERE version > 2;
             DROP INDEX api_keys_previous_hash; ALTER TABLE api_keys DROP COLUMN previous_hash; ALTER TABLE api_keys DROP COLUMN previous_expires_at;
             ALTER TABLE api_keys DROP COLUMN expires_at; ALTER TABLE admin_keys DROP COLUMN created_by;
             ALTER TABLE admin_keys DROP COLUMN expires_at; ALTER TABLE admin_keys DROP COLUMN revoked_at;
-            ALTER TABLE requests DROP COLUMN first_token_ms;
+            ALTER TABLE requests DROP COLUMN first_token_ms; DROP INDEX requests_response; ALTER TABLE requests DROP COLUMN response_id;
             """);
         Assert.Contains("requests_key", Indexes(store.Path));
 
         await store.MigrateAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(["requests_ts", "sqlite_autoindex_requests_1"], Indexes(store.Path));
+        Assert.Equal(["requests_response", "requests_ts", "sqlite_autoindex_requests_1"], Indexes(store.Path));
         Assert.Equal(1L, Scalar(store.Path, "SELECT COUNT(*) FROM pragma_table_info('requests') WHERE name = 'first_token_ms'"));
+        Assert.Equal(1L, Scalar(store.Path, "SELECT COUNT(*) FROM pragma_table_info('requests') WHERE name = 'response_id'"));
     }
 
     [Fact]
