@@ -32,4 +32,5 @@ public enum CharterError
     MethodNotAllowed,
     UnsupportedContentEncoding,
     KeyExpired,
+    ResponseNotFound,
 }

@@ -37,6 +37,7 @@ public readonly record struct ErrorInfo(int Status, string Type, string Code)
         CharterError.UnknownUrl => new(404, "invalid_request_error", "unknown_url"),
         CharterError.MethodNotAllowed => new(405, "invalid_request_error", "method_not_allowed"),
         CharterError.UnsupportedContentEncoding => new(415, "invalid_request_error", "unsupported_content_encoding"),
+        CharterError.ResponseNotFound => new(404, "invalid_request_error", "response_not_found"),
         _ => new(500, "api_error", "internal_error"),
     };
 }

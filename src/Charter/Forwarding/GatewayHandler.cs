@@ -87,8 +87,7 @@ public sealed partial class GatewayHandler
         var key = await AuthenticateAsync(context).ConfigureAwait(false);
         if (key is null)
         {
-            await DenyAsync(context, new RequestState(id, ts, started, endpoint), GateDecision.Deny(CharterError.InvalidApiKey,
-                "Incorrect API key provided. You can find your Charter key in the output of 'charter keys create'.")).ConfigureAwait(false);
+            await DenyAsync(context, new RequestState(id, ts, started, endpoint), UnknownKey).ConfigureAwait(false);
             return;
         }
 
@@ -96,12 +95,7 @@ public sealed partial class GatewayHandler
         var state = new RequestState(id, ts, started, endpoint) { Key = key, Team = team };
         if (key.IsExpired(ts))
         {
-            // Like a revoked key, a 401 whatever else is wrong with the request; the record names the key and the rule.
-            var at = key.ExpiresAt!.Value.UtcDateTime;
-            await DenyAsync(context, state, key.ExpiresWithRotationGrace
-                ? GateDecision.Deny(CharterError.KeyExpired,
-                    $"Incorrect API key provided: this secret of key {key.Id} was replaced by a rotation, and its grace period ended at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.rotation")
-                : GateDecision.Deny(CharterError.KeyExpired, $"Incorrect API key provided: the key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at")).ConfigureAwait(false);
+            await DenyAsync(context, state, Expired(key)).ConfigureAwait(false);
             return;
         }
 
@@ -250,6 +244,19 @@ public sealed partial class GatewayHandler
                 ArrayPool<byte>.Shared.Return(buffer);
             }
         }
+    }
+
+    private static GateDecision UnknownKey => GateDecision.Deny(CharterError.InvalidApiKey,
+        "Incorrect API key provided. You can find your Charter key in the output of 'charter keys create'.");
+
+    // Like a revoked key, a 401 whatever else is wrong with the request; the record names the key and the rule.
+    private static GateDecision Expired(ApiKeyRecord key)
+    {
+        var at = key.ExpiresAt!.Value.UtcDateTime;
+        return key.ExpiresWithRotationGrace
+            ? GateDecision.Deny(CharterError.KeyExpired,
+                $"Incorrect API key provided: this secret of key {key.Id} was replaced by a rotation, and its grace period ended at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.rotation")
+            : GateDecision.Deny(CharterError.KeyExpired, $"Incorrect API key provided: the key expired at {at:yyyy-MM-ddTHH:mm:ssZ}.", "key.expires_at");
     }
 
     private static async Task CompleteResponseAsync(HttpContext context)

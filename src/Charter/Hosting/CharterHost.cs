@@ -191,6 +191,10 @@ public static partial class CharterHost
         app.MapPost("/v1/chat/completions", (RequestDelegate)handler.HandleChatAsync).WithName("ChatCompletions");
         app.MapPost("/v1/embeddings", (RequestDelegate)handler.HandleEmbeddingsAsync).WithName("Embeddings");
         app.MapPost("/v1/responses", (RequestDelegate)handler.HandleResponsesAsync).WithName("Responses");
+        app.MapGet("/v1/responses/{id}", (RequestDelegate)handler.HandleRetrieveResponseAsync).WithName("RetrieveResponse");
+        app.MapDelete("/v1/responses/{id}", (RequestDelegate)handler.HandleDeleteResponseAsync).WithName("DeleteResponse");
+        app.MapGet("/v1/responses/{id}/input_items", (RequestDelegate)handler.HandleResponseInputItemsAsync).WithName("ResponseInputItems");
+        app.MapPost("/v1/responses/{id}/cancel", (RequestDelegate)handler.HandleCancelResponseAsync).WithName("CancelResponse");
         app.MapGet("/v1/models", (RequestDelegate)models.HandleAsync).WithName("Models");
         app.MapGet("/v1/models/{model}", (RequestDelegate)models.HandleRetrieveAsync).WithName("Model");
         app.MapGet("/healthz", () => Results.Text("ok")).WithName("Health");
@@ -202,7 +206,9 @@ public static partial class CharterHost
         app.MapMethods("/v1/chat/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/embeddings", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/responses", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
-        app.Map("/v1/responses/{**rest}", StoredResponsesAsync).ExcludeFromDescription();
+        app.MapMethods("/v1/responses/{id}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Head], MethodNotAllowed("GET, DELETE")).ExcludeFromDescription();
+        app.MapMethods("/v1/responses/{id}/input_items", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
+        app.MapMethods("/v1/responses/{id}/cancel", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/models", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
         app.MapMethods("/v1/models/{model}", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
         app.MapFallback("/v1/{**path}", UnknownUrlAsync).ExcludeFromDescription();
@@ -223,11 +229,6 @@ public static partial class CharterHost
         return OpenAiErrorWriter.WriteAsync(context, CharterError.MethodNotAllowed,
             $"{context.Request.Method} is not supported on {context.Request.Path}; use {allowed}.");
     };
-
-    // A stored response lives with the provider account that made it, and Charter does not keep which one that was.
-    private static Task StoredResponsesAsync(HttpContext context) =>
-        OpenAiErrorWriter.WriteAsync(context, CharterError.UnknownUrl,
-            $"Invalid URL ({context.Request.Method} {context.Request.Path}): Charter forwards POST /v1/responses only; stored responses cannot be retrieved, listed, cancelled or deleted through it. Continue a conversation with 'previous_response_id' in a new POST /v1/responses.");
 
     private static Task UnknownUrlAsync(HttpContext context) =>
         OpenAiErrorWriter.WriteAsync(context, CharterError.UnknownUrl, $"Invalid URL ({context.Request.Method} {context.Request.Path}).");

@@ -189,27 +189,6 @@ public sealed class ResponsesTests
         Assert.Contains("model_not_found", text, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("GET", "v1/responses/resp_123")]
-    [InlineData("DELETE", "v1/responses/resp_123")]
-    [InlineData("POST", "v1/responses/resp_123/cancel")]
-    [InlineData("GET", "v1/responses/resp_123/input_items")]
-    public async Task StoredResponseRoutes_NotServed_404SaysWhy(string method, string path)
-    {
-        await using var gw = await TestGateway.StartAsync();
-        var (key, _) = await gw.CreateKeyAsync();
-        using var req = new HttpRequestMessage(new HttpMethod(method), path);
-        req.Headers.Authorization = new("Bearer", key);
-
-        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
-        var text = await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(404, (int)resp.StatusCode);
-        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", text));
-        Assert.Contains("previous_response_id", text, StringComparison.Ordinal);
-        Assert.Equal(0, gw.Simulator.RequestCount);
-    }
-
     [Fact]
     public async Task Responses_Detection_SeesTheInputAsThePrompt()
     {
