@@ -63,7 +63,7 @@ public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText
             outcome.ContentChunks++;
             if (completionText is not null)
             {
-                CollectDelta(data, completionText);
+                SseRelay.CollectString(data, "\"delta\":\""u8, completionText);
             }
         }
         else if (name.SequenceEqual("response.refusal.delta"u8) || name.SequenceEqual("response.function_call_arguments.delta"u8))
@@ -169,27 +169,5 @@ public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText
         }
 
         return default;
-    }
-
-    private static void CollectDelta(ReadOnlySpan<byte> data, ArrayBufferWriter<byte> sink)
-    {
-        var key = "\"delta\":\""u8;
-        var at = data.IndexOf(key);
-        if (at < 0)
-        {
-            return;
-        }
-
-        var s = data[(at + key.Length)..];
-        var i = 0;
-        while (i < s.Length && s[i] != (byte)'"')
-        {
-            i += s[i] == (byte)'\\' ? 2 : 1;
-        }
-
-        if (i > 0)
-        {
-            sink.Write(s[..Math.Min(i, s.Length)]);
-        }
     }
 }

@@ -215,11 +215,20 @@ public static class SseRelay
 
     private static void CollectContent(ReadOnlySpan<byte> data, ArrayBufferWriter<byte> sink, ref StreamOutcome outcome)
     {
-        var key = "\"content\":\""u8;
+        if (CollectString(data, "\"content\":\""u8, sink))
+        {
+            outcome.ContentChunks++;
+        }
+    }
+
+    /// <summary>Copies the (still JSON-escaped) text of the first non-empty string after <paramref name="key"/> (a member name,
+    /// its colon and the opening quote) into <paramref name="sink"/>; false when there is none.</summary>
+    internal static bool CollectString(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ArrayBufferWriter<byte> sink)
+    {
         var at = data.IndexOf(key);
         if (at < 0)
         {
-            return;
+            return false;
         }
 
         var s = data[(at + key.Length)..];
@@ -229,11 +238,13 @@ public static class SseRelay
             i += s[i] == (byte)'\\' ? 2 : 1;
         }
 
-        if (i > 0)
+        if (i == 0)
         {
-            outcome.ContentChunks++;
-            sink.Write(s[..Math.Min(i, s.Length)]);
+            return false;
         }
+
+        sink.Write(s[..Math.Min(i, s.Length)]);
+        return true;
     }
 
     /// <summary>The value of the event's first <c>data:</c> line (empty when it has none).</summary>

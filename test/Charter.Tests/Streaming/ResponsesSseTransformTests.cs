@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Charter.Errors;
 using Charter.Streaming;
+using Charter.Tests.Forwarding;
 
 namespace Charter.Tests.Streaming;
 
@@ -89,7 +90,8 @@ public sealed class ResponsesSseTransformTests
     public async Task RelayAsync_UpstreamDropsMidStream_ClientGetsAResponsesErrorEventNumberedAfterTheLast()
     {
         var head = Stream[..Stream.IndexOf("event: response.output_text.done", StringComparison.Ordinal)];
-        var upstream = new DroppingStream(Encoding.UTF8.GetBytes(head));
+        var bytes = Encoding.UTF8.GetBytes(head);
+        var upstream = new TrickleStream(bytes, failAfter: bytes.Length); // then fails like a dropped connection
         var pipe = new Pipe();
         var state = new ResponsesStreamState(new ArrayBufferWriter<byte>());
 
@@ -146,48 +148,5 @@ public sealed class ResponsesSseTransformTests
                 return Encoding.UTF8.GetString(all.ToArray());
             }
         }
-    }
-
-    // Hands out its bytes, then fails like a dropped connection.
-    private sealed class DroppingStream(byte[] data) : System.IO.Stream
-    {
-        private int _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => _position; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_position >= data.Length)
-            {
-                throw new IOException("connection dropped");
-            }
-
-            var n = Math.Min(buffer.Length, data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer);
-            _position += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
