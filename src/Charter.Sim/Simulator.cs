@@ -70,6 +70,9 @@ public sealed partial class Simulator
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
     public int TimesSeen(string requestId) => _seen.TryGetValue(requestId, out var n) ? n : 0;
 
+    /// <summary>Responses API answers stored now (see <see cref="ResponsesStore"/>).</summary>
+    internal int StoredResponseCount => _stored.Count;
+
     /// <summary>Request ids received but not remembered because <see cref="SimulatorOptions.MaxRecordedRequestIds"/> was reached.</summary>
     public long UnrecordedRequestIds => Interlocked.Read(ref _unrecordedIds);
 
