@@ -31,9 +31,10 @@ internal sealed partial class ResponsesRequest
         Arguments = 16,
     }
 
-    private static SimError? ParseInput(ref Utf8JsonReader reader, PooledBufferWriter text, List<(int Role, int Length)> messages)
+    private static SimError? ParseInput(ref Utf8JsonReader reader, PooledBufferWriter text, List<(int Role, int Length)> messages, out long valueStart)
     {
         reader.Read();
+        valueStart = reader.TokenStartIndex;
         if (reader.TokenType == JsonTokenType.String)
         {
             var start = text.WrittenCount;

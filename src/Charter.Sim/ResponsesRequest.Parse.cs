@@ -111,7 +111,9 @@ internal sealed partial class ResponsesRequest
             else if (reader.ValueTextEquals("input"u8))
             {
                 sawInput = true;
-                error = ParseInput(ref reader, text, messages);
+                error = ParseInput(ref reader, text, messages, out var inputStart);
+                request.InputStart = inputStart;
+                request.InputEnd = reader.BytesConsumed;
             }
             else if (reader.ValueTextEquals("instructions"u8))
             {

@@ -40,6 +40,12 @@ internal sealed partial class ResponsesRequest
 
     public string? PreviousResponseId { get; set; }
 
+    /// <summary>Offset in the body of the <c>input</c> value (kept raw for a stored response's <c>input_items</c>).</summary>
+    public long InputStart { get; set; }
+
+    /// <summary>Offset in the body just past the <c>input</c> value.</summary>
+    public long InputEnd { get; set; }
+
     public string? User { get; set; }
 
     public string? SafetyIdentifier { get; set; }

@@ -15,7 +15,9 @@ namespace Charter.Sim;
 /// (<c>response.incomplete</c> when max_output_tokens cut the text). Each event is <c>event: {type}\ndata: {json}\n\n</c> with
 /// <c>sequence_number</c> counting from 0; there is no <c>[DONE]</c>. The first event waits for the time to first token; deltas
 /// follow at tokens/s (flushed per delta; with 0 the stream is flushed once at the end). Faults happen half-way through the
-/// deltas: a dropped connection, or an <c>error</c> event and nothing after it.
+/// deltas: a dropped connection, or an <c>error</c> event and nothing after it. With a <see cref="Store"/>, a stream that writes
+/// its final event keeps the final response (as that event carries it) before the last flush, so a client that read the
+/// event finds it stored.
 /// </remarks>
 internal sealed class ResponsesStream : SimStream
 {
@@ -35,6 +37,12 @@ internal sealed class ResponsesStream : SimStream
         _drop = drop;
         _error = error;
     }
+
+    /// <summary>Where the final response is kept when the stream completes, or null (<c>store:false</c>).</summary>
+    public ResponsesStore? Store { get; init; }
+
+    /// <summary>The request's raw <c>input</c>, kept with the response.</summary>
+    public byte[]? Input { get; init; }
 
     /// <inheritdoc />
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
@@ -121,6 +129,11 @@ internal sealed class ResponsesStream : SimStream
         Begin(output, w, final);
         ResponsesWriter.WriteResponseEvent(w, final, sequence, a, final: true);
         End(output, w);
+        if (Store is { } store)
+        {
+            store.Add(new StoredResponse(a.Id, ResponsesWriter.FinalResponseBytes(a), Input ?? "[]"u8.ToArray()));
+        }
+
         return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
     }
 

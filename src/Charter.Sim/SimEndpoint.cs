@@ -15,4 +15,16 @@ internal enum SimEndpoint
 
     /// <summary>OpenAI's Responses API (<c>POST /v1/responses</c>, Azure <c>POST /openai/v1/responses</c>).</summary>
     Responses,
+
+    /// <summary>A stored response: <c>GET /v1/responses/{id}</c>.</summary>
+    ResponseGet,
+
+    /// <summary><c>DELETE /v1/responses/{id}</c>.</summary>
+    ResponseDelete,
+
+    /// <summary>The input items of a stored response: <c>GET /v1/responses/{id}/input_items</c>.</summary>
+    ResponseInputItems,
+
+    /// <summary><c>POST /v1/responses/{id}/cancel</c> (only background responses can be; the simulator has none).</summary>
+    ResponseCancel,
 }

@@ -14,9 +14,15 @@ internal static class SimRoute
         Config,
     }
 
-    /// <summary>Matches an API route (<c>/v1/messages</c> is Anthropic's); <paramref name="name"/> receives the deployment or model id.</summary>
-    public static bool TryMatchApi(ReadOnlySpan<char> path, bool isPost, out SimEndpoint endpoint, out SimFlavor flavor, out string? name)
+    /// <summary>Matches an API route (<c>/v1/messages</c> is Anthropic's); <paramref name="name"/> receives the deployment, model or response id.</summary>
+    /// <param name="path">The path after the prefix.</param>
+    /// <param name="method">The HTTP method (<c>GET</c>, <c>POST</c>, <c>DELETE</c>…).</param>
+    /// <param name="endpoint">The operation matched.</param>
+    /// <param name="flavor">The URL form matched.</param>
+    /// <param name="name">The deployment, model or response id in the path, if any.</param>
+    public static bool TryMatchApi(ReadOnlySpan<char> path, string method, out SimEndpoint endpoint, out SimFlavor flavor, out string? name)
     {
+        var isPost = method == "POST";
         endpoint = default;
         flavor = SimFlavor.OpenAI;
         name = null;
@@ -67,6 +73,11 @@ internal static class SimRoute
             return true;
         }
 
+        if (flavor != SimFlavor.AzureClassic && rest.StartsWith("responses/") && TryMatchStored(rest[10..], method, out endpoint, out name))
+        {
+            return true;
+        }
+
         if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("messages"))
         {
             endpoint = SimEndpoint.Messages;
@@ -93,6 +104,40 @@ internal static class SimRoute
         }
 
         return false;
+    }
+
+    /// <summary>Matches <c>{id}</c> (GET, DELETE), <c>{id}/input_items</c> (GET) or <c>{id}/cancel</c> (POST) after <c>responses/</c>.</summary>
+    private static bool TryMatchStored(ReadOnlySpan<char> rest, string method, out SimEndpoint endpoint, out string? name)
+    {
+        endpoint = default;
+        name = null;
+        var slash = rest.IndexOf('/');
+        var id = slash < 0 ? rest : rest[..slash];
+        var tail = slash < 0 ? default : rest[(slash + 1)..];
+        if (id.IsEmpty)
+        {
+            return false;
+        }
+
+        if (tail.IsEmpty && method is "GET" or "DELETE")
+        {
+            endpoint = method == "GET" ? SimEndpoint.ResponseGet : SimEndpoint.ResponseDelete;
+        }
+        else if (tail.SequenceEqual("input_items") && method == "GET")
+        {
+            endpoint = SimEndpoint.ResponseInputItems;
+        }
+        else if (tail.SequenceEqual("cancel") && method == "POST")
+        {
+            endpoint = SimEndpoint.ResponseCancel;
+        }
+        else
+        {
+            return false;
+        }
+
+        name = Uri.UnescapeDataString(id.ToString());
+        return true;
     }
 
     /// <summary>Matches a control route.</summary>

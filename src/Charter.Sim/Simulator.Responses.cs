@@ -12,7 +12,9 @@ public sealed partial class Simulator
     /// The text is the chat route's for the equivalent conversation (see <see cref="ResponsesRequest"/>), so
     /// <c>input_tokens</c> equals chat's <c>prompt_tokens</c>; <c>max_output_tokens</c> cuts it (status <c>incomplete</c>). With
     /// function tools and tool_choice <c>required</c> (first tool) or <c>{"type":"function","name"}</c> the answer is one
-    /// <c>function_call</c> item, deterministic per conversation, as on the Anthropic route.
+    /// <c>function_call</c> item, deterministic per conversation, as on the Anthropic route. Unless <c>store</c> is false the answer
+    /// is kept (see <see cref="ResponsesStore"/>) once complete: at once for a whole answer that is not dropped, at the end of a stream
+    /// that ran to its final event. A <c>previous_response_id</c> must name a stored response (it does not change the text).
     /// </remarks>
     private SimResponse Responses(in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence, bool drop, bool streamError)
     {
@@ -23,6 +25,13 @@ public sealed partial class Simulator
             return Error(error, requestId);
         }
 
+        if (parsed.PreviousResponseId is { } previous && _stored.Get(previous) is null)
+        {
+            return Error(ResponsesErrors.PreviousResponseNotFound(previous), requestId);
+        }
+
+        // The input is kept raw (for input_items) only when the response is stored.
+        var input = parsed.Store != false ? body.Slice(parsed.InputStart, parsed.InputEnd - parsed.InputStart).ToArray() : null;
         var chat = parsed.Chat;
         var plan = Plan(chat, chat.Model!, config)[0];
         // Ids are unique across simulators as a provider's are (two accounts of one route must not hand out the same id);
@@ -34,7 +43,11 @@ public sealed partial class Simulator
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new ResponsesStream(answer, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
+                Stream = new ResponsesStream(answer, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError)
+                {
+                    Store = input is null ? null : _stored,
+                    Input = input,
+                },
             };
         }
 
@@ -45,7 +58,13 @@ public sealed partial class Simulator
         }
 
         answer.CompletedAt = answer.CreatedAt + (long)delay.TotalSeconds;
-        return Json(requestId, static (w, a) => ResponsesWriter.WriteResponse(w, a, final: true), answer, delay, drop);
+        var response = Json(requestId, static (w, a) => ResponsesWriter.WriteResponse(w, a, final: true), answer, delay, drop);
+        if (input is not null && !drop)
+        {
+            _stored.Add(new StoredResponse(answer.Id, response.Body!.WrittenSpan.ToArray(), input));
+        }
+
+        return response;
     }
 
     private static ResponsesAnswer ComposeResponse(ResponsesRequest request, in ChoicePlan plan, ulong sequence, ulong seed, long createdAt)

@@ -14,12 +14,14 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
-    private const int EndpointCount = 6;
+    private const int EndpointCount = 10;
     private const int RouteCount = 4 * EndpointCount;
 
     // Indexed by SimFlavor and SimEndpoint.
     private static readonly string[] s_flavorNames = ["openai", "azure_classic", "azure_v1", "anthropic"];
-    private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages", "responses"];
+    private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages", "responses",
+        "response_get", "response_delete", "response_input_items", "response_cancel",
+    ];
 
     [ThreadStatic]
     private static Utf8JsonWriter? t_writer;
@@ -28,6 +30,7 @@ public sealed partial class Simulator
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
     private readonly long[] _routeCounts = new long[RouteCount];
+    private readonly ResponsesStore _stored = new(ResponsesStore.DefaultMaxCount, ResponsesStore.DefaultMaxBytes);
     private volatile SimConfig _config;
     private long _requestCount;
     private long _distinctIds;
@@ -61,19 +64,23 @@ public sealed partial class Simulator
     /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
     public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
 
-    /// <summary>API requests (chat, embeddings, models, messages, responses) received since start or <see cref="Reset"/>.</summary>
+    /// <summary>API requests (chat, embeddings, models, messages, responses and the stored-response routes) received since start or <see cref="Reset"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
     public int TimesSeen(string requestId) => _seen.TryGetValue(requestId, out var n) ? n : 0;
 
+    /// <summary>Responses API answers stored now (see <see cref="ResponsesStore"/>).</summary>
+    internal int StoredResponseCount => _stored.Count;
+
     /// <summary>Request ids received but not remembered because <see cref="SimulatorOptions.MaxRecordedRequestIds"/> was reached.</summary>
     public long UnrecordedRequestIds => Interlocked.Read(ref _unrecordedIds);
 
-    /// <summary>Forgets the requests seen and restores the options given at construction.</summary>
+    /// <summary>Forgets the requests seen and the stored responses, and restores the options given at construction.</summary>
     public void Reset()
     {
         _seen.Clear();
+        _stored.Clear();
         Interlocked.Exchange(ref _distinctIds, 0);
         Interlocked.Exchange(ref _unrecordedIds, 0);
         Interlocked.Exchange(ref _requestCount, 0);
@@ -165,6 +172,8 @@ public sealed partial class Simulator
         {
             SimEndpoint.Embeddings => Embeddings(request, body, config, requestId, faults.Drop),
             SimEndpoint.Responses => Responses(body, config, requestId, sequence, faults.Drop, faults.StreamError),
+            SimEndpoint.ResponseGet or SimEndpoint.ResponseDelete or SimEndpoint.ResponseInputItems or SimEndpoint.ResponseCancel
+                => Stored(request, requestId, faults.Drop),
             _ => Chat(request, body, config, requestId, sequence, faults.Drop, faults.StreamError),
         };
     }
@@ -194,7 +203,8 @@ public sealed partial class Simulator
 
     /// <summary>API requests received on one route (flavor and endpoint) since start or <see cref="Reset"/>.</summary>
     /// <param name="flavor"><c>openai</c>, <c>azure_classic</c>, <c>azure_v1</c> or <c>anthropic</c>.</param>
-    /// <param name="endpoint"><c>chat_completions</c>, <c>embeddings</c>, <c>models</c>, <c>model</c>, <c>messages</c> or <c>responses</c>.</param>
+    /// <param name="endpoint"><c>chat_completions</c>, <c>embeddings</c>, <c>models</c>, <c>model</c>, <c>messages</c>, <c>responses</c>,
+    /// or a stored-response route: <c>response_get</c>, <c>response_delete</c>, <c>response_input_items</c>, <c>response_cancel</c>.</param>
     public long RequestCountFor(string flavor, string endpoint)
     {
         for (var i = 0; i < RouteCount; i++)

@@ -15,6 +15,7 @@ namespace Charter.Sim;
 /// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
 /// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
 /// <item>Responses API: <c>POST {prefix}/v1/responses</c>, Azure v1 <c>POST {prefix}/openai/v1/responses</c> (named SSE events when streamed)</item>
+/// <item>Stored responses: <c>GET|DELETE {prefix}/v1/responses/{id}</c>, <c>GET …/{id}/input_items</c>, <c>POST …/{id}/cancel</c> (also under <c>/openai/v1</c>)</item>
 /// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|embeddings|responses</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
 /// <item>Anthropic: <c>POST {prefix}/v1/messages</c> (Messages API; <c>anthropic-version</c> and <c>x-api-key</c> required; errors and SSE events in Anthropic's shape)</item>
 /// <item>Control: <c>GET {prefix}/_sim/requests</c>, <c>POST {prefix}/_sim/reset</c>, <c>GET|POST {prefix}/_sim/config</c></item>
@@ -41,6 +42,13 @@ public static class SimulatorEndpoints
         Api(app, sim, "POST", prefix + "/v1/messages", SimEndpoint.Messages, SimFlavor.Anthropic);
         Api(app, sim, "POST", prefix + "/v1/responses", SimEndpoint.Responses, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/openai/v1/responses", SimEndpoint.Responses, SimFlavor.AzureV1);
+        foreach (var (root, flavor) in (ReadOnlySpan<(string, SimFlavor)>)[("/v1/responses/", SimFlavor.OpenAI), ("/openai/v1/responses/", SimFlavor.AzureV1)])
+        {
+            Api(app, sim, "GET", prefix + root + "{id}", SimEndpoint.ResponseGet, flavor);
+            Api(app, sim, "DELETE", prefix + root + "{id}", SimEndpoint.ResponseDelete, flavor);
+            Api(app, sim, "GET", prefix + root + "{id}/input_items", SimEndpoint.ResponseInputItems, flavor);
+            Api(app, sim, "POST", prefix + root + "{id}/cancel", SimEndpoint.ResponseCancel, flavor);
+        }
 
         app.MapGet(prefix + "/_sim/requests", context => WriteJsonAsync(context, 200, sim, static (w, s) => s.WriteSeen(w)));
         app.MapPost(prefix + "/_sim/reset", context =>
@@ -74,9 +82,12 @@ public static class SimulatorEndpoints
     {
         var request = context.Request;
         var headers = request.Headers;
-        var deployment = endpoint == SimEndpoint.Model
-            ? request.RouteValues["model"] as string
-            : flavor == SimFlavor.AzureClassic ? request.RouteValues["deployment"] as string : null;
+        var deployment = endpoint switch
+        {
+            SimEndpoint.Model => request.RouteValues["model"] as string,
+            SimEndpoint.ResponseGet or SimEndpoint.ResponseDelete or SimEndpoint.ResponseInputItems or SimEndpoint.ResponseCancel => request.RouteValues["id"] as string,
+            _ => flavor == SimFlavor.AzureClassic ? request.RouteValues["deployment"] as string : null,
+        };
         string? apiVersion;
         bool credential;
         if (flavor == SimFlavor.Anthropic)
@@ -91,7 +102,7 @@ public static class SimulatorEndpoints
         }
 
         string? charterId = headers["X-Charter-Request-Id"];
-        var info = new SimRequest(endpoint, flavor, deployment, apiVersion, credential, charterId);
+        var info = new SimRequest(endpoint, flavor, deployment, apiVersion, credential, charterId, request.QueryString.Value);
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;

@@ -47,8 +47,7 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
             path = path[_prefix.Length..];
         }
 
-        var isPost = request.Method == HttpMethod.Post;
-        if (!SimRoute.TryMatchApi(path, isPost, out var endpoint, out var flavor, out var name))
+        if (!SimRoute.TryMatchApi(path, request.Method.Method, out var endpoint, out var flavor, out var name))
         {
             return await ControlAsync(request, path, cancellationToken).ConfigureAwait(false);
         }
@@ -68,7 +67,7 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
         }
 
         var charterId = headers.TryGetValues("X-Charter-Request-Id", out var ids) ? First(ids) : null;
-        var info = new SimRequest(endpoint, flavor, name, apiVersion, credential, charterId);
+        var info = new SimRequest(endpoint, flavor, name, apiVersion, credential, charterId, uri.IsAbsoluteUri ? uri.Query : null);
 
         SimResponse response;
         if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages or SimEndpoint.Responses)

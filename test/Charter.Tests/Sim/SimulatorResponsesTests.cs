@@ -94,11 +94,12 @@ public sealed class SimulatorResponsesTests
     public async Task Responses_OptionalMembers_Echoed()
     {
         using var client = new SimTestClient();
-        const string extra = """
-            ,"temperature":0.5,"top_p":0.9,"store":false,"parallel_tool_calls":false,"previous_response_id":"resp_prev","user":"u1",
+        var previous = (await client.PostAsync(Path, Body())).Body.GetProperty("id").GetString();
+        var extra = """
+            ,"temperature":0.5,"top_p":0.9,"store":false,"parallel_tool_calls":false,"previous_response_id":"PREVIOUS","user":"u1",
             "safety_identifier":"s1","prompt_cache_key":"k1","truncation":"auto","service_tier":"auto","max_output_tokens":100,
             "text":{"format":{"type":"json_object"}},"reasoning":{"effort":"low"},"metadata":{"run":"7"},"background":false,"top_logprobs":0
-            """;
+            """.Replace("PREVIOUS", previous, StringComparison.Ordinal);
         var (status, body, _) = await client.PostAsync(Path, Body(extra: extra));
 
         Assert.Equal(HttpStatusCode.OK, status);
@@ -106,7 +107,7 @@ public sealed class SimulatorResponsesTests
         Assert.Equal(0.9, body.GetProperty("top_p").GetDouble());
         Assert.False(body.GetProperty("store").GetBoolean());
         Assert.False(body.GetProperty("parallel_tool_calls").GetBoolean());
-        Assert.Equal("resp_prev", body.GetProperty("previous_response_id").GetString());
+        Assert.Equal(previous, body.GetProperty("previous_response_id").GetString());
         Assert.Equal("u1", body.GetProperty("user").GetString());
         Assert.Equal("s1", body.GetProperty("safety_identifier").GetString());
         Assert.Equal("k1", body.GetProperty("prompt_cache_key").GetString());
