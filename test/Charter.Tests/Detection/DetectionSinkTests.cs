@@ -81,6 +81,28 @@ public sealed class DetectionSinkTests
         Assert.Equal(1, sink.Engine.Get(DetectionSubjectKind.Key, "key-2")?.Requests);
     }
 
+    [Fact]
+    public async Task ConsumeAsync_StoredResponseCalls_NotObservedWhileResponsesAre()
+    {
+        var sink = new DetectionSink(new DetectionEngine(), new InMemoryFindingStore(), [], NullLogger<DetectionSink>.Instance);
+        var created = Event("request", "req-1", """{"model":"gpt-4o-mini","input":"Summarise the notes."}"""u8.ToArray());
+        created.Endpoint = "responses";
+        created.Status = 200;
+        var batch = new List<JournalEvent> { created };
+        foreach (var endpoint in new[] { "responses.retrieve", "responses.input_items", "responses.delete", "responses.cancel" })
+        {
+            var call = Event("request", "req-" + endpoint, default);
+            call.Endpoint = endpoint;
+            call.Status = 200;
+            batch.Add(call);
+        }
+
+        await sink.ConsumeAsync(batch, default, CancellationToken.None);
+
+        Assert.Equal(1, sink.Engine.Observed);
+        Assert.Equal(1, sink.Engine.Get(DetectionSubjectKind.Key, "key-1")?.Requests);
+    }
+
     private static JournalEvent Event(string kind, string id, ReadOnlyMemory<byte> body) => new()
     {
         Kind = kind,
