@@ -90,7 +90,8 @@ const scenarios = {
   },
 
   // The Responses API: a whole response, the same request streamed through the SDK's stream helper (it checks the
-  // events' order and assembles the final response), and a refusal as the SDK's typed error.
+  // events' order and assembles the final response), the conversation's next turn, the stored response read back and
+  // deleted, and the refusals as the SDK's typed errors.
   async responses() {
     const request = { model, instructions: 'Answer briefly.', input: 'Say hello to the JavaScript SDK.', max_output_tokens: 24 };
     const whole = await client.responses.create(request);
@@ -107,8 +108,14 @@ const scenarios = {
     const final = await stream.finalResponse();
     // The SDK adds output_text to created responses; a streamed one is read from its output items.
     const finalText = final.output.flatMap((item) => item.content ?? []).map((part) => part.text ?? '').join('');
+    // The next turn of the conversation, the stored response read back, then deleted.
+    const next = await client.responses.create({ model, input: 'And in French?', previous_response_id: whole.id, max_output_tokens: 16 });
+    const retrieved = await client.responses.retrieve(whole.id);
+    await client.responses.delete(next.id);
     return {
-      whole: { object: whole.object, status: whole.status, text: whole.output_text, usage: whole.usage },
+      chain: { previous: next.previous_response_id, status: next.status, retrievedId: retrieved.id, retrievedText: retrieved.output_text },
+      deletedThenRetrieved: await attempt(() => client.responses.retrieve(next.id)),
+      whole: { id: whole.id, object: whole.object, status: whole.status, text: whole.output_text, usage: whole.usage },
       stream: { deltas, text: streamed, finalText, status: final.status, usage: final.usage },
       background: await attempt(() => client.responses.create({ ...request, background: true })),
     };

@@ -36,7 +36,7 @@ public sealed class JsSdkTests
     }
 
     [Fact]
-    public async Task OpenAiNpm_Responses_WholeAndStreamedAnswersAgreeAndBackgroundIsRefused()
+    public async Task OpenAiNpm_Responses_WholeStreamedChainedAndStoredAsTheSdkExpects()
     {
         await using var gw = await TestGateway.StartAsync();
         var (key, _) = await gw.CreateKeyAsync();
@@ -44,6 +44,7 @@ public sealed class JsSdkTests
         var result = await JsClient.RunAsync(gw, key, "responses");
 
         var whole = result.GetProperty("whole");
+        Assert.StartsWith("resp_", whole.GetProperty("id").GetString(), StringComparison.Ordinal);
         var stream = result.GetProperty("stream");
         Assert.Equal("response", whole.GetProperty("object").GetString());
         Assert.False(string.IsNullOrEmpty(whole.GetProperty("text").GetString()));
@@ -53,6 +54,12 @@ public sealed class JsSdkTests
         Assert.True(stream.GetProperty("deltas").GetInt32() > 3, $"{stream.GetProperty("deltas")} deltas");
         Assert.Equal(whole.GetProperty("usage").GetProperty("output_tokens").GetInt32(), stream.GetProperty("usage").GetProperty("output_tokens").GetInt32());
         AssertError(result.GetProperty("background"), "BadRequestError", 400, "invalid_value", "background");
+        var chain = result.GetProperty("chain");
+        Assert.Equal(whole.GetProperty("id").GetString(), chain.GetProperty("previous").GetString());
+        Assert.Equal(whole.GetProperty("id").GetString(), chain.GetProperty("retrievedId").GetString());
+        Assert.Equal(whole.GetProperty("text").GetString(), chain.GetProperty("retrievedText").GetString());
+        Assert.Equal(("NotFoundError", 404), (result.GetProperty("deletedThenRetrieved").GetProperty("kind").GetString(),
+            result.GetProperty("deletedThenRetrieved").GetProperty("status").GetInt32()));
         await gw.WaitForRecordsAsync();
         var records = new List<Charter.Records.RequestRecord>();
         await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
@@ -60,9 +67,10 @@ public sealed class JsSdkTests
             records.Add(r);
         }
 
-        Assert.Equal(3, records.Count);
-        Assert.All(records, r => Assert.Equal("responses", r.Endpoint));
-        Assert.Equal(2, records.Count(r => r.Status == 200 && r.CompletionTokens > 0));
+        Assert.Equal(4, records.Count(r => r.Endpoint == "responses"));
+        Assert.Equal(3, records.Count(r => r.Endpoint == "responses" && r.Status == 200 && r.CompletionTokens > 0));
+        Assert.Equal(2, records.Count(r => r.Endpoint == "responses.retrieve"));
+        Assert.Single(records, r => r.Endpoint == "responses.delete" && r.Status == 200);
     }
 
     [Fact]
