@@ -1,5 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Text;
 using System.Text.Json;
 
 namespace Charter.Sim;
@@ -136,6 +137,43 @@ internal sealed partial class ChatRequest
         }
 
         return null;
+    }
+
+    /// <summary>Hashes and counts a conversation read by another wire format as <see cref="ParseMessages"/> would the same
+    /// chat messages: <paramref name="system"/> (Anthropic's <c>system</c>, Responses' <c>instructions</c>) as a first system
+    /// message, then each message of <paramref name="text"/> (role code and length, in order; 1 system, 2 user, 3 assistant).</summary>
+    public void Summarize(PooledBufferWriter text, PooledBufferWriter system, List<(int Role, int Length)> messages)
+    {
+        const int RoleSystem = 1;
+        const int RoleUser = 2;
+        var hash = SimHash.Offset;
+        var tokens = 3;
+        if (system.WrittenCount > 0)
+        {
+            hash = SimHash.Add(SimHash.Add(hash, (ulong)RoleSystem), system.WrittenSpan);
+            tokens += 3 + ((system.WrittenCount + 3) / 4);
+        }
+
+        var all = text.WrittenSpan;
+        var offset = 0;
+        var lastUser = -1;
+        var lastUserLength = 0;
+        foreach (var (role, length) in messages)
+        {
+            hash = SimHash.Add(SimHash.Add(hash, (ulong)role), all.Slice(offset, length));
+            tokens += 3 + ((length + 3) / 4);
+            if (role == RoleUser)
+            {
+                lastUser = offset;
+                lastUserLength = length;
+            }
+
+            offset += length;
+        }
+
+        PromptHash = SimHash.Mix(hash);
+        PromptTokens = tokens;
+        LastUserText = lastUser >= 0 ? Encoding.UTF8.GetString(all.Slice(lastUser, lastUserLength)) : null;
     }
 
     private static int RoleCode(ref Utf8JsonReader reader)

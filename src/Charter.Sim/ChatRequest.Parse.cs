@@ -42,8 +42,8 @@ internal sealed partial class ChatRequest
         }
         finally
         {
-            Trim(ref t_content);
-            Trim(ref t_lastUser);
+            PooledBufferWriter.ReleaseIfLarge(ref t_content);
+            PooledBufferWriter.ReleaseIfLarge(ref t_lastUser);
         }
 
         return Validate(request, requireModel);
@@ -258,15 +258,5 @@ internal sealed partial class ChatRequest
         }
 
         return null;
-    }
-
-    private static void Trim(ref PooledBufferWriter? writer)
-    {
-        // A huge prompt should not pin a huge buffer to the thread forever.
-        if (writer is not null && writer.WrittenCount > 1 << 20)
-        {
-            writer.Dispose();
-            writer = null;
-        }
     }
 }

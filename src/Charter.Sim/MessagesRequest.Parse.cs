@@ -46,7 +46,7 @@ internal sealed partial class MessagesRequest
                 return AnthropicErrors.Malformed;
             }
 
-            Summarize(request.Chat, text, system, messages);
+            request.Chat.Summarize(text, system, messages);
             return null;
         }
         catch (JsonException)
@@ -55,8 +55,8 @@ internal sealed partial class MessagesRequest
         }
         finally
         {
-            Trim(ref t_text);
-            Trim(ref t_system);
+            PooledBufferWriter.ReleaseIfLarge(ref t_text);
+            PooledBufferWriter.ReleaseIfLarge(ref t_system);
         }
     }
 
@@ -691,48 +691,5 @@ internal sealed partial class MessagesRequest
         }
 
         return value > max ? AnthropicErrors.Field(field, $"Input should be less than or equal to {max}") : null;
-    }
-
-    /// <summary>Hashes and counts like the OpenAI path: <c>system</c> as a first system message, then every message.</summary>
-    private static void Summarize(ChatRequest chat, PooledBufferWriter text, PooledBufferWriter system, List<(int Role, int Length)> messages)
-    {
-        var hash = SimHash.Offset;
-        var tokens = 3;
-        if (system.WrittenCount > 0)
-        {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)RoleSystem), system.WrittenSpan);
-            tokens += 3 + ((system.WrittenCount + 3) / 4);
-        }
-
-        var all = text.WrittenSpan;
-        var offset = 0;
-        var lastUser = -1;
-        var lastUserLength = 0;
-        foreach (var (role, length) in messages)
-        {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)role), all.Slice(offset, length));
-            tokens += 3 + ((length + 3) / 4);
-            if (role == RoleUser)
-            {
-                lastUser = offset;
-                lastUserLength = length;
-            }
-
-            offset += length;
-        }
-
-        chat.PromptHash = SimHash.Mix(hash);
-        chat.PromptTokens = tokens;
-        chat.LastUserText = lastUser >= 0 ? Encoding.UTF8.GetString(all.Slice(lastUser, lastUserLength)) : null;
-    }
-
-    private static void Trim(ref PooledBufferWriter? writer)
-    {
-        // A huge prompt should not pin a huge buffer to the thread forever.
-        if (writer is not null && writer.WrittenCount > 1 << 20)
-        {
-            writer.Dispose();
-            writer = null;
-        }
     }
 }

@@ -44,6 +44,17 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Clear() => _written = 0;
 
+    /// <summary>Disposes a thread's writer that grew past 1 MiB, so that a huge prompt does not pin a huge buffer to the
+    /// thread forever; the next request makes a new one.</summary>
+    public static void ReleaseIfLarge(ref PooledBufferWriter? writer)
+    {
+        if (writer is not null && writer.WrittenCount > 1 << 20)
+        {
+            writer.Dispose();
+            writer = null;
+        }
+    }
+
     public void Dispose()
     {
         var buffer = _buffer;

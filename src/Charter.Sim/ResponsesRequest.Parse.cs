@@ -71,7 +71,7 @@ internal sealed partial class ResponsesRequest
                 return SimError.Malformed;
             }
 
-            Summarize(request.Chat, text, instructions, messages);
+            request.Chat.Summarize(text, instructions, messages);
             return null;
         }
         catch (JsonException)
@@ -80,8 +80,8 @@ internal sealed partial class ResponsesRequest
         }
         finally
         {
-            Trim(ref t_text);
-            Trim(ref t_instructions);
+            PooledBufferWriter.ReleaseIfLarge(ref t_text);
+            PooledBufferWriter.ReleaseIfLarge(ref t_instructions);
         }
     }
 
@@ -415,39 +415,6 @@ internal sealed partial class ResponsesRequest
         return null;
     }
 
-    /// <summary>Hashes and counts like the chat route: <c>instructions</c> as a first system message, then every message.</summary>
-    private static void Summarize(ChatRequest chat, PooledBufferWriter text, PooledBufferWriter instructions, List<(int Role, int Length)> messages)
-    {
-        var hash = SimHash.Offset;
-        var tokens = 3;
-        if (instructions.WrittenCount > 0)
-        {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)RoleSystem), instructions.WrittenSpan);
-            tokens += 3 + ((instructions.WrittenCount + 3) / 4);
-        }
-
-        var all = text.WrittenSpan;
-        var offset = 0;
-        var lastUser = -1;
-        var lastUserLength = 0;
-        foreach (var (role, length) in messages)
-        {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)role), all.Slice(offset, length));
-            tokens += 3 + ((length + 3) / 4);
-            if (role == RoleUser)
-            {
-                lastUser = offset;
-                lastUserLength = length;
-            }
-
-            offset += length;
-        }
-
-        chat.PromptHash = SimHash.Mix(hash);
-        chat.PromptTokens = tokens;
-        chat.LastUserText = lastUser >= 0 ? Encoding.UTF8.GetString(all.Slice(lastUser, lastUserLength)) : null;
-    }
-
     private static SimError? ReadRange(ref Utf8JsonReader reader, string param, double min, double max, out double? value)
     {
         value = null;
@@ -537,15 +504,5 @@ internal sealed partial class ResponsesRequest
         reader.Skip();
         raw = body.Slice(start, reader.BytesConsumed - start).ToArray();
         return null;
-    }
-
-    private static void Trim(ref PooledBufferWriter? writer)
-    {
-        // A huge prompt should not pin a huge buffer to the thread forever.
-        if (writer is not null && writer.WrittenCount > 1 << 20)
-        {
-            writer.Dispose();
-            writer = null;
-        }
     }
 }

@@ -27,8 +27,8 @@ public sealed partial class GatewayHandler
 
     private async Task ForwardAsync(HttpContext context, RequestState state, ReadOnlyMemory<RouteTarget> targets, ReadOnlyMemory<byte> body)
     {
-        var chat = (object)state.Endpoint == ChatEndpoint;
-        var responses = (object)state.Endpoint == ResponsesEndpoint;
+        var chat = state.Endpoint == ChatEndpoint;
+        var responses = state.Endpoint == ResponsesEndpoint;
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
@@ -232,7 +232,7 @@ public sealed partial class GatewayHandler
             await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
-            var responses = (object)state.Endpoint == ResponsesEndpoint;
+            var responses = state.Endpoint == ResponsesEndpoint;
             var responseState = responses ? new ResponsesStreamState(text, RememberResponse(state, target)) : null;
             var outcome = anthropic
                 ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
@@ -274,7 +274,7 @@ public sealed partial class GatewayHandler
 
         UsageReader.TryRead(content.Span, out var u);
         string? id = null;
-        if ((object)state.Endpoint == ResponsesEndpoint && status is >= 200 and < 300 && ResponseIdReader.TopLevel(content.Span) is { } created)
+        if (state.Endpoint == ResponsesEndpoint && status is >= 200 and < 300 && ResponseIdReader.TopLevel(content.Span) is { } created)
         {
             // Known before the client sees the answer: its next turn (previous_response_id) may follow at once.
             RememberResponse(state, target)(created);

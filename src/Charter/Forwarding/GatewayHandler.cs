@@ -116,7 +116,7 @@ public sealed partial class GatewayHandler
             }
 
             var body = buffer.AsMemory(0, length);
-            var parse = (object)endpoint == ChatEndpoint ? RequestParser.ParseChat(body.Span, out state.Parsed) : RequestParser.ParseFor(endpoint, body.Span, out state.Parsed);
+            var parse = endpoint == ChatEndpoint ? RequestParser.ParseChat(body.Span, out state.Parsed) : RequestParser.ParseFor(endpoint, body.Span, out state.Parsed);
             if (!parse.Success)
             {
                 await DenyAsync(context, state, GateDecision.Deny(parse.Error, parse.Message ?? "Invalid request."), parse.Param).ConfigureAwait(false);
