@@ -38,7 +38,8 @@ public sealed class GatewayLimiter(IRateLimiter limiter, TokenEstimator estimato
         }
 
         long estimate = 0;
-        if (keyLimits.TokensPerMinute > 0 || teamLimits.TokensPerMinute > 0)
+        // A call without a body (a stored response fetched or deleted) generates nothing: it counts as a request only.
+        if (!body.IsEmpty && (keyLimits.TokensPerMinute > 0 || teamLimits.TokensPerMinute > 0))
         {
             estimate = estimator.EstimateChat(body.Span).AdmissionTokens;
         }

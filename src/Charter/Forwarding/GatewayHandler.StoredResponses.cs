@@ -20,8 +20,9 @@ namespace Charter.Forwarding;
 /// The key and its purpose are checked as for any request; the response must be one a key of the same team created
 /// through Charter (<see cref="ResponseOwners"/>), or the answer is 404, the same as for an id never made. Each call has
 /// its request record and audit leaf (endpoint <c>responses.retrieve</c>, <c>responses.delete</c>,
-/// <c>responses.input_items</c>, <c>responses.cancel</c>; no body). Query parameters pass through, except
-/// <c>stream=true</c>: it replays a background response, which Charter does not create.
+/// <c>responses.input_items</c>, <c>responses.cancel</c>; no body) and counts toward the key's and team's requests per minute
+/// and concurrent requests (no tokens, no cost). Query parameters pass through, except <c>stream=true</c>: it replays a
+/// background response, which Charter does not create.
 /// </remarks>
 public sealed partial class GatewayHandler
 {
@@ -85,6 +86,26 @@ public sealed partial class GatewayHandler
             return;
         }
 
+        var admission = await _limiter.AdmitAsync(key, state.Parsed, ReadOnlyMemory<byte>.Empty, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
+        if (admission.Decision.Denied)
+        {
+            await DenyAsync(context, state, admission.Decision).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await ForwardStoredAsync(context, state, access, account, method, responseId, suffix).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _limiter.CompleteAsync(admission, 0, 0, 0).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ForwardStoredAsync(HttpContext context, RequestState state, GateDecision access, UpstreamAccount account, HttpMethod method,
+        string responseId, string suffix)
+    {
         var target = new RouteTarget(account, null, 1, 0);
         state.Decision = access.Flag ? access : GateDecision.Allow;
         await JournalStoredRequestAsync(state, account).ConfigureAwait(false);

@@ -101,6 +101,25 @@ public sealed class StoredResponsesTests
         Assert.Equal((400, "stream"), (stream.Status, stream.Error.GetProperty("param").GetString()));
     }
 
+    [Fact]
+    public async Task GetResponse_RequestsPerMinuteSpent_429WithRetryAfterAndNothingForwarded()
+    {
+        await using var gw = await TestGateway.StartAsync(s => s.Overrides["limits:key_defaults:requests_per_minute"] = "2");
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = Sdk.Responses(gw, key);
+        ResponseResult created = await client.CreateResponseAsync(Model, "Name a bay.");
+        Assert.Equal(created.Id, (await client.GetResponseAsync(created.Id)).Value.Id); // the second request of the minute
+        var before = gw.Simulator.RequestCount;
+
+        var limited = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync(created.Id));
+
+        Assert.Equal(429, limited.Status);
+        Assert.True(limited.GetRawResponse()!.Headers.TryGetValue("retry-after", out _));
+        Assert.Equal(before, gw.Simulator.RequestCount);
+        var records = await ResponsesTests.RecordsAsync(gw);
+        Assert.Single(records, r => r.Endpoint == "responses.retrieve" && r.Status == 429);
+    }
+
     [Theory]
     [InlineData("POST", "v1/responses/resp_1", 405)]
     [InlineData("PUT", "v1/responses/resp_1/input_items", 405)]
