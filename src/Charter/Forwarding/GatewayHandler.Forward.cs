@@ -257,9 +257,10 @@ public sealed partial class GatewayHandler
             }
 
             var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
-            // A Responses stream opens with events that carry no output (response.created, …): its first token is the
-            // first flush that carried output, when there was one.
-            var firstAt = responses && outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
+            // The first token is the first flush that carried output: a stream may open with events that carry none (a chat
+            // stream's role chunk, which some servers send as soon as they accept the request; a Responses stream's
+            // response.created). A stream without text output (tool calls only) falls back to its first event.
+            var firstAt = outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
             var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
             await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
                 estimated: estimatedCode is not null, firstTokenMs: firstToken, responseId: responseState?.ResponseId).ConfigureAwait(false);

@@ -115,7 +115,7 @@ public sealed class JournalEvent
     /// <summary>Latency from request start to the last byte, in milliseconds.</summary>
     public double? LatencyMs { get; set; }
 
-    /// <summary>Streams only: from request start until the first event reached the client (time to first token), in
+    /// <summary>Streams only: from request start until the first output (text, or the first event of a stream without text) reached the client (time to first token), in
     /// milliseconds.</summary>
     public double? FirstTokenMs { get; set; }
 

@@ -53,7 +53,7 @@ public sealed record RequestRecord
     /// <summary>Latency in milliseconds.</summary>
     public double? LatencyMs { get; init; }
 
-    /// <summary>Streams only: milliseconds from the request until the first event reached the client (time to first token).</summary>
+    /// <summary>Streams only: milliseconds from the request until the first output (text, or the first event of a stream without text) reached the client (time to first token).</summary>
     public double? FirstTokenMs { get; init; }
 
     /// <summary>Responses API only: the id of the response the upstream created.</summary>

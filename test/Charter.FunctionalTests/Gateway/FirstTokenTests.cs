@@ -2,12 +2,15 @@
 
 using System.Text.Json;
 using Charter.FunctionalTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Charter.Tests.Common;
 using OpenAI.Chat;
 
 namespace Charter.FunctionalTests.Gateway;
 
-/// <summary>Time to first token: a stream's record says when its first event reached the client.</summary>
+/// <summary>Time to first token: a stream's record says when its first output reached the client.</summary>
 public sealed class FirstTokenTests
 {
     [Fact]
@@ -35,6 +38,40 @@ public sealed class FirstTokenTests
 
         // Seven more tokens at 40 a second follow the first: the stream ends well after its first event.
         Assert.True(record.LatencyMs > record.FirstTokenMs + 100, $"first token {record.FirstTokenMs} ms, last byte {record.LatencyMs} ms");
+    }
+
+    [Fact]
+    public async Task CompleteChatStreaming_RoleChunkSentAtOnce_FirstTokenIsTheFirstContent()
+    {
+        // An upstream that, like some OpenAI-compatible servers, sends the role chunk as soon as it accepts the request and
+        // the first content 300 ms later.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var upstream = builder.Build();
+        upstream.MapPost("/v1/chat/completions", async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            const string Head = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":";
+            await context.Response.WriteAsync(Head + "{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(300);
+            await context.Response.WriteAsync(Head + "{\"content\":\"Hello\"},\"finish_reason\":null}]}\n\n");
+            await context.Response.WriteAsync(Head + "{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n");
+        });
+        await upstream.StartAsync(TestContext.Current.CancellationToken);
+        await using var gw = await TestGateway.StartAsync(s => s.Upstream = TestGateway.Address(upstream) + "/v1");
+        var (key, _) = await gw.CreateKeyAsync();
+
+        await foreach (var update in Sdk.Chat(gw, key).CompleteChatStreamingAsync([new UserChatMessage("Say hello.")], cancellationToken: TestContext.Current.CancellationToken))
+        {
+            _ = update;
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+
+        Assert.NotNull(record);
+        Assert.Equal(200, record.Status);
+        Assert.True(record.FirstTokenMs >= 300, $"first token at {record.FirstTokenMs} ms: the role chunk was taken for it");
     }
 
     [Fact]
