@@ -153,6 +153,46 @@ public sealed class ResponsesTests
         Assert.True(record.PromptTokens > 0);
     }
 
+    [Fact]
+    public async Task Responses_ClientDisconnectsMidStream_RecordSaysSoWithAnEstimateAndTheStoredIdOfItsStart()
+    {
+        await using var gw = await TestGateway.StartAsync(sim: o =>
+        {
+            o.TokensPerSecond = 50;
+            o.MinCompletionTokens = 300;
+            o.MaxCompletionTokens = 300;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+        using (var cts = new CancellationTokenSource())
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Post, "v1/responses")
+            {
+                Content = new StringContent("""{"model":"gpt-4o","stream":true,"max_output_tokens":300,"input":"a long story"}""", Encoding.UTF8, "application/json"),
+            };
+            req.Headers.Authorization = new("Bearer", key);
+            using var resp = await gw.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+            await using var stream = await resp.Content.ReadAsStreamAsync(cts.Token);
+            var seen = new StringBuilder();
+            var buffer = new byte[4096];
+            while (!seen.ToString().Contains("response.output_text.delta", StringComparison.Ordinal))
+            {
+                var n = await stream.ReadAsync(buffer, cts.Token);
+                Assert.True(n > 0);
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            }
+
+            await cts.CancelAsync();
+        }
+
+        var record = await SettledRecord.LastAsync(gw);
+
+        Assert.NotNull(record);
+        Assert.Equal((499, "client_disconnected"), (record!.Status, record.ErrorCode));
+        Assert.True(record.Estimated);
+        Assert.True(record.CompletionTokens is > 0 and < 300, $"estimated from what was relayed: {record.CompletionTokens}");
+        Assert.StartsWith("resp_", record.ResponseId, StringComparison.Ordinal); // known from response.created
+    }
+
     [Theory]
     [InlineData("""{"model":"gpt-4o-mini","input":"x","background":true}""", "background")]
     [InlineData("""{"model":"gpt-4o-mini"}""", "input")]
