@@ -138,6 +138,30 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
             Assert.True(cost > 0m);
             output.WriteLine($"spend: {usages.Count} requests, {prompt}+{completion} tokens, {cost} USD (usage API equal)");
 
+            // 3b. A Responses conversation begun on A continues on B, and its stored response is read through B: B finds whose
+            // response it is in the shared records (not in its own memory); another team's key is refused there.
+            var (chatKey, _) = await CreateKeyAsync(http, urlA, "team-chat");
+            var (otherKey, _) = await CreateKeyAsync(http, urlA, "team-other");
+            var (firstStatus, first) = await SendJsonAsync(http, HttpMethod.Post, urlA + "/v1/responses", chatKey, """{"model":"gpt-4o-mini","input":"Name a river."}""");
+            Assert.Equal(HttpStatusCode.OK, firstStatus);
+            var firstId = first.GetProperty("id").GetString()!;
+            for (var attempt = 0; attempt < 100 && !(await RecentRequestsAsync(http, urlB)).Contains(firstId, StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(50); // until A's batch with the response's record is in the database
+            }
+
+            var next = $$"""{"model":"gpt-4o-mini","input":"And its source?","previous_response_id":"{{firstId}}"}""";
+            var (nextStatus, nextBody) = await SendJsonAsync(http, HttpMethod.Post, urlB + "/v1/responses", chatKey, next);
+            Assert.True(nextStatus == HttpStatusCode.OK, nextBody.ToString());
+            Assert.Equal(firstId, nextBody.GetProperty("previous_response_id").GetString());
+            var (stolenStatus, stolen) = await SendJsonAsync(http, HttpMethod.Post, urlB + "/v1/responses", otherKey, next);
+            Assert.Equal(HttpStatusCode.BadRequest, stolenStatus);
+            Assert.Equal("previous_response_not_found", stolen.GetProperty("error").GetProperty("code").GetString());
+            var (getStatus, fetched) = await SendJsonAsync(http, HttpMethod.Get, urlB + "/v1/responses/" + firstId, chatKey, null);
+            Assert.Equal(HttpStatusCode.OK, getStatus);
+            Assert.Equal(firstId, fetched.GetProperty("id").GetString());
+            output.WriteLine($"responses: {firstId} made on A, continued and read on B, refused to another team");
+
             // 4. One audit log: exactly one instance is the sequencer; kill -9 it mid-traffic, the other takes over, the log
             // verifies, and once the killed instance is back (its journal replays) every request record has its leaves once.
             var (key3, _) = await CreateKeyAsync(http, urlA, "team-audit");
@@ -257,6 +281,28 @@ public sealed class TwoInstanceTests(ITestOutputHelper output)
         using var doc = JsonDocument.Parse(text);
         var u = doc.RootElement.GetProperty("usage");
         return (resp.StatusCode, (u.GetProperty("prompt_tokens").GetInt32(), u.GetProperty("completion_tokens").GetInt32()), retryAfter);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> SendJsonAsync(HttpClient http, HttpMethod method, string url, string key, string? body)
+    {
+        using var req = new HttpRequestMessage(method, url);
+        if (body is not null)
+        {
+            req.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        req.Headers.Authorization = new("Bearer", key);
+        using var resp = await http.SendAsync(req);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync());
+        return (resp.StatusCode, doc.RootElement.Clone());
+    }
+
+    private static async Task<string> RecentRequestsAsync(HttpClient http, string url)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, url + "/admin/v1/requests?limit=50");
+        req.Headers.Authorization = new("Bearer", TestGateway.AdminKey);
+        using var resp = await http.SendAsync(req);
+        return await resp.Content.ReadAsStringAsync();
     }
 
     private static async Task<JsonElement> AuditStatusAsync(HttpClient http, string url)
