@@ -18,15 +18,15 @@ namespace Charter.FunctionalTests.Anthropic;
 /// translated to Anthropic's form, the answer, its stream and its errors back to OpenAI's.</summary>
 public sealed partial class AnthropicRouteTests
 {
-    private const string AccountKey = "anthropic-account-key-0123456789";
-    private const string Model = "claude-sonnet-4";
-    private const string UpstreamModel = "claude-sonnet-4-20250514";
+    private const string AccountKey = AnthropicAccount.Key;
+    private const string Model = AnthropicAccount.Model;
+    private const string UpstreamModel = AnthropicAccount.UpstreamModel;
 
     [Fact]
     public async Task CompleteChat_AnthropicAccount_MessagesApiCalledAndAnswerTranslated()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
         var (key, _) = await gw.CreateKeyAsync();
 
         ChatCompletion completion = await Sdk.Chat(gw, key, Model).CompleteChatAsync(
@@ -55,7 +55,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task CompleteChat_Raw_AnswerConformsToOpenAiSpecAndRecordHasUsage()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
         var (key, keyId) = await gw.CreateKeyAsync();
 
         var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model));
@@ -77,7 +77,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task CompleteChatStreaming_AnthropicEvents_SameTextAsTheWholeAnswer()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
         var (key, _) = await gw.CreateKeyAsync();
         var chat = Sdk.Chat(gw, key, Model);
         var options = new ChatCompletionOptions { MaxOutputTokenCount = 12 };
@@ -107,7 +107,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task CompleteChatStreaming_Raw_EveryChunkConformsAndNoAnthropicEventLeaks()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, sse, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model, ",\"stream\":true"));
@@ -134,7 +134,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task Stream_ClientDisconnectsMidStream_RecordSaysSoWithAnthropicsInputCountAndAnEstimatedOutput()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null), sim: o =>
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null), sim: o =>
         {
             o.TokensPerSecond = 50;
             o.MinCompletionTokens = 300;
@@ -177,7 +177,7 @@ public sealed partial class AnthropicRouteTests
     [InlineData(false)]
     public async Task Stream_UpstreamFailsMidStream_ErrorEventNoDoneAndRecordSaysUpstreamError(bool errorEvent)
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null), sim: o =>
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null), sim: o =>
         {
             o.TokensPerSecond = 400; // each token flushed: the stream has begun when it fails half-way
             if (errorEvent)
@@ -211,7 +211,7 @@ public sealed partial class AnthropicRouteTests
     public async Task CompleteChat_ForcedTool_ToolCallThenToolResultRoundTrip()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
         var (key, _) = await gw.CreateKeyAsync();
         var chat = Sdk.Chat(gw, key, Model);
         var tool = ChatTool.CreateFunctionTool("lookup", "Looks a word up.",
@@ -252,7 +252,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task OpenAiNpm_StreamedToolCall_AssembledBySdkHelperThenAnswered()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
         var (key, _) = await gw.CreateKeyAsync();
 
         var result = await JsClient.RunAsync(gw, key, "tools", Model);
@@ -274,7 +274,7 @@ public sealed partial class AnthropicRouteTests
     public async Task CompleteChat_WhatAnthropicCannotDo_400WithParamAndNothingForwarded(string extra, string param)
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model, extra));
@@ -293,7 +293,7 @@ public sealed partial class AnthropicRouteTests
     public async Task GenerateEmbedding_AnthropicOnlyModel_400NamingTheModel()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
         var (key, _) = await gw.CreateKeyAsync();
 
         var ex = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Embeddings(gw, key, Model).GenerateEmbeddingAsync("hello"));
@@ -309,7 +309,7 @@ public sealed partial class AnthropicRouteTests
     public async Task CreateResponse_AnthropicOnlyModel_400PointingToChatCompletions()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy));
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, $$"""{"model":"{{Model}}","input":"hello"}""");
@@ -326,7 +326,7 @@ public sealed partial class AnthropicRouteTests
     [Fact]
     public async Task CompleteChat_UpstreamRateLimited_429InOpenAiShapeWithRetryAfter()
     {
-        await using var gw = await TestGateway.StartAsync(Anthropic(null, retries: 0), sim: o =>
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null, retries: 0), sim: o =>
         {
             o.RateLimitRate = 1;
             o.RetryAfterSeconds = 7;
@@ -346,7 +346,7 @@ public sealed partial class AnthropicRouteTests
     public async Task CompleteChat_UpstreamServerErrorEveryTime_RetriedThen502InOpenAiShape()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy), sim: o => o.ErrorRate = 1);
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy), sim: o => o.ErrorRate = 1);
         var (key, _) = await gw.CreateKeyAsync();
 
         var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(Model));
@@ -365,7 +365,7 @@ public sealed partial class AnthropicRouteTests
     public async Task CompleteChat_AnthropicOverloaded_RetriedAfterItsWaitThen503WithRetryAfter()
     {
         await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(Anthropic(proxy), sim: o =>
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy), sim: o =>
         {
             o.OverloadedRate = 1;
             o.RetryAfterSeconds = 1;
@@ -387,7 +387,7 @@ public sealed partial class AnthropicRouteTests
     {
         await using var gw = await TestGateway.StartAsync(s =>
         {
-            Anthropic(null)(s);
+            AnthropicAccount.Settings(null)(s);
             s.Policies = PolicyGateway.CopyPolicies(); // the policy authorizer is the one that watches upstream refusals
             s.Overrides["Policy:RefusalThreshold"] = "1";
         }, sim: o => o.SuspendedAccount = true);
@@ -448,7 +448,7 @@ public sealed partial class AnthropicRouteTests
         await using var proxy = await RecordingProxy.StartAsync();
         await using var gw = await TestGateway.StartAsync(s =>
         {
-            Anthropic(proxy)(s);
+            AnthropicAccount.Settings(proxy)(s);
             s.Policies = PolicyGateway.CopyPolicies();
         });
         var (key, _) = await gw.CreateKeyAsync(purposes: ["evaluation", "competing-model-development"], defaultPurpose: "evaluation");
@@ -481,25 +481,4 @@ public sealed partial class AnthropicRouteTests
 
     /// <summary>One anthropic account (directly on the sim, or through <paramref name="proxy"/>) serving <see cref="Model"/>
     /// as <see cref="UpstreamModel"/>.</summary>
-    private static Action<CharterHostSettings> Anthropic(RecordingProxy? proxy, int? retries = null) => s =>
-    {
-        // s.Upstream is the simulator's base (…/v1); its Messages API is …/v1/messages, as Anthropic's.
-        var simRoot = s.Upstream![..s.Upstream!.LastIndexOf("/v1", StringComparison.Ordinal)];
-        if (proxy is not null)
-        {
-            proxy.Target = new Uri(simRoot + "/");
-        }
-
-        s.Overrides["Providers:Accounts:0:Id"] = "anthropic";
-        s.Overrides["Providers:Accounts:0:Kind"] = "anthropic";
-        s.Overrides["Providers:Accounts:0:BaseUrl"] = (proxy?.BaseUrl ?? simRoot) + "/v1";
-        s.Overrides["Providers:Accounts:0:ApiKey"] = AccountKey;
-        s.Overrides["Providers:Models:0:Name"] = Model;
-        s.Overrides["Providers:Models:0:Targets:0:Account"] = "anthropic";
-        s.Overrides["Providers:Models:0:Targets:0:Model"] = UpstreamModel;
-        if (retries is { } r)
-        {
-            s.Overrides["Gateway:Retries"] = r.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-    };
 }
