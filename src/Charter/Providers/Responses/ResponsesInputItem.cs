@@ -29,6 +29,11 @@ internal struct ResponsesInputItem
     public static bool TryRead(ReadOnlySpan<byte> json, out ResponsesInputItem item)
     {
         item = default;
+        if (json.IsEmpty)
+        {
+            return false;
+        }
+
         var reader = new Utf8JsonReader(json);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
