@@ -6,6 +6,7 @@ using Charter.Configuration;
 using Charter.Errors;
 using Charter.Providers;
 using Charter.Providers.Anthropic;
+using Charter.Providers.Responses;
 using Charter.Routing;
 using Charter.Streaming;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +28,22 @@ public sealed partial class GatewayHandler
 
         return true;
     }
+
+    private static bool TryTranslateResponsesToChat(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> chat, out ResponsesTranslationError refusal)
+    {
+        var output = new ArrayBufferWriter<byte>(body.Length + 256);
+        if (!ResponsesToChatRequest.TryTranslate(body.Span, output, out refusal))
+        {
+            chat = default;
+            return false;
+        }
+
+        chat = output.WrittenMemory;
+        return true;
+    }
+
+    // The id of a Responses answer Charter makes from another wire format: the request's own id, so that the two meet.
+    private static string ResponseIdOf(RequestState state) => "resp_" + state.Id["req_".Length..];
 
     private static bool TryTranslateForAnthropic(ReadOnlyMemory<byte> body, string upstreamModel, UpstreamAccount account, out ReadOnlyMemory<byte> payload, out AnthropicTranslationError refusal)
     {
@@ -52,7 +69,8 @@ public sealed partial class GatewayHandler
     }
 
     // A whole (non-streamed) answer: a message becomes a chat completion, an error OpenAI's error shape.
-    private async Task RelayAnthropicAnswerAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content)
+    private async Task RelayAnthropicAnswerAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content,
+        ReadOnlyMemory<byte> body)
     {
         var http = context.Response;
         var status = (int)response.StatusCode;
@@ -72,9 +90,26 @@ public sealed partial class GatewayHandler
         }
 
         UsageReader.TryRead(output.WrittenSpan, out var usage);
+        string? responseId = null;
+        if (state.Endpoint == ResponsesEndpoint)
+        {
+            // The chat completion, in turn, becomes the Response the client asked for.
+            responseId = ResponseIdOf(state);
+            var answer = new ArrayBufferWriter<byte>(output.WrittenCount + 1024);
+            var created = _time.GetUtcNow().ToUnixTimeSeconds();
+            if (!ChatToResponsesAnswer.TryTranslate(output.WrittenSpan, ResponsesEcho.FromRequest(body.Span, responseId, created), answer))
+            {
+                await OpenAiErrorWriter.WriteAsync(context, CharterError.UpstreamError, "The upstream's answer could not be given as a Response.").ConfigureAwait(false);
+                await CompleteAsync(state, target, (int)HttpStatusCode.BadGateway, CharterError.UpstreamError, usage, null).ConfigureAwait(false);
+                return;
+            }
+
+            RememberResponse(state, target)(responseId);
+            output = answer;
+        }
 
         // As for OpenAI answers: the completion is journaled before the client gets the body.
-        await CompleteAsync(state, target, status, CharterError.None, usage, null).ConfigureAwait(false);
+        await CompleteAsync(state, target, status, CharterError.None, usage, null, responseId: responseId).ConfigureAwait(false);
         http.StatusCode = status;
         http.ContentType = "application/json";
         http.ContentLength = output.WrittenCount;

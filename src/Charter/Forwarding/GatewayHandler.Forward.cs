@@ -8,6 +8,7 @@ using Charter.Configuration;
 using Charter.Errors;
 using Charter.Providers;
 using Charter.Providers.Anthropic;
+using Charter.Providers.Responses;
 using Charter.Records;
 using Charter.Routing;
 using Charter.Streaming;
@@ -32,7 +33,7 @@ public sealed partial class GatewayHandler
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
-        if (!chat && ServedOnlyByAnthropic(targets.Span))
+        if (!chat && !responses && ServedOnlyByAnthropic(targets.Span))
         {
             await RefuseAnthropicEndpointAsync(context, state, first).ConfigureAwait(false);
             return;
@@ -78,14 +79,27 @@ public sealed partial class GatewayHandler
             ReadOnlyMemory<byte> payload;
             if (account.Kind == ProviderKind.Anthropic)
             {
-                if (!chat)
+                if (!chat && !responses)
                 {
-                    continue; // Anthropic has no embeddings, and Responses is not translated; another account of the route may serve them
+                    continue; // Anthropic has no embeddings; another account of the route may serve them
                 }
 
-                if (!TryTranslateForAnthropic(body, upstreamModel, account, out payload, out var refusal))
+                // A Responses body is first turned into the chat request it means, then translated as chat is.
+                var chatBody = body;
+                string? refusalMessage = null, refusalParam = null;
+                payload = default;
+                if (responses && !TryTranslateResponsesToChat(body, out chatBody, out var responsesRefusal))
                 {
-                    await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, refusal.Message, refusal.Param).ConfigureAwait(false);
+                    (refusalMessage, refusalParam) = (responsesRefusal.Message, responsesRefusal.Param);
+                }
+                else if (!TryTranslateForAnthropic(chatBody, upstreamModel, account, out payload, out var refusal))
+                {
+                    (refusalMessage, refusalParam) = (refusal.Message, refusal.Param);
+                }
+
+                if (refusalMessage is not null)
+                {
+                    await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, refusalMessage, refusalParam).ConfigureAwait(false);
                     await CompleteAsync(state, target, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
                     return;
                 }
@@ -95,7 +109,8 @@ public sealed partial class GatewayHandler
                 // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
                 payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             }
-            using var request = new HttpRequestMessage(HttpMethod.Post, responses ? account.ResponsesUri : account.EndpointUri(upstreamModel, chat))
+            using var request = new HttpRequestMessage(HttpMethod.Post, responses && account.Kind != ProviderKind.Anthropic
+                ? account.ResponsesUri : account.EndpointUri(upstreamModel, chat || responses))
             {
                 Content = new ReadOnlyMemoryContent(payload),
             };
@@ -233,13 +248,26 @@ public sealed partial class GatewayHandler
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
             var responses = state.Endpoint == ResponsesEndpoint;
-            var responseState = responses ? new ResponsesStreamState(text, RememberResponse(state, target)) : null;
-            var outcome = anthropic
-                ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
-                    UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
-                : responses
-                    ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(responseState!), idle, aborted).ConfigureAwait(false)
-                    : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
+            var responseState = responses ? new ResponsesStreamState(anthropic ? null : text, RememberResponse(state, target)) : null;
+            StreamOutcome outcome;
+            if (anthropic && responses)
+            {
+                var createdAt = _time.GetUtcNow().ToUnixTimeSeconds();
+                using var stages = new AnthropicResponsesStages(
+                    new AnthropicStreamTranslator(UpstreamModelOf(state, target), createdAt, includeUsage: true, text),
+                    new ChatToResponsesStream(ResponsesEcho.FromRequest(body.Span, ResponseIdOf(state), createdAt)),
+                    responseState!);
+                outcome = await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicResponsesSseTransform(stages), idle, aborted).ConfigureAwait(false);
+            }
+            else
+            {
+                outcome = anthropic
+                    ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
+                        UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
+                    : responses
+                        ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(responseState!), idle, aborted).ConfigureAwait(false)
+                        : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
+            }
             var usage = outcome.Usage;
             string? estimatedCode = null;
             if (!usage.Present)
@@ -269,7 +297,7 @@ public sealed partial class GatewayHandler
 
         if (anthropic)
         {
-            await RelayAnthropicAnswerAsync(context, state, target, response, content).ConfigureAwait(false);
+            await RelayAnthropicAnswerAsync(context, state, target, response, content, body).ConfigureAwait(false);
             return;
         }
 

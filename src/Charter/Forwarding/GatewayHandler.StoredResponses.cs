@@ -2,6 +2,7 @@
 
 using System.Buffers;
 using System.Diagnostics;
+using Charter.Configuration;
 using Charter.Errors;
 using Charter.Providers;
 using Charter.Routing;
@@ -78,9 +79,10 @@ public sealed partial class GatewayHandler
         var responseId = context.Request.RouteValues["id"] as string ?? "";
         var owner = await _responses.FindAsync(responseId, context.RequestAborted).ConfigureAwait(false);
         if (owner is null || !string.Equals(owner.TeamId, key.TeamId, StringComparison.Ordinal)
-            || owner.Account is null || !_routes.Accounts.TryGetValue(owner.Account, out var account))
+            || owner.Account is null || !_routes.Accounts.TryGetValue(owner.Account, out var account) || account.Kind == ProviderKind.Anthropic)
         {
-            // The same answer whether the id is unknown, another team's, or held by an account no longer configured.
+            // The same answer whether the id is unknown, another team's, held by an account no longer configured, or made by
+            // an Anthropic account (translated from the Messages API, which stores nothing).
             await DenyAsync(context, state, GateDecision.Deny(CharterError.ResponseNotFound, $"No response found with id '{responseId}'.",
                 "responses.owner")).ConfigureAwait(false);
             return;
