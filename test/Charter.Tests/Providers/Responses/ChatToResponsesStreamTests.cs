@@ -223,6 +223,49 @@ public sealed class ChatToResponsesStreamTests
     }
 
     [Fact]
+    public void ProcessEvents_TextAfterToolCall_SecondMessageItem()
+    {
+        const string Chunk = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-x\",\"choices\":[{\"index\":0,\"delta\":";
+        var upstream = Chunk + "{\"content\":\"A\"},\"finish_reason\":null}]}\n\n"
+            + Chunk + "{\"tool_calls\":[{\"index\":0,\"id\":\"call_a\",\"function\":{\"name\":\"f\",\"arguments\":\"{}\"}}]},\"finish_reason\":null}]}\n\n"
+            + Chunk + "{\"content\":\"B\"},\"finish_reason\":null}]}\n\n"
+            + Chunk + "{},\"finish_reason\":\"stop\"}]}\n\n"
+            + "data: [DONE]\n\n";
+
+        var response = Events(Run(upstream).Output)[^1].GetProperty("response");
+
+        ResponsesShapes.AssertResponse(response, final: true);
+        var items = response.GetProperty("output");
+        Assert.Equal(3, items.GetArrayLength());
+        Assert.Equal("msg_1", items[0].GetProperty("id").GetString());
+        Assert.Equal("A", items[0].GetProperty("content")[0].GetProperty("text").GetString());
+        Assert.Equal("call_a", items[1].GetProperty("call_id").GetString());
+        Assert.Equal("msg_1_1", items[2].GetProperty("id").GetString());
+        Assert.Equal("B", items[2].GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public void ProcessEvents_ErrorWithCode_CodeUsed()
+    {
+        var events = Events(Run("data: {\"error\":{\"message\":\"Slow down\",\"type\":\"requests\",\"param\":null,\"code\":\"rate_limit_exceeded\"}}\n\n").Output);
+
+        Assert.Single(events);
+        Assert.Equal("rate_limit_exceeded", events[0].GetProperty("code").GetString());
+        Assert.Equal(0, events[0].GetProperty("sequence_number").GetInt32());
+    }
+
+    [Fact]
+    public void ProcessEvents_MultiLineData_Joined()
+    {
+        var upstream = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-x\",\n"
+            + "data: \"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+
+        var response = Events(Run(upstream).Output)[^1].GetProperty("response");
+
+        Assert.Equal("Hi", response.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
+    [Fact]
     public void ProcessEvents_DoneWithoutUsage_Completed()
     {
         var upstream = TextStream.Replace("\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,\"total_tokens\":13,\"prompt_tokens_details\":{\"cached_tokens\":2}}", "\"choices\":[]", StringComparison.Ordinal);

@@ -230,6 +230,20 @@ public sealed class ResponsesToChatRequestTests
     [InlineData("""{"model":"m","input":[{"role":"assistant","content":[{"type":"refusal","refusal":"no"}]}]}""", "input[0].content[0]")]
     [InlineData("""{"model":"m","input":[{"type":"function_call","name":"f","arguments":"{}"}]}""", "input[0]")]
     [InlineData("""{"model":"m","input":[{"type":"function_call_output","call_id":"c"}]}""", "input[0].output")]
+    [InlineData("""{"model":"m","input":[{"type":"function_call_output","call_id":"c","output":[{"type":"input_image","image_url":"https://x"}]}]}""", "input[0].output[0]")]
+    [InlineData("""{"model":"m","input":[{"type":"function_call_output","output":"x"}]}""", "input[0]")]
+    [InlineData("""{"model":"m","input":[{"role":"user","content":[{"type":"input_image"}]}]}""", "input[0].content[0].image_url")]
+    [InlineData("""{"model":"m","input":[{"role":"user","content":[{"type":"input_text"}]}]}""", "input[0].content[0].text")]
+    [InlineData("""{"model":"m","input":[{"role":"user"}]}""", "input[0].content")]
+    [InlineData("""{"model":"m","input":["hi"]}""", "input[0]")]
+    [InlineData("""{"model":"m","input":"x","metadata":[1]}""", "metadata")]
+    [InlineData("""{"model":"m","input":"x","tools":{}}""", "tools")]
+    [InlineData("""{"model":"m","input":"x","tools":[{"type":"function"}]}""", "tools[0].name")]
+    [InlineData("""{"model":"m","input":"x","tools":[{"type":"function","name":"f"}],"tool_choice":"sometimes"}""", "tool_choice")]
+    [InlineData("""{"model":"m","input":"x","tools":[{"type":"function","name":"f"}],"parallel_tool_calls":"no"}""", "parallel_tool_calls")]
+    [InlineData("""{"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"s"}}}""", "text.format.schema")]
+    [InlineData("""{"model":"m","input":"x","top_logprobs":"3"}""", "top_logprobs")]
+    [InlineData("""{"model":"m","input":"x","temperature":"hot"}""", "temperature")]
     [InlineData("""{"model":"m","input":"x","tools":[{"type":"function","name":"f"},{"type":"web_search"}]}""", "tools[1]")]
     [InlineData("""{"model":"m","input":"x","tools":[{"type":"file_search","vector_store_ids":[]}]}""", "tools[0]")]
     [InlineData("""{"model":"m","input":"x","tools":[{"type":"function","name":"f"}],"tool_choice":{"type":"web_search_preview"}}""", "tool_choice")]
@@ -249,6 +263,25 @@ public sealed class ResponsesToChatRequestTests
     public void TryTranslate_InvalidBody_RefusedWithoutParam(string body)
     {
         Assert.Null(Refuse(body).Param);
+    }
+
+    [Fact]
+    public void TryTranslate_JsonSchemaDescription_Copied()
+    {
+        var js = Translate("""{"model":"m","input":"x","text":{"format":{"type":"json_schema","name":"s","description":"A thing","schema":{"type":"object"}}}}""")
+            .GetProperty("response_format").GetProperty("json_schema");
+
+        Assert.Equal("A thing", js.GetProperty("description").GetString());
+        Assert.False(js.TryGetProperty("strict", out _));
+    }
+
+    [Fact]
+    public void TryTranslate_TopLogprobsWithoutInclude_Logprobs()
+    {
+        var root = Translate("""{"model":"m","input":"x","top_logprobs":2,"include":["reasoning.encrypted_content"]}""");
+
+        Assert.True(root.GetProperty("logprobs").GetBoolean());
+        Assert.Equal(2, root.GetProperty("top_logprobs").GetInt32());
     }
 
     [Fact]
