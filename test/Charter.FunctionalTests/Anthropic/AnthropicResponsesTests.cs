@@ -101,6 +101,31 @@ public sealed class AnthropicResponsesTests
     }
 
     [Fact]
+    public async Task CreateResponseStreaming_AnthropicUpstreamDropsMidStream_TheClientGetsAResponsesErrorEvent()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null), sim: o =>
+        {
+            o.TokensPerSecond = 400; // each token flushed: the stream has begun when it fails half-way
+            o.DropRate = 1;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, sse, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, $$"""{"model":"{{Model}}","input":"Tell a story.","max_output_tokens":40,"stream":true}""");
+
+        Assert.Equal(200, status);
+        var events = ResponsesConformanceTests.NamedEvents(sse);
+        var (name, data) = events[^1];
+        Assert.Equal("error", name);
+        Assert.Empty(OpenApiSpec.Shared.Validate("ResponseErrorEvent", data));
+        using var doc = JsonDocument.Parse(data);
+        Assert.Equal(events.Count - 1, doc.RootElement.GetProperty("sequence_number").GetInt32());
+        Assert.Contains(events, e => e.Name == "response.output_text.delta");
+        var record = Assert.Single(await Responses.ResponsesTests.RecordsAsync(gw));
+        Assert.Equal("upstream_error", record.ErrorCode);
+        Assert.True(record.Estimated);
+    }
+
+    [Fact]
     public async Task CreateResponse_AnthropicAccountWithTheSdk_ForcedToolCallThenItsOutput()
     {
         await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));

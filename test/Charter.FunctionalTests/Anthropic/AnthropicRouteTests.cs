@@ -306,24 +306,6 @@ public sealed partial class AnthropicRouteTests
     }
 
     [Fact]
-    public async Task CreateResponse_AnthropicOnlyModel_400PointingToChatCompletions()
-    {
-        await using var proxy = await RecordingProxy.StartAsync();
-        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
-        var (key, _) = await gw.CreateKeyAsync();
-
-        var (status, json, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, $$"""{"model":"{{Model}}","input":"hello"}""");
-
-        Assert.Equal(400, status);
-        Assert.Empty(OpenApiSpec.Shared.Validate("ErrorResponse", json));
-        Assert.Contains("/v1/chat/completions", json, StringComparison.Ordinal);
-        Assert.Empty(proxy.Requests);
-        var record = await SettledRecord.LastAsync(gw);
-        Assert.NotNull(record);
-        Assert.Equal(("responses", 400), (record.Endpoint, record.Status));
-    }
-
-    [Fact]
     public async Task CompleteChat_UpstreamRateLimited_429InOpenAiShapeWithRetryAfter()
     {
         await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null, retries: 0), sim: o =>
