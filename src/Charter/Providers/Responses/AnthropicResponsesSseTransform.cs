@@ -17,8 +17,20 @@ public readonly struct AnthropicResponsesSseTransform(AnthropicResponsesStages s
     public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var consumed = stages.Anthropic.ProcessEvents(data, stages.Chunks, ref outcome);
-        Pass(client, ref outcome);
+        // Event by event, so that the buffers between the stages hold one event's output, however many events a read brought.
+        var consumed = 0;
+        while (consumed < data.Length)
+        {
+            var end = SseRelay.FindEventEnd(data[consumed..]);
+            if (end < 0)
+            {
+                break;
+            }
+
+            consumed += stages.Anthropic.ProcessEvents(data.Slice(consumed, end), stages.Chunks, ref outcome);
+            Pass(client, ref outcome);
+        }
+
         return consumed;
     }
 

@@ -22,10 +22,10 @@ public sealed class AnthropicResponsesStages(AnthropicStreamTranslator anthropic
     public ResponsesStreamState Observed { get; } = observed;
 
     /// <summary>Chat chunks not yet turned into events.</summary>
-    public ArrayBufferWriter<byte> Chunks { get; } = new(4096);
+    public ArrayBufferWriter<byte> Chunks { get; } = new(1024);
 
     /// <summary>Events not yet passed to the client.</summary>
-    public ArrayBufferWriter<byte> Events { get; } = new(4096);
+    public ArrayBufferWriter<byte> Events { get; } = new(2048);
 
     /// <inheritdoc/>
     public void Dispose() => Responses.Dispose();
