@@ -25,20 +25,8 @@ public class AnthropicResponsesBenchmarks
     public void Setup()
     {
         _body = Encoding.UTF8.GetBytes("""{"model":"claude-sonnet-4","instructions":"You are a helpful assistant.","input":"Say hello in one short sentence, please.","max_output_tokens":32,"temperature":0}""");
-        var content = string.Join(' ', Enumerable.Repeat("Paris is the capital of France, on the Seine.", 20));
-        _message = Encoding.UTF8.GetBytes($$$"""{"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-20250514","content":[{"type":"text","text":"{{{content}}}"}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":21,"output_tokens":200,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}""");
-        var sb = new StringBuilder();
-        sb.Append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-20250514\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":21,\"output_tokens\":1}}}\n\n");
-        sb.Append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-        for (var i = 0; i < 38; i++)
-        {
-            sb.Append("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" word\"}}\n\n");
-        }
-
-        sb.Append("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
-        sb.Append("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\",\"stop_sequence\":null},\"usage\":{\"output_tokens\":38}}\n\n");
-        sb.Append("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
-        _sse = Encoding.UTF8.GetBytes(sb.ToString());
+        _message = AnthropicTranslationBenchmarks.Message();
+        _sse = AnthropicTranslationBenchmarks.Stream();
     }
 
     /// <summary>A Responses body (instructions + input) to chat to a Messages body.</summary>

@@ -17,22 +17,6 @@ public sealed class AnthropicResponsesTests
 {
     private const string Model = AnthropicAccount.Model;
 
-    private static readonly Dictionary<string, string> s_eventSchemas = new(StringComparer.Ordinal)
-    {
-        ["response.created"] = "ResponseCreatedEvent",
-        ["response.in_progress"] = "ResponseInProgressEvent",
-        ["response.output_item.added"] = "ResponseOutputItemAddedEvent",
-        ["response.output_item.done"] = "ResponseOutputItemDoneEvent",
-        ["response.content_part.added"] = "ResponseContentPartAddedEvent",
-        ["response.content_part.done"] = "ResponseContentPartDoneEvent",
-        ["response.output_text.delta"] = "ResponseTextDeltaEvent",
-        ["response.output_text.done"] = "ResponseTextDoneEvent",
-        ["response.function_call_arguments.delta"] = "ResponseFunctionCallArgumentsDeltaEvent",
-        ["response.function_call_arguments.done"] = "ResponseFunctionCallArgumentsDoneEvent",
-        ["response.completed"] = "ResponseCompletedEvent",
-        ["response.incomplete"] = "ResponseIncompleteEvent",
-    };
-
     [Fact]
     public async Task CreateResponse_AnthropicAccount_MessagesApiCalledAndTheAnswerIsAResponse()
     {
@@ -84,7 +68,7 @@ public sealed class AnthropicResponsesTests
         for (var i = 0; i < events.Count; i++)
         {
             var (name, data) = events[i];
-            Assert.True(s_eventSchemas.TryGetValue(name, out var schema), $"unexpected event {name}");
+            Assert.True(ResponsesConformanceTests.EventSchemas.TryGetValue(name, out var schema), $"unexpected event {name}");
             Assert.Empty(OpenApiSpec.Shared.Validate(schema, data));
             using var doc = JsonDocument.Parse(data);
             Assert.Equal(i, doc.RootElement.GetProperty("sequence_number").GetInt32());

@@ -8,8 +8,8 @@ namespace Charter.FunctionalTests.Conformance;
 /// <summary>The gateway's <c>/v1/responses</c> answers, events and errors validated against ../shared/spec/openai-openapi.yaml.</summary>
 public sealed class ResponsesConformanceTests
 {
-    // Each event the gateway relays, checked against its own schema (ResponseStreamEvent is an anyOf of all of them).
-    private static readonly Dictionary<string, string> s_eventSchemas = new(StringComparer.Ordinal)
+    /// <summary>Each event the gateway relays, checked against its own schema (ResponseStreamEvent is an anyOf of all of them).</summary>
+    internal static readonly Dictionary<string, string> EventSchemas = new(StringComparer.Ordinal)
     {
         ["response.created"] = "ResponseCreatedEvent",
         ["response.in_progress"] = "ResponseInProgressEvent",
@@ -74,7 +74,7 @@ public sealed class ResponsesConformanceTests
         for (var i = 0; i < events.Count; i++)
         {
             var (name, data) = events[i];
-            Assert.True(s_eventSchemas.TryGetValue(name, out var schema), $"unexpected event {name}");
+            Assert.True(EventSchemas.TryGetValue(name, out var schema), $"unexpected event {name}");
             Assert.Empty(Spec.Validate(schema, data));
             using var doc = JsonDocument.Parse(data);
             Assert.Equal(name, doc.RootElement.GetProperty("type").GetString());
