@@ -17,29 +17,20 @@ namespace Charter.Sim;
 internal sealed class AnthropicStream : SimStream
 {
     private readonly AnthropicMessage _message;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _timeToFirstToken;
-    private readonly double _tokensPerSecond;
-    private readonly bool _drop;
-    private readonly bool _error;
 
     public AnthropicStream(AnthropicMessage message, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop, bool error)
+        : base(time, timeToFirstToken, tokensPerSecond, drop, error)
     {
         _message = message;
-        _time = time;
-        _timeToFirstToken = timeToFirstToken;
-        _tokensPerSecond = tokensPerSecond;
-        _drop = drop;
-        _error = error;
     }
 
     /// <inheritdoc />
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var m = _message;
-        if (_timeToFirstToken > TimeSpan.Zero)
+        if (TimeToFirstToken > TimeSpan.Zero)
         {
-            await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
         }
 
         Begin(output, w, "message_start"u8);
@@ -53,9 +44,9 @@ internal sealed class AnthropicStream : SimStream
         End(output, w);
 
         var steps = m.Steps;
-        var dropAt = _drop || _error ? steps / 2 : -1;
-        var paced = _tokensPerSecond > 0;
-        var start = _time.GetTimestamp();
+        var dropAt = Drop || Error ? steps / 2 : -1;
+        var paced = TokensPerSecond > 0;
+        var start = Time.GetTimestamp();
         var offset = 0;
         for (var step = 0; step < steps; step++)
         {
@@ -66,7 +57,7 @@ internal sealed class AnthropicStream : SimStream
 
             if (paced && step > 0)
             {
-                await PaceAsync(_time, start, step, _tokensPerSecond, cancellationToken).ConfigureAwait(false);
+                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
             }
 
             Begin(output, w, "content_block_delta"u8);
@@ -109,7 +100,7 @@ internal sealed class AnthropicStream : SimStream
     /// <summary>Ends the stream half-way: a dropped connection, or an <c>error</c> event.</summary>
     private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
-        if (_drop)
+        if (Drop)
         {
             await FlushAsync(output, cancellationToken).ConfigureAwait(false);
             return StreamOutcome.Dropped;

@@ -15,20 +15,11 @@ namespace Charter.Sim;
 internal sealed class ChatStream : SimStream
 {
     private readonly ChatCompletion _completion;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _timeToFirstToken;
-    private readonly double _tokensPerSecond;
-    private readonly bool _drop;
-    private readonly bool _error;
 
     public ChatStream(ChatCompletion completion, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop, bool error = false)
+        : base(time, timeToFirstToken, tokensPerSecond, drop, error)
     {
         _completion = completion;
-        _time = time;
-        _timeToFirstToken = timeToFirstToken;
-        _tokensPerSecond = tokensPerSecond;
-        _drop = drop;
-        _error = error;
     }
 
     public ChatCompletion Completion => _completion;
@@ -44,14 +35,14 @@ internal sealed class ChatStream : SimStream
             End(output, w);
         }
 
-        if (_timeToFirstToken > TimeSpan.Zero)
+        if (TimeToFirstToken > TimeSpan.Zero)
         {
             if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
             {
                 return StreamOutcome.ClientGone;
             }
 
-            await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
         }
 
         for (var i = 0; i < c.Choices.Length; i++)
@@ -60,9 +51,9 @@ internal sealed class ChatStream : SimStream
         }
 
         var steps = c.Steps;
-        var dropAt = _drop || _error ? steps / 2 : -1;
-        var paced = _tokensPerSecond > 0;
-        var start = _time.GetTimestamp();
+        var dropAt = Drop || Error ? steps / 2 : -1;
+        var paced = TokensPerSecond > 0;
+        var start = Time.GetTimestamp();
         for (var step = 0; step < steps; step++)
         {
             if (step == dropAt)
@@ -72,7 +63,7 @@ internal sealed class ChatStream : SimStream
 
             if (paced && step > 0)
             {
-                await PaceAsync(_time, start, step, _tokensPerSecond, cancellationToken).ConfigureAwait(false);
+                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
             }
 
             for (var i = 0; i < c.Choices.Length; i++)
@@ -108,7 +99,7 @@ internal sealed class ChatStream : SimStream
     /// <summary>Ends the stream half-way: a dropped connection, or an error event without <c>[DONE]</c>.</summary>
     private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
-        if (_drop)
+        if (Drop)
         {
             await FlushAsync(output, cancellationToken).ConfigureAwait(false);
             return StreamOutcome.Dropped;

@@ -22,20 +22,11 @@ namespace Charter.Sim;
 internal sealed class ResponsesStream : SimStream
 {
     private readonly ResponsesAnswer _answer;
-    private readonly TimeProvider _time;
-    private readonly TimeSpan _timeToFirstToken;
-    private readonly double _tokensPerSecond;
-    private readonly bool _drop;
-    private readonly bool _error;
 
     public ResponsesStream(ResponsesAnswer answer, TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop, bool error)
+        : base(time, timeToFirstToken, tokensPerSecond, drop, error)
     {
         _answer = answer;
-        _time = time;
-        _timeToFirstToken = timeToFirstToken;
-        _tokensPerSecond = tokensPerSecond;
-        _drop = drop;
-        _error = error;
     }
 
     /// <summary>Where the final response is kept when the stream completes, or null (<c>store:false</c>).</summary>
@@ -48,9 +39,9 @@ internal sealed class ResponsesStream : SimStream
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var a = _answer;
-        if (_timeToFirstToken > TimeSpan.Zero)
+        if (TimeToFirstToken > TimeSpan.Zero)
         {
-            await Task.Delay(_timeToFirstToken, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
         }
 
         var sequence = 0;
@@ -72,9 +63,9 @@ internal sealed class ResponsesStream : SimStream
         }
 
         var steps = a.Steps;
-        var dropAt = _drop || _error ? steps / 2 : -1;
-        var paced = _tokensPerSecond > 0;
-        var start = _time.GetTimestamp();
+        var dropAt = Drop || Error ? steps / 2 : -1;
+        var paced = TokensPerSecond > 0;
+        var start = Time.GetTimestamp();
         for (var step = 0; step < steps; step++)
         {
             if (step == dropAt)
@@ -84,7 +75,7 @@ internal sealed class ResponsesStream : SimStream
 
             if (paced && step > 0)
             {
-                await PaceAsync(_time, start, step, _tokensPerSecond, cancellationToken).ConfigureAwait(false);
+                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
             }
 
             if (text)
@@ -124,7 +115,7 @@ internal sealed class ResponsesStream : SimStream
         Begin(output, w, "response.output_item.done"u8);
         ResponsesWriter.WriteItemEvent(w, "response.output_item.done"u8, sequence++, a, done: true);
         End(output, w);
-        a.CompletedAt = _time.GetUtcNow().ToUnixTimeSeconds();
+        a.CompletedAt = Time.GetUtcNow().ToUnixTimeSeconds();
         var final = a.Incomplete ? "response.incomplete"u8 : "response.completed"u8;
         Begin(output, w, final);
         ResponsesWriter.WriteResponseEvent(w, final, sequence, a, final: true);
@@ -140,7 +131,7 @@ internal sealed class ResponsesStream : SimStream
     /// <summary>Ends the stream half-way: a dropped connection, or an <c>error</c> event.</summary>
     private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, int sequence, CancellationToken cancellationToken)
     {
-        if (_drop)
+        if (Drop)
         {
             await FlushAsync(output, cancellationToken).ConfigureAwait(false);
             return StreamOutcome.Dropped;

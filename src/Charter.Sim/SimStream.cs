@@ -7,8 +7,28 @@ using System.Text.Json;
 namespace Charter.Sim;
 
 /// <summary>A streamed (server-sent events) response body: OpenAI chat chunks, Responses API events or Anthropic events.</summary>
-internal abstract class SimStream
+/// <param name="time">The clock the pacing waits on.</param>
+/// <param name="timeToFirstToken">Wait before the first event.</param>
+/// <param name="tokensPerSecond">Pace of the token events (0: as fast as written).</param>
+/// <param name="drop">Abort the connection half-way.</param>
+/// <param name="error">End half-way with an error event.</param>
+internal abstract class SimStream(TimeProvider time, TimeSpan timeToFirstToken, double tokensPerSecond, bool drop, bool error)
 {
+    /// <summary>The clock the pacing waits on.</summary>
+    protected TimeProvider Time { get; } = time;
+
+    /// <summary>Wait before the first event.</summary>
+    protected TimeSpan TimeToFirstToken { get; } = timeToFirstToken;
+
+    /// <summary>Pace of the token events (0: as fast as written).</summary>
+    protected double TokensPerSecond { get; } = tokensPerSecond;
+
+    /// <summary>Abort the connection half-way.</summary>
+    protected bool Drop { get; } = drop;
+
+    /// <summary>End half-way with an error event.</summary>
+    protected bool Error { get; } = error;
+
     /// <summary>Writes the events to <paramref name="output"/>; never completes the writer. A client that leaves (the
     /// token cancelled, or the reader completed under a write) ends it as <see cref="StreamOutcome.ClientGone"/>.</summary>
     public async Task<StreamOutcome> WriteAsync(PipeWriter output, CancellationToken cancellationToken)

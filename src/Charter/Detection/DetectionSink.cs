@@ -132,13 +132,6 @@ public sealed partial class DetectionSink : IEventSink
 
     private void Observe(JournalEvent request, JournalEvent? completion)
     {
-        if (request.Endpoint is { } endpoint && endpoint.StartsWith("responses.", StringComparison.Ordinal))
-        {
-            // A stored response fetched, listed or deleted generates nothing: counted, such calls (cheap, without prompts)
-            // would only thin out a key's signals, and so could hide harvesting behind them.
-            return;
-        }
-
         var envelope = new DetectionEnvelope(
             request.Ts.ToUnixTimeMilliseconds(),
             request.Key ?? "",

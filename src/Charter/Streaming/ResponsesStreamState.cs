@@ -25,6 +25,7 @@ namespace Charter.Streaming;
 public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText, Action<string>? onResponseId = null)
 {
     private long _lastSequence = -1;
+    private ArrayBufferWriter<byte>? _joined;
 
     /// <summary>The id of the response being streamed, once an event has carried it.</summary>
     public string? ResponseId { get; private set; }
@@ -35,14 +36,13 @@ public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText
     /// <summary>Reads one whole event.</summary>
     public void Observe(ReadOnlySpan<byte> ev, ref StreamOutcome outcome)
     {
-        var data = SseRelay.DataOf(ev);
+        var data = SseEvent.Fields(ev, ref _joined, out var name);
         if (data.IsEmpty)
         {
             return;
         }
 
         ReadSequence(data);
-        var name = EventName(ev);
         if (name.IsEmpty)
         {
             name = TypeOf(data);
@@ -114,29 +114,6 @@ public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText
         {
             _lastSequence = value;
         }
-    }
-
-    // The value of an "event:" line at the start of the event (after any comment lines).
-    private static ReadOnlySpan<byte> EventName(ReadOnlySpan<byte> ev)
-    {
-        while (!ev.IsEmpty)
-        {
-            var nl = ev.IndexOf((byte)'\n');
-            var line = nl >= 0 ? ev[..nl] : ev;
-            if (line.StartsWith("event:"u8))
-            {
-                return line[6..].Trim(" \r"u8);
-            }
-
-            if (line.StartsWith("data:"u8) || nl < 0)
-            {
-                return default;
-            }
-
-            ev = ev[(nl + 1)..];
-        }
-
-        return default;
     }
 
     private static ReadOnlySpan<byte> TypeOf(ReadOnlySpan<byte> data)

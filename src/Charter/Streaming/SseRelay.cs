@@ -248,7 +248,7 @@ public static class SseRelay
     }
 
     /// <summary>The value of the event's first <c>data:</c> line (empty when it has none).</summary>
-    internal static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> ev)
+    private static ReadOnlySpan<byte> DataOf(ReadOnlySpan<byte> ev)
     {
         // Events are "data: {...}\n\n" (one data line); tolerate "data:" without the space and leading comment lines.
         var at = ev.IndexOf("data:"u8);

@@ -88,6 +88,21 @@ public sealed class DetectionEngineTests
     }
 
     [Fact]
+    public void Observe_StoredResponseCalls_NotObservedOnlineOrOffline()
+    {
+        var engine = new DetectionEngine();
+        foreach (var endpoint in new[] { "responses.retrieve", "responses.input_items", "responses.delete", "responses.cancel" })
+        {
+            Assert.False(engine.Observe(new DetectionRecord { TimestampMs = 1, Key = "k", Team = "t", Endpoint = endpoint }));
+        }
+
+        engine.Observe(new DetectionRecord { TimestampMs = 2, Key = "k", Team = "t", Endpoint = "responses", PromptText = "Summarise the notes." });
+
+        Assert.Equal(1, engine.Observed);
+        Assert.Equal(1, engine.Get(DetectionSubjectKind.Key, "k")!.Requests);
+    }
+
+    [Fact]
     public void Observe_ActionLevelsDisabled_FlagsOnly()
     {
         var options = new DetectionOptions { Actions = new DetectionActionOptions { ReviewAt = 2, SuspendAt = 2 } };

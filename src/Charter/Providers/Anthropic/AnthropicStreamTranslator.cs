@@ -80,54 +80,8 @@ public sealed class AnthropicStreamTranslator
 
     private void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {
-        ReadOnlySpan<byte> name = default;
-        ReadOnlySpan<byte> payload = default;
-        var dataLines = 0;
-        var rest = ev;
-        while (!rest.IsEmpty)
-        {
-            var nl = rest.IndexOf((byte)'\n');
-            var line = nl < 0 ? rest : rest[..nl];
-            rest = nl < 0 ? default : rest[(nl + 1)..];
-            if (!line.IsEmpty && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
-            if (line.StartsWith("event:"u8))
-            {
-                name = FieldValue(line[6..]);
-            }
-            else if (line.StartsWith("data:"u8))
-            {
-                // Several data lines make one payload joined by newlines (SSE); Anthropic sends one.
-                var value = FieldValue(line[5..]);
-                if (dataLines == 0)
-                {
-                    payload = value;
-                }
-                else
-                {
-                    var joined = _joinedData ??= new ArrayBufferWriter<byte>(256);
-                    if (dataLines == 1)
-                    {
-                        joined.Clear();
-                        joined.Write(payload);
-                    }
-
-                    joined.Write("\n"u8);
-                    joined.Write(value);
-                }
-
-                dataLines++;
-            }
-        }
-
-        if (dataLines > 1)
-        {
-            payload = _joinedData!.WrittenSpan;
-        }
-
+        // Several data lines make one payload joined by newlines (SSE); Anthropic sends one.
+        var payload = SseEvent.Fields(ev, ref _joinedData, out var name);
         if (payload.IsEmpty)
         {
             return;
@@ -142,9 +96,6 @@ public sealed class AnthropicStreamTranslator
             // Not JSON: nothing to translate. A stream that never reaches message_stop is reported by the caller.
         }
     }
-
-    private static ReadOnlySpan<byte> FieldValue(ReadOnlySpan<byte> value) =>
-        !value.IsEmpty && value[0] == (byte)' ' ? value[1..] : value;
 
     private void HandlePayload(ReadOnlySpan<byte> name, ReadOnlySpan<byte> payload, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {

@@ -37,7 +37,7 @@ public sealed class ChatToResponsesStream : IDisposable
     private readonly List<ResponsesStreamItem> _items = [];
     private ResponsesStreamItem?[] _toolsByIndex = new ResponsesStreamItem?[4];
     private ResponsesStreamItem? _openMessage;
-    private PooledByteWriter? _joinedData;
+    private ArrayBufferWriter<byte>? _joinedData;
     private byte[]? _model;
     private Utf8JsonWriter? _writer;
     private int _sequence;
@@ -120,7 +120,6 @@ public sealed class ChatToResponsesStream : IDisposable
         }
 
         _items.Clear();
-        _joinedData?.Dispose();
         _joinedData = null;
         _writer?.Dispose();
         _writer = null;
@@ -128,56 +127,7 @@ public sealed class ChatToResponsesStream : IDisposable
 
     private void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client)
     {
-        ReadOnlySpan<byte> payload = default;
-        var dataLines = 0;
-        var rest = ev;
-        while (!rest.IsEmpty)
-        {
-            var nl = rest.IndexOf((byte)'\n');
-            var line = nl < 0 ? rest : rest[..nl];
-            rest = nl < 0 ? default : rest[(nl + 1)..];
-            if (!line.IsEmpty && line[^1] == (byte)'\r')
-            {
-                line = line[..^1];
-            }
-
-            if (!line.StartsWith("data:"u8))
-            {
-                continue;
-            }
-
-            var value = line[5..];
-            if (!value.IsEmpty && value[0] == (byte)' ')
-            {
-                value = value[1..];
-            }
-
-            if (dataLines == 0)
-            {
-                payload = value;
-            }
-            else
-            {
-                // Several data lines make one payload joined by newlines (SSE).
-                var joined = _joinedData ??= new PooledByteWriter(256);
-                if (dataLines == 1)
-                {
-                    joined.Clear();
-                    joined.Append(payload);
-                }
-
-                joined.Append("\n"u8);
-                joined.Append(value);
-            }
-
-            dataLines++;
-        }
-
-        if (dataLines > 1)
-        {
-            payload = _joinedData!.WrittenSpan;
-        }
-
+        var payload = SseEvent.Fields(ev, ref _joinedData, out _);
         if (payload.IsEmpty)
         {
             return;
