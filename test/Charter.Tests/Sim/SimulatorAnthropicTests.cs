@@ -475,23 +475,7 @@ public sealed class SimulatorAnthropicTests : IAsyncLifetime
         return request;
     }
 
-    /// <summary>Parses named SSE events; asserts the framing (<c>event: X\ndata: {…}\n\n</c>).</summary>
-    private static List<(string Type, JsonElement Data)> ParseEvents(string sse)
-    {
-        Assert.EndsWith("\n\n", sse, StringComparison.Ordinal);
-        var events = new List<(string, JsonElement)>();
-        foreach (var block in sse[..^2].Split("\n\n"))
-        {
-            var lines = block.Split('\n');
-            Assert.Equal(2, lines.Length);
-            Assert.StartsWith("event: ", lines[0], StringComparison.Ordinal);
-            Assert.StartsWith("data: ", lines[1], StringComparison.Ordinal);
-            using var doc = JsonDocument.Parse(lines[1]["data: ".Length..]);
-            events.Add((lines[0]["event: ".Length..], doc.RootElement.Clone()));
-        }
-
-        return events;
-    }
+    private static List<(string Type, JsonElement Data)> ParseEvents(string sse) => SimSse.ParseNamedEvents(sse);
 
     private async Task<(HttpStatusCode Status, JsonElement Body, HttpResponseMessage Response)> PostAsync(
         string json, string? apiKey = "k", string? version = "2023-06-01", Action<HttpRequestMessage>? configure = null)

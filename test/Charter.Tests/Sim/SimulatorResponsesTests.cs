@@ -772,23 +772,11 @@ public sealed class SimulatorResponsesTests
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
-    /// <summary>Parses named SSE events; asserts the framing (<c>event: X\ndata: {…}\n\n</c>, no <c>[DONE]</c>).</summary>
+    /// <summary>Parses named SSE events; asserts the framing and that there is no <c>[DONE]</c>.</summary>
     private static List<(string Type, JsonElement Data)> ParseEvents(string sse)
     {
-        Assert.EndsWith("\n\n", sse, StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", sse, StringComparison.Ordinal);
-        var events = new List<(string, JsonElement)>();
-        foreach (var block in sse[..^2].Split("\n\n"))
-        {
-            var lines = block.Split('\n');
-            Assert.Equal(2, lines.Length);
-            Assert.StartsWith("event: ", lines[0], StringComparison.Ordinal);
-            Assert.StartsWith("data: ", lines[1], StringComparison.Ordinal);
-            using var doc = JsonDocument.Parse(lines[1]["data: ".Length..]);
-            events.Add((lines[0]["event: ".Length..], doc.RootElement.Clone()));
-        }
-
-        return events;
+        return SimSse.ParseNamedEvents(sse);
     }
 
     private static async Task<List<(string Type, JsonElement Data)>> StreamAsync(SimTestClient client, string json)
