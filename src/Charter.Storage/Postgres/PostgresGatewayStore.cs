@@ -364,11 +364,11 @@ public sealed partial class PostgresGatewayStore : IGatewayStore, IDisposable, I
     {
         ArgumentNullException.ThrowIfNull(responseId);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var cmd = new NpgsqlCommand("SELECT team_id, account FROM requests WHERE response_id = $1 LIMIT 1", c);
+        await using var cmd = new NpgsqlCommand("SELECT team_id, account, model FROM requests WHERE response_id = $1 LIMIT 1", c);
         Add(cmd, responseId, NpgsqlDbType.Text);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new ResponseOwner(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))
+            ? new ResponseOwner(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))
             : null;
     }
 

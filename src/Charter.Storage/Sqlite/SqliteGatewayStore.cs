@@ -358,11 +358,11 @@ public sealed partial class SqliteGatewayStore : IGatewayStore
         ArgumentNullException.ThrowIfNull(responseId);
         await using var c = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT team_id, account FROM requests WHERE response_id = $r LIMIT 1";
+        cmd.CommandText = "SELECT team_id, account, model FROM requests WHERE response_id = $r LIMIT 1";
         cmd.Parameters.AddWithValue("$r", responseId);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new ResponseOwner(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1))
+            ? new ResponseOwner(r.IsDBNull(0) ? null : r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2))
             : null;
     }
 

@@ -327,7 +327,8 @@ public sealed partial class GatewayHandler
     {
         var team = state.Key?.TeamId;
         var account = target.Account.Id;
-        return id => _responses.Remember(id, team, account);
+        var model = state.Model;
+        return id => _responses.Remember(id, team, account, model);
     }
 
     private ValueTask CompleteAsync(RequestState state, RouteTarget target, int status, CharterError error, Usage usage, string? code, bool estimated = false,

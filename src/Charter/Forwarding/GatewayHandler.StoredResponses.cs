@@ -6,6 +6,7 @@ using Charter.Configuration;
 using Charter.Errors;
 using Charter.Providers;
 using Charter.Routing;
+using Charter.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Charter.Forwarding;
@@ -19,7 +20,9 @@ namespace Charter.Forwarding;
 ///  POST   /v1/responses/{id}/cancel       → POST   {account}/responses/{id}/cancel
 /// </code>
 /// The key and its purpose are checked as for any request; the response must be one a key of the same team created
-/// through Charter (<see cref="ResponseOwners"/>), or the answer is 404, the same as for an id never made. Each call has
+/// through Charter (<see cref="ResponseOwners"/>), or the answer is 404, the same as for an id never made. The account's
+/// lifecycle and the policy are then checked for the key, purpose, account and model of the request that made it (a
+/// suspended account is not called; a policy that denies the purpose there denies reading back too). Each call has
 /// its request record and audit leaf (endpoint <c>responses.retrieve</c>, <c>responses.delete</c>,
 /// <c>responses.input_items</c>, <c>responses.cancel</c>; no body) and counts toward the key's and team's requests per minute
 /// and concurrent requests (no tokens, no cost). Query parameters pass through, except <c>stream=true</c>: it replays a
@@ -88,6 +91,17 @@ public sealed partial class GatewayHandler
             return;
         }
 
+        // The account's lifecycle (a provider suspension, an admin's hold) and the policy for this key, purpose, account and
+        // model decide as for the request that made the response: reading a conversation back is a call to the provider too.
+        state.Model = owner.Model;
+        var target = StoredTarget(owner, account);
+        var decision = _authorizer.CheckTarget(key, state.Purpose, target, owner.Model ?? "", in s_noBody);
+        if (decision.Denied)
+        {
+            await DenyAsync(context, state, decision).ConfigureAwait(false);
+            return;
+        }
+
         var admission = await _limiter.AdmitAsync(key, state.Parsed, ReadOnlyMemory<byte>.Empty, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
         if (admission.Decision.Denied)
         {
@@ -97,7 +111,8 @@ public sealed partial class GatewayHandler
 
         try
         {
-            await ForwardStoredAsync(context, state, access, account, method, responseId, suffix).ConfigureAwait(false);
+            state.Decision = access.Flag ? access : decision.Flag ? decision : GateDecision.Allow;
+            await ForwardStoredAsync(context, state, target, method, responseId, suffix).ConfigureAwait(false);
         }
         finally
         {
@@ -105,11 +120,30 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private async Task ForwardStoredAsync(HttpContext context, RequestState state, GateDecision access, UpstreamAccount account, HttpMethod method,
-        string responseId, string suffix)
+    // A call without a body: nothing in it for the policy to weigh (n = 1, no token limit, no temperature, no log probabilities).
+    private static readonly ParsedRequest s_noBody = new() { N = 1, Temperature = double.NaN };
+
+    // The route target the response was made through when its model still routes to that account (its own model name
+    // for the policy), else the account itself with the model the request named.
+    private RouteTarget StoredTarget(ResponseOwner owner, UpstreamAccount account)
     {
-        var target = new RouteTarget(account, null, 1, 0);
-        state.Decision = access.Flag ? access : GateDecision.Allow;
+        if (owner.Model is { } model && _routes.Resolve(model) is { } route)
+        {
+            foreach (var target in route.Targets)
+            {
+                if (ReferenceEquals(target.Account, account) || string.Equals(target.Account.Id, account.Id, StringComparison.Ordinal))
+                {
+                    return target;
+                }
+            }
+        }
+
+        return new RouteTarget(account, null, 1, 0);
+    }
+
+    private async Task ForwardStoredAsync(HttpContext context, RequestState state, RouteTarget target, HttpMethod method, string responseId, string suffix)
+    {
+        var account = target.Account;
         await JournalStoredRequestAsync(state, account).ConfigureAwait(false);
         var uri = new Uri(account.ResponsesUri + "/" + Uri.EscapeDataString(responseId) + suffix + context.Request.QueryString.Value);
         using var request = new HttpRequestMessage(method, uri);

@@ -26,11 +26,12 @@ public sealed class ResponseOwners(IGatewayStore store, TimeProvider time)
     private readonly ConcurrentDictionary<string, ResponseOwner> _recent = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<string> _order = new();
 
-    /// <summary>Remembers that <paramref name="responseId"/> was made for <paramref name="teamId"/> by <paramref name="account"/>.</summary>
-    public void Remember(string responseId, string? teamId, string account)
+    /// <summary>Remembers that <paramref name="responseId"/> was made for <paramref name="teamId"/> by <paramref name="account"/>
+    /// on a request naming <paramref name="model"/>.</summary>
+    public void Remember(string responseId, string? teamId, string account, string? model)
     {
         ArgumentNullException.ThrowIfNull(responseId);
-        if (!_recent.TryAdd(responseId, new ResponseOwner(teamId, account)))
+        if (!_recent.TryAdd(responseId, new ResponseOwner(teamId, account, model)))
         {
             return;
         }
@@ -65,7 +66,7 @@ public sealed class ResponseOwners(IGatewayStore store, TimeProvider time)
 
         if (owner is { Account: { } account })
         {
-            Remember(responseId, owner.TeamId, account);
+            Remember(responseId, owner.TeamId, account, owner.Model);
         }
 
         return owner;

@@ -2,6 +2,8 @@
 
 using System.Text.Json;
 using Charter.FunctionalTests.Conformance;
+using Charter.FunctionalTests.Infrastructure;
+using Charter.FunctionalTests.Responses;
 using Charter.Tests.Common;
 
 namespace Charter.FunctionalTests.Policy;
@@ -59,6 +61,65 @@ public sealed class ResponsesPolicyTests
             Assert.Contains("no-logprobs", error.GetProperty("rule").GetString(), StringComparison.Ordinal);
             Assert.Equal(0, PolicyGateway.SimA(gw).RequestCount);
         }
+    }
+
+    [Fact]
+    public async Task GetResponse_PurposeTheTermsProhibit_403WithTheRuleAndNothingForwarded()
+    {
+        await using var gw = await PolicyGateway.StartAsync(PolicyGateway.CopyPolicies());
+        var (key, _) = await gw.CreateKeyAsync(purposes: ["evaluation", "competing-model-development"]);
+        var id = await CreateAsync(gw, key);
+        var before = PolicyGateway.SimA(gw).RequestCount;
+
+        var (status, error) = await GetAsync(gw, key, id, "competing-model-development");
+
+        Assert.Equal(403, status);
+        Assert.Equal("sim-terms.prohibited.competing-model-development", error.GetProperty("rule").GetString());
+        Assert.Equal(before, PolicyGateway.SimA(gw).RequestCount);
+        Assert.Equal(200, (await GetAsync(gw, key, id, "evaluation")).Status);
+        var records = await ResponsesTests.RecordsAsync(gw);
+        var denied = Assert.Single(records, r => r.Endpoint == "responses.retrieve" && r.Status == 403);
+        Assert.Equal(("deny", "gpt-4o-mini"), (denied.Decision, denied.Model));
+    }
+
+    [Fact]
+    public async Task GetResponse_AccountOnHold_403ProviderUnavailableUntilTheHoldIsCleared()
+    {
+        await using var gw = await PolicyGateway.StartAsync(PolicyGateway.CopyPolicies());
+        var (key, _) = await gw.CreateKeyAsync();
+        var id = await CreateAsync(gw, key);
+        var (placed, _) = await PolicyGateway.TransitionAsync(gw, "accounts", "sim-a",
+            new { @event = "place_hold", hold = "provider_suspended", reason = "the provider suspended us" });
+        Assert.Equal(200, placed);
+        var before = PolicyGateway.SimA(gw).RequestCount;
+
+        var (status, error) = await GetAsync(gw, key, id, "evaluation");
+
+        Assert.Equal(403, status);
+        Assert.Equal("lifecycle.account", error.GetProperty("rule").GetString());
+        Assert.Equal(before, PolicyGateway.SimA(gw).RequestCount);
+        var (cleared, _) = await PolicyGateway.TransitionAsync(gw, "accounts", "sim-a",
+            new { @event = "clear_hold", hold = "provider_suspended", reason = "reinstated" });
+        Assert.Equal(200, cleared);
+        Assert.Equal(200, (await GetAsync(gw, key, id, "evaluation")).Status);
+    }
+
+    private static async Task<string> CreateAsync(TestGateway gw, string key)
+    {
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/responses", key, """{"model":"gpt-4o-mini","input":"Name a river."}""", "evaluation");
+        Assert.Equal(200, status);
+        using var doc = JsonDocument.Parse(text);
+        return doc.RootElement.GetProperty("id").GetString()!;
+    }
+
+    private static async Task<(int Status, JsonElement Error)> GetAsync(TestGateway gw, string key, string id, string purpose)
+    {
+        using var req = new HttpRequestMessage(HttpMethod.Get, $"v1/responses/{id}");
+        req.Headers.Authorization = new("Bearer", key);
+        req.Headers.Add("Charter-Purpose", purpose);
+        using var resp = await gw.Http.SendAsync(req, TestContext.Current.CancellationToken);
+        using var doc = JsonDocument.Parse(await resp.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return ((int)resp.StatusCode, doc.RootElement.TryGetProperty("error", out var e) ? e.Clone() : default);
     }
 
     private static async Task<(int Status, JsonElement Error)> PostAsync(TestGateway gw, string key, string body, string purpose)

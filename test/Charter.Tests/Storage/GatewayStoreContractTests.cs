@@ -300,7 +300,7 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task FindResponseOwnerAsync_CompletionWithResponseId_FindsItsTeamAndAccount(bool sameBatch)
+    public async Task FindResponseOwnerAsync_CompletionWithResponseId_FindsItsTeamAccountAndModel(bool sameBatch)
     {
         var completion = CompletionEvent("r1");
         completion.ResponseId = "resp_abc";
@@ -318,7 +318,7 @@ public abstract class GatewayStoreContractTests : IAsyncLifetime
         var records = (await ReadAllAsync(Store)).ToDictionary(r => r.Id);
 
         Assert.NotNull(owner);
-        Assert.Equal((records["r1"].Team, records["r1"].Account), (owner.TeamId, owner.Account));
+        Assert.Equal((records["r1"].Team, records["r1"].Account, records["r1"].Model), (owner.TeamId, owner.Account, owner.Model));
         Assert.Equal("resp_abc", records["r1"].ResponseId);
         Assert.Null(records["r2"].ResponseId);
         Assert.Null(await Store.FindResponseOwnerAsync("resp_other", Ct));
