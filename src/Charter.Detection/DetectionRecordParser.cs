@@ -357,7 +357,7 @@ public sealed class DetectionRecordParser
         HasSystemPrompt = req.HasSystem,
         HasEndUser = req.HasUser,
         MaxTokens = req.MaxTokens,
-        N = req.N <= 0 ? 1 : req.N,
+        N = Math.Max(req.N <= 0 ? 1 : req.N, req.BestOf),
         Temperature = req.Temperature,
         TopP = req.TopP,
         Seed = req.HasSeed ? req.Seed : null,
@@ -464,11 +464,21 @@ public sealed class DetectionRecordParser
             }
             else if (name.SequenceEqual("logprobs"u8))
             {
-                req.Logprobs = reader.TokenType == JsonTokenType.True || (reader.TokenType == JsonTokenType.Number && ReadInt(ref reader) > 0);
+                // Chat: a boolean. Legacy completions: an integer, the alternatives per token (0: the chosen tokens' own).
+                if (reader.TokenType == JsonTokenType.Number)
+                {
+                    var alternatives = ReadInt(ref reader);
+                    req.Logprobs = alternatives >= 0;
+                    req.TopLogprobs = Math.Max(req.TopLogprobs, alternatives);
+                }
+                else
+                {
+                    req.Logprobs = reader.TokenType == JsonTokenType.True;
+                }
             }
             else if (name.SequenceEqual("top_logprobs"u8))
             {
-                req.TopLogprobs = ReadInt(ref reader);
+                req.TopLogprobs = Math.Max(req.TopLogprobs, ReadInt(ref reader));
             }
             else if (name.SequenceEqual("logit_bias"u8) && reader.TokenType == JsonTokenType.StartObject)
             {
@@ -494,9 +504,40 @@ public sealed class DetectionRecordParser
             {
                 req.Model = Intern(ref reader);
             }
-            else if (name.SequenceEqual("prompt"u8) && reader.TokenType == JsonTokenType.String)
+            else if (name.SequenceEqual("prompt"u8))
             {
-                AppendPrompt(ref reader);
+                // A legacy completions prompt: a string, or several (joined as messages are; token ids carry no text). An
+                // exported record holds "sha256:<hex>" in its place (content not retained): no prompt.
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    if (!IsRedactedHash(ref reader))
+                    {
+                        AppendPrompt(ref reader);
+                    }
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        if (reader.TokenType == JsonTokenType.String)
+                        {
+                            AppendPrompt(ref reader);
+                        }
+                        else
+                        {
+                            reader.Skip();
+                        }
+                    }
+                }
+                else
+                {
+                    reader.Skip();
+                }
+            }
+            else if (name.SequenceEqual("best_of"u8))
+            {
+                // Candidates generated (and billed) though only n come back.
+                req.BestOf = ReadInt(ref reader);
             }
             else
             {
@@ -695,6 +736,7 @@ public sealed class DetectionRecordParser
         public bool HasUser;
         public bool HasSystem;
         public bool Responses;
+        public int BestOf;
     }
 
     // "sha256:" and 64 hex digits: what the record store writes in place of a prompt it does not retain.

@@ -8,8 +8,8 @@ using Charter.Forwarding;
 
 namespace Charter.Storage;
 
-/// <summary>Replaces the prompt (messages or input, and a Responses body's instructions) of a stored request body by its SHA-256
-/// unless content retention is on.</summary>
+/// <summary>Replaces the prompt (messages, input or prompt, and a Responses body's instructions or a legacy completion's suffix)
+/// of a stored request body by its SHA-256 unless content retention is on.</summary>
 public static class RequestRedactor
 {
     private static ReadOnlySpan<byte> Redacted => "{\"redacted\":true}"u8;
@@ -79,8 +79,14 @@ public static class RequestRedactor
             return false;
         }
 
-        // A Responses body has a second prompt: its instructions (a system message), replaced by their own hash.
-        var (instructionsStart, instructionsLength) = endpoint == "responses" ? FindInstructions(body) : (-1, 0);
+        // A Responses body has a second prompt: its instructions (a system message); a legacy completion may have one too, its
+        // suffix (the text after the insertion). Each is replaced by its own hash.
+        var (instructionsStart, instructionsLength) = endpoint switch
+        {
+            "responses" => FindString(body, "instructions"u8),
+            "completions" => FindString(body, "suffix"u8),
+            _ => (-1, 0),
+        };
         var instructionsFirst = instructionsStart >= 0 && instructionsStart < messagesStart;
         var pos = 0;
         if (instructionsFirst)
@@ -120,8 +126,9 @@ public static class RequestRedactor
         return start + length;
     }
 
-    // The top-level "instructions" string of a Responses body; (-1, 0) when absent, null or not a string.
-    private static (int Start, int Length) FindInstructions(ReadOnlySpan<byte> body)
+    // The top-level string member <name> (a Responses body's instructions, a completion's suffix); (-1, 0) when absent, null
+    // or not a string.
+    private static (int Start, int Length) FindString(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
     {
         try
         {
@@ -133,7 +140,7 @@ public static class RequestRedactor
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                var isInstructions = reader.ValueTextEquals("instructions"u8);
+                var isInstructions = reader.ValueTextEquals(name);
                 reader.Read();
                 if (isInstructions)
                 {
@@ -154,7 +161,7 @@ public static class RequestRedactor
     }
 
     // Bounds the gateway found (in memory, or journaled with the event) are used only when they frame an array or a string
-    // that is the value of a "messages" or "input" member; anything else, and the body is parsed again, so that a wrong
+    // that is the value of a "messages", "input" or "prompt" member; anything else, and the body is parsed again, so that a wrong
     // bound cannot make the store keep the prompt and replace something else.
     private static bool IsMessagesValue(ReadOnlySpan<byte> body, int start, int length)
     {
@@ -176,7 +183,7 @@ public static class RequestRedactor
         }
 
         head = head[..^1].TrimEnd(Whitespace);
-        return head.EndsWith("\"messages\""u8) || head.EndsWith("\"input\""u8);
+        return head.EndsWith("\"messages\""u8) || head.EndsWith("\"input\""u8) || head.EndsWith("\"prompt\""u8);
     }
 
     private static void WriteText(IBufferWriter<byte> output, ReadOnlySpan<byte> utf8)

@@ -145,7 +145,13 @@ public sealed class TokenEstimator
                     sawMessages |= reader.TokenType == JsonTokenType.EndArray;
                 }
             }
-            else if (reader.ValueTextEquals("instructions"u8))
+            else if (reader.ValueTextEquals("prompt"u8))
+            {
+                // A legacy completions prompt: a string, strings, token ids, or arrays of token ids.
+                reader.Read();
+                prompt += CountPrompt(ref reader);
+            }
+            else if (reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("suffix"u8))
             {
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
@@ -167,10 +173,11 @@ public sealed class TokenEstimator
                 reader.Read();
                 maxTokens = ReadLong(ref reader);
             }
-            else if (reader.ValueTextEquals("n"u8))
+            else if (reader.ValueTextEquals("n"u8) || reader.ValueTextEquals("best_of"u8))
             {
+                // best_of candidates are generated (and billed) though only n come back.
                 reader.Read();
-                choices = (int)Math.Clamp(ReadLong(ref reader) ?? 1, 1, 128);
+                choices = Math.Max(choices, (int)Math.Clamp(ReadLong(ref reader) ?? 1, 1, 128));
             }
             else if (reader.ValueTextEquals("tools"u8) || reader.ValueTextEquals("functions"u8))
             {
@@ -198,6 +205,34 @@ public sealed class TokenEstimator
 
     private static long? ReadLong(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) ? value : null;
+
+    private long CountPrompt(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            return CountString(ref reader);
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            reader.Skip();
+            return 0;
+        }
+
+        long total = 0;
+        var depth = reader.CurrentDepth;
+        while (reader.Read() && !(reader.TokenType == JsonTokenType.EndArray && reader.CurrentDepth == depth))
+        {
+            total += reader.TokenType switch
+            {
+                JsonTokenType.String => CountString(ref reader),
+                JsonTokenType.Number => 1, // a token id
+                _ => 0,
+            };
+        }
+
+        return total;
+    }
 
     private long CountMessagesArray(ref Utf8JsonReader reader)
     {

@@ -64,7 +64,9 @@ public sealed partial class GatewayHandler
     {
         await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, state.Endpoint == ResponsesEndpoint
             ? $"The model '{state.Model}' is served by an Anthropic account, and Charter translates only Chat Completions to Anthropic's Messages API: use /v1/chat/completions for this model."
-            : $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no embeddings endpoint.", "model").ConfigureAwait(false);
+            : state.Endpoint == CompletionsEndpoint
+                ? $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no legacy completions endpoint: use /v1/chat/completions for this model."
+                : $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no embeddings endpoint.", "model").ConfigureAwait(false);
         await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
     }
 

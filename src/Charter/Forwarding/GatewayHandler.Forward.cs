@@ -30,6 +30,8 @@ public sealed partial class GatewayHandler
     {
         var chat = state.Endpoint == ChatEndpoint;
         var responses = state.Endpoint == ResponsesEndpoint;
+        var completions = state.Endpoint == CompletionsEndpoint;
+        var operation = chat || responses ? UpstreamOperation.Chat : completions ? UpstreamOperation.Completions : UpstreamOperation.Embeddings;
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
@@ -40,7 +42,7 @@ public sealed partial class GatewayHandler
         }
 
         // Ask for usage on streams even when the client did not; the relay strips it again.
-        var injectUsage = chat && state.Parsed.Stream && !state.Parsed.IncludeUsage;
+        var injectUsage = (chat || completions) && state.Parsed.Stream && !state.Parsed.IncludeUsage;
         var attempts = Math.Min(targets.Length, 1 + _options.Retries);
         if (targets.Length == 1)
         {
@@ -81,7 +83,7 @@ public sealed partial class GatewayHandler
             {
                 if (!chat && !responses)
                 {
-                    continue; // Anthropic has no embeddings; another account of the route may serve them
+                    continue; // Anthropic has no embeddings or legacy completions; another account of the route may serve them
                 }
 
                 // A Responses body is first turned into the chat request it means, then translated as chat is.
@@ -110,7 +112,7 @@ public sealed partial class GatewayHandler
                 payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             }
             using var request = new HttpRequestMessage(HttpMethod.Post, responses && account.Kind != ProviderKind.Anthropic
-                ? account.ResponsesUri : account.EndpointUri(upstreamModel, chat || responses))
+                ? account.ResponsesUri : account.EndpointUri(upstreamModel, operation))
             {
                 Content = new ReadOnlyMemoryContent(payload),
             };
@@ -266,7 +268,8 @@ public sealed partial class GatewayHandler
                         UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
                     : responses
                         ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(responseState!), idle, aborted).ConfigureAwait(false)
-                        : await SseRelay.RelayAsync(upstream, http.BodyWriter, injectUsage, text, idle, aborted).ConfigureAwait(false);
+                        : await SseRelay.RelayAsync(upstream, http.BodyWriter, new OpenAiSseTransform(injectUsage, text, legacyText: state.Endpoint == CompletionsEndpoint),
+                            idle, aborted).ConfigureAwait(false);
             }
             var usage = outcome.Usage;
             string? estimatedCode = null;

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 
 namespace Charter.Forwarding;
 
-/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c> and <c>/v1/responses</c>.</summary>
+/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/responses</c> and <c>/v1/completions</c>.</summary>
 /// <remarks>
 /// <code>
 ///  1 authenticate key (hash → cache, constant-time compare)
@@ -35,6 +35,7 @@ public sealed partial class GatewayHandler
     private const string ChatEndpoint = "chat.completions";
     private const string EmbeddingsEndpoint = "embeddings";
     private const string ResponsesEndpoint = "responses";
+    private const string CompletionsEndpoint = "completions";
     private readonly KeyRegistry _keys;
     private readonly RouteTable _routes;
     private readonly IRequestAuthorizer _authorizer;
@@ -75,6 +76,10 @@ public sealed partial class GatewayHandler
 
     /// <summary>Handles <c>POST /v1/responses</c> (OpenAI's Responses API, passed through to OpenAI-wire accounts).</summary>
     public Task HandleResponsesAsync(HttpContext context) => HandleAsync(context, ResponsesEndpoint);
+
+    /// <summary>Handles <c>POST /v1/completions</c> (the legacy text completions, still served by OpenAI, Azure OpenAI and
+    /// OpenAI-compatible servers such as vLLM, and used by evaluation harnesses for prompt log probabilities).</summary>
+    public Task HandleCompletionsAsync(HttpContext context) => HandleAsync(context, CompletionsEndpoint);
 
     private async Task HandleAsync(HttpContext context, string endpoint)
     {

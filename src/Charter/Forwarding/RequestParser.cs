@@ -6,7 +6,7 @@ using Charter.Errors;
 
 namespace Charter.Forwarding;
 
-/// <summary>Validates and reads chat, embeddings and Responses bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
+/// <summary>Validates and reads chat, embeddings, Responses and legacy completions bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
 /// which stays the authority on everything Charter does not need to decide. A field Charter reads (the model, the
 /// messages or input, the parameters its policy limits) may appear only once, so that the gateway and the upstream
@@ -29,11 +29,20 @@ public static class RequestParser
     /// Charter could neither record its usage nor hold it to the limits) and <c>conversation</c> (made around the gateway).</remarks>
     public static RequestParseResult ParseResponses(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Responses, out request);
 
-    /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>).</summary>
+    /// <summary>Parses a <c>/v1/completions</c> body (the legacy text completions).</summary>
+    /// <remarks><c>prompt</c> (a string, strings, token ids, or arrays of token ids) takes the place of the messages.
+    /// <c>logprobs</c> is an integer here (0-5: that many alternatives per token), which the policy sees as <c>logprobs</c>
+    /// with as many <c>top_logprobs</c>. <c>best_of</c> candidates are generated and billed though only <c>n</c> return, so the
+    /// policy and the limits count the larger of the two as <c>n</c>. An absent <c>max_tokens</c> is the API's default of 16,
+    /// and 0 is allowed (with <c>echo</c>, to score a prompt without generating).</remarks>
+    public static RequestParseResult ParseCompletions(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Completions, out request);
+
+    /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, <c>completions</c>).</summary>
     public static RequestParseResult ParseFor(string? endpoint, ReadOnlySpan<byte> body, out ParsedRequest request) => endpoint switch
     {
         "embeddings" => ParseEmbeddings(body, out request),
         "responses" => ParseResponses(body, out request),
+        "completions" => ParseCompletions(body, out request),
         _ => ParseChat(body, out request),
     };
 
@@ -41,6 +50,9 @@ public static class RequestParser
     {
         var chat = kind == Kind.Chat;
         var responses = kind == Kind.Responses;
+        var completions = kind == Kind.Completions;
+        var bestOf = 0;
+        var maxTokensGiven = false;
         request = default;
         request.N = 1;
         request.Temperature = double.NaN;
@@ -117,7 +129,37 @@ public static class RequestParser
 
                     request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
                 }
-                else if (!chat && reader.ValueTextEquals("input"u8))
+                else if (completions && reader.ValueTextEquals("prompt"u8))
+                {
+                    if (!FirstTime(ref seen, Field.Input))
+                    {
+                        return Duplicate("prompt");
+                    }
+
+                    reader.Read();
+                    sawInput = true;
+                    request.MessagesStart = (int)reader.TokenStartIndex;
+                    var r = ReadPrompt(ref reader, ref request);
+                    if (!r.Success)
+                    {
+                        return r;
+                    }
+
+                    request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
+                }
+                else if (completions && reader.ValueTextEquals("best_of"u8))
+                {
+                    if (!FirstTime(ref seen, Field.BestOf))
+                    {
+                        return Duplicate("best_of");
+                    }
+
+                    if (!ReadInt(ref reader, out bestOf, 1, 20))
+                    {
+                        return Range("best_of", 1, 20);
+                    }
+                }
+                else if (!chat && !completions && reader.ValueTextEquals("input"u8))
                 {
                     if (!FirstTime(ref seen, Field.Input))
                     {
@@ -341,12 +383,17 @@ public static class RequestParser
                         return Duplicate(name);
                     }
 
-                    if (!ReadInt(ref reader, out var max, 1, int.MaxValue))
+                    var least = completions ? 0 : 1;
+                    if (!ReadInt(ref reader, out var max, least, int.MaxValue))
                     {
-                        return Range(name, 1, int.MaxValue);
+                        return Range(name, least, int.MaxValue);
                     }
 
-                    request.MaxTokens = Math.Max(request.MaxTokens, max);
+                    if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        request.MaxTokens = Math.Max(request.MaxTokens, max);
+                        maxTokensGiven = true;
+                    }
                 }
                 else if (reader.ValueTextEquals("logprobs"u8))
                 {
@@ -356,6 +403,24 @@ public static class RequestParser
                     }
 
                     reader.Read();
+                    if (completions)
+                    {
+                        // An integer: that many alternatives for each token (0: the chosen tokens' own log probabilities).
+                        if (reader.TokenType == JsonTokenType.Null)
+                        {
+                            continue;
+                        }
+
+                        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out var alternatives) || alternatives is < 0 or > 5)
+                        {
+                            return Range("logprobs", 0, 5);
+                        }
+
+                        request.Logprobs = true;
+                        request.TopLogprobs = Math.Max(request.TopLogprobs, alternatives);
+                        continue;
+                    }
+
                     if (reader.TokenType is not (JsonTokenType.True or JsonTokenType.False or JsonTokenType.Null))
                     {
                         return Type("logprobs", "a boolean");
@@ -370,10 +435,12 @@ public static class RequestParser
                         return Duplicate("top_logprobs");
                     }
 
-                    if (!ReadInt(ref reader, out request.TopLogprobs, 0, 20))
+                    if (!ReadInt(ref reader, out var top, 0, 20))
                     {
                         return Range("top_logprobs", 0, 20);
                     }
+
+                    request.TopLogprobs = Math.Max(request.TopLogprobs, top);
                 }
                 else if (reader.ValueTextEquals("temperature"u8))
                 {
@@ -437,9 +504,8 @@ public static class RequestParser
 
             if (!sawInput)
             {
-                return chat
-                    ? new(CharterError.InvalidRequest, "Missing required parameter: 'messages'.", "messages")
-                    : new(CharterError.InvalidRequest, "Missing required parameter: 'input'.", "input");
+                var missing = chat ? "messages" : completions ? "prompt" : "input";
+                return new(CharterError.InvalidRequest, $"Missing required parameter: '{missing}'.", missing);
             }
 
             if (request.HasStreamOptions && !request.Stream && request.IncludeUsage)
@@ -450,6 +516,19 @@ public static class RequestParser
             if (responses)
             {
                 // Responses has no logprobs flag: top_logprobs alone asks for them, and the policy must see that.
+                request.Logprobs |= request.TopLogprobs > 0;
+                return RequestParseResult.Ok;
+            }
+
+            if (completions)
+            {
+                // best_of candidates are generated (and billed) though only n come back; absent max_tokens is the API's 16.
+                request.N = Math.Max(request.N, bestOf);
+                if (!maxTokensGiven)
+                {
+                    request.MaxTokens = LegacyDefaultMaxTokens;
+                }
+
                 request.Logprobs |= request.TopLogprobs > 0;
                 return RequestParseResult.Ok;
             }
@@ -465,6 +544,88 @@ public static class RequestParser
         {
             return new(CharterError.MalformedJson, $"The request body is not valid JSON: {Trim(ex.Message)}", null);
         }
+    }
+
+    // A legacy completions prompt: a string, an array of strings, an array of token ids, or an array of such arrays. Each
+    // string or token array is one prompt (MessageCount); a token counts as four characters toward the estimates.
+    private static RequestParseResult ReadPrompt(ref Utf8JsonReader reader, ref ParsedRequest request)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            request.PromptChars += reader.ValueSpan.Length;
+            request.MessageCount = 1;
+            return RequestParseResult.Ok;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            return Type("prompt", "a string, an array of strings, an array of integers or an array of arrays of integers");
+        }
+
+        // The array's element kind is set by its first element; all others must be alike.
+        var first = JsonTokenType.None;
+        var tokens = 0;
+        var index = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var kind = reader.TokenType;
+            if (first == JsonTokenType.None)
+            {
+                first = kind;
+            }
+
+            if (kind != first || kind is not (JsonTokenType.String or JsonTokenType.Number or JsonTokenType.StartArray))
+            {
+                return new(CharterError.InvalidRequest,
+                    $"Invalid type for 'prompt[{index}]': 'prompt' must be a string, an array of strings, an array of integers or an array of arrays of integers.", $"prompt[{index}]");
+            }
+
+            if (kind == JsonTokenType.String)
+            {
+                request.PromptChars += reader.ValueSpan.Length;
+                request.MessageCount++;
+            }
+            else if (kind == JsonTokenType.Number)
+            {
+                tokens++;
+            }
+            else
+            {
+                var inner = 0;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    if (reader.TokenType != JsonTokenType.Number)
+                    {
+                        return new(CharterError.InvalidRequest, $"Invalid type for 'prompt[{index}][{inner}]': expected an integer.", $"prompt[{index}][{inner}]");
+                    }
+
+                    inner++;
+                }
+
+                if (inner == 0)
+                {
+                    return new(CharterError.InvalidRequest, $"'prompt[{index}]' must contain at least one token.", $"prompt[{index}]");
+                }
+
+                tokens += inner;
+                request.MessageCount++;
+            }
+
+            index++;
+        }
+
+        if (index == 0)
+        {
+            return new(CharterError.InvalidRequest, "'prompt' must not be an empty array.", "prompt");
+        }
+
+        if (first == JsonTokenType.Number)
+        {
+            request.MessageCount = 1;
+        }
+
+        request.PromptChars += tokens * 4;
+        return RequestParseResult.Ok;
     }
 
     // Responses input items: objects (messages, function call outputs, …), checked for that much; what they hold is the
@@ -624,6 +785,7 @@ public static class RequestParser
         Instructions = 1 << 13,
         Include = 1 << 14,
         PreviousResponseId = 1 << 15,
+        BestOf = 1 << 16,
     }
 
     private enum Kind
@@ -631,7 +793,11 @@ public static class RequestParser
         Chat,
         Embeddings,
         Responses,
+        Completions,
     }
+
+    // What a legacy completions request without max_tokens generates at most (OpenAI's default, and vLLM's).
+    private const int LegacyDefaultMaxTokens = 16;
 
     // Chat Completions parameters the parser would otherwise read into the fields the policy decides on.
     private static bool IsChatOnly(ref Utf8JsonReader reader) =>

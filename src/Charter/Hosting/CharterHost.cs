@@ -191,6 +191,7 @@ public static partial class CharterHost
         app.MapPost("/v1/chat/completions", (RequestDelegate)handler.HandleChatAsync).WithName("ChatCompletions");
         app.MapPost("/v1/embeddings", (RequestDelegate)handler.HandleEmbeddingsAsync).WithName("Embeddings");
         app.MapPost("/v1/responses", (RequestDelegate)handler.HandleResponsesAsync).WithName("Responses");
+        app.MapPost("/v1/completions", (RequestDelegate)handler.HandleCompletionsAsync).WithName("Completions");
         app.MapGet("/v1/responses/{id}", (RequestDelegate)handler.HandleRetrieveResponseAsync).WithName("RetrieveResponse");
         app.MapDelete("/v1/responses/{id}", (RequestDelegate)handler.HandleDeleteResponseAsync).WithName("DeleteResponse");
         app.MapGet("/v1/responses/{id}/input_items", (RequestDelegate)handler.HandleResponseInputItemsAsync).WithName("ResponseInputItems");
@@ -206,6 +207,7 @@ public static partial class CharterHost
         app.MapMethods("/v1/chat/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/embeddings", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/responses", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
+        app.MapMethods("/v1/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Head], MethodNotAllowed("GET, DELETE")).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/input_items", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/cancel", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();

@@ -10,10 +10,11 @@ namespace Charter.Providers;
 /// <remarks>The credential lives only here and in the outgoing header; it is never logged or echoed.</remarks>
 public sealed class UpstreamAccount
 {
-    private readonly ConcurrentDictionary<(string Model, bool Chat), Uri> _azureUris = new();
+    private readonly ConcurrentDictionary<(string Model, UpstreamOperation Operation), Uri> _azureUris = new();
     private readonly string? _apiKey;
     private readonly Uri _chat;
     private readonly Uri _embeddings;
+    private readonly Uri _completions;
     private readonly ProviderAccountOptions _options;
 
     /// <summary>Creates an account over <paramref name="invoker"/>.</summary>
@@ -42,6 +43,7 @@ public sealed class UpstreamAccount
         BaseUrl = baseUrl;
         _chat = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/messages" : "/chat/completions"));
         _embeddings = new Uri(baseUrl + "/embeddings");
+        _completions = new Uri(baseUrl + "/completions");
         // Azure serves the Responses API on its v1 route only (the body's model is the deployment name), whichever route the
         // account uses for chat.
         ResponsesUri = new Uri(Kind == ProviderKind.AzureOpenAI && options.AzureRoute != "v1" ? baseUrl + "/openai/v1/responses" : baseUrl + "/responses");
@@ -84,17 +86,22 @@ public sealed class UpstreamAccount
     public string UpstreamModel(string model) =>
         Kind == ProviderKind.AzureOpenAI && _options.Deployments.TryGetValue(model, out var d) ? d : model;
 
-    /// <summary>The URL of the chat or embeddings endpoint for <paramref name="upstreamModel"/> (Anthropic: the Messages
-    /// endpoint, which serves chat; Anthropic has no embeddings).</summary>
-    public Uri EndpointUri(string upstreamModel, bool chat)
+    /// <summary>The URL of <paramref name="operation"/> for <paramref name="upstreamModel"/> (Anthropic: the Messages endpoint,
+    /// which serves chat; Anthropic has no embeddings or legacy completions).</summary>
+    public Uri EndpointUri(string upstreamModel, UpstreamOperation operation)
     {
         if (Kind != ProviderKind.AzureOpenAI || _options.AzureRoute == "v1")
         {
-            return chat ? _chat : _embeddings;
+            return operation switch
+            {
+                UpstreamOperation.Chat => _chat,
+                UpstreamOperation.Embeddings => _embeddings,
+                _ => _completions,
+            };
         }
 
-        return _azureUris.GetOrAdd((upstreamModel, chat), static (k, s) =>
-            new Uri($"{s.BaseUrl}/openai/deployments/{Uri.EscapeDataString(k.Model)}/{(k.Chat ? "chat/completions" : "embeddings")}?api-version={Uri.EscapeDataString(s._options.ApiVersion)}"), this);
+        return _azureUris.GetOrAdd((upstreamModel, operation), static (k, s) =>
+            new Uri($"{s.BaseUrl}/openai/deployments/{Uri.EscapeDataString(k.Model)}/{PathOf(k.Operation)}?api-version={Uri.EscapeDataString(s._options.ApiVersion)}"), this);
     }
 
     /// <summary>Adds the account's credential to an outgoing request.</summary>
@@ -125,4 +132,11 @@ public sealed class UpstreamAccount
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
     }
+
+    private static string PathOf(UpstreamOperation operation) => operation switch
+    {
+        UpstreamOperation.Chat => "chat/completions",
+        UpstreamOperation.Embeddings => "embeddings",
+        _ => "completions",
+    };
 }

@@ -149,7 +149,8 @@ public static class SseRelay
     }
 
     /// <summary>Processes every complete event in <paramref name="data"/>; returns the bytes consumed.</summary>
-    internal static int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome)
+    internal static int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome,
+        bool legacyText = false)
     {
         var start = 0;
         while (start < data.Length)
@@ -162,14 +163,15 @@ public static class SseRelay
             }
 
             var ev = rest[..end];
-            HandleEvent(ev, client, stripUsage, completionText, ref outcome);
+            HandleEvent(ev, client, stripUsage, completionText, ref outcome, legacyText);
             start += end;
         }
 
         return start;
     }
 
-    private static void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome)
+    private static void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, bool stripUsage, ArrayBufferWriter<byte>? completionText, ref StreamOutcome outcome,
+        bool legacyText)
     {
         var data = DataOf(ev);
         if (data.StartsWith(Done))
@@ -196,7 +198,7 @@ public static class SseRelay
 
         if (completionText is not null)
         {
-            CollectContent(data, completionText, ref outcome);
+            CollectContent(data, legacyText ? "\"text\":\""u8 : "\"content\":\""u8, completionText, ref outcome);
         }
 
         if (stripUsage)
@@ -213,9 +215,9 @@ public static class SseRelay
         Write(client, ev);
     }
 
-    private static void CollectContent(ReadOnlySpan<byte> data, ArrayBufferWriter<byte> sink, ref StreamOutcome outcome)
+    private static void CollectContent(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ArrayBufferWriter<byte> sink, ref StreamOutcome outcome)
     {
-        if (CollectString(data, "\"content\":\""u8, sink))
+        if (CollectString(data, key, sink))
         {
             outcome.ContentChunks++;
         }

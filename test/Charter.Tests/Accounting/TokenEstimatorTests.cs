@@ -121,4 +121,20 @@ public sealed class TokenEstimatorTests
         // As a message: its overhead, its role and its text part, like the same chat message.
         Assert.Equal(_estimator.EstimateChat("""{"model":"gpt-4o","messages":[{"role":"user","content":[{"type":"text","text":"Hello world"}]}]}"""u8).PromptTokens, asItems.PromptTokens);
     }
+
+    [Fact]
+    public void EstimateChat_CompletionsBody_CountsPromptsSuffixTokenIdsAndBestOf()
+    {
+        var asString = _estimator.EstimateChat("""{"model":"m","prompt":"Hello world","max_tokens":40}"""u8);
+        var asStrings = _estimator.EstimateChat("""{"model":"m","prompt":["Hello world","Hello world"]}"""u8);
+        var withSuffix = _estimator.EstimateChat("""{"model":"m","prompt":"Hello world","suffix":"Hello world"}"""u8);
+        var asTokenIds = _estimator.EstimateChat("""{"model":"m","prompt":[[15496,995],[15496,995,0]],"n":2,"best_of":4}"""u8);
+
+        Assert.Equal(2, asString.PromptTokens);
+        Assert.Equal(40, asString.CompletionAllowance);
+        Assert.Equal(4, asStrings.PromptTokens);
+        Assert.True(withSuffix.PromptTokens >= 4);
+        Assert.Equal(5, asTokenIds.PromptTokens);
+        Assert.Equal(4, asTokenIds.Choices);
+    }
 }

@@ -53,6 +53,32 @@ public sealed class DetectionRecordParserTests
         Assert.Equal("responses", online.Endpoint);
     }
 
+    [Theory]
+    [InlineData("""{"model":"davinci-002","prompt":"What is 2+2?","max_tokens":77,"logprobs":0}""", "What is 2+2?", true, 0, 1)]
+    [InlineData("""{"model":"davinci-002","prompt":["What is 2+2?","And 3+3?"],"max_tokens":77,"logprobs":5,"n":2,"best_of":6}""", "What is 2+2?\nAnd 3+3?", true, 5, 6)]
+    [InlineData("""{"model":"davinci-002","prompt":[[1,2,3]],"max_tokens":77}""", "", false, 0, 1)]
+    public void TryParseRequest_CompletionsBody_ReadsPromptLogprobsAndBestOfLikeTheLogLine(string body, string prompt, bool logprobs, int top, int n)
+    {
+        var envelope = new DetectionEnvelope(1_791_158_406_009, "k1", "t1", "openai", "davinci-002", "evaluation", "completions", 200, 21, 1982, "req-1", null);
+        var line = $$"""{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"openai","model":"davinci-002","purpose":"evaluation","endpoint":"completions","request_id":"req-1","status":200,"usage":{"prompt_tokens":21,"completion_tokens":1982},"request":{{body}}}""";
+        var parser = new DetectionRecordParser();
+
+        Assert.True(parser.TryParseRequest(Encoding.UTF8.GetBytes(body), in envelope, out var online));
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(line), out var fromLine));
+
+        Assert.Equal(fromLine, online);
+        Assert.Equal(prompt, online!.PromptText);
+        Assert.Equal((logprobs, top, n, 77), (online.Logprobs, online.TopLogprobs, online.N, online.MaxTokens));
+    }
+
+    [Fact]
+    public void TryParse_ExportedCompletionsRecordWithHashedPrompt_NoPrompt()
+    {
+        const string line = """{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","endpoint":"completions","request":{"model":"m","prompt":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"},"status":200}""";
+        Assert.True(new DetectionRecordParser().TryParse(Encoding.UTF8.GetBytes(line), out var r));
+        Assert.Equal("", r!.PromptText);
+    }
+
     [Fact]
     public void TryParse_ExportedResponsesRecordWithHashedInput_NoPrompt()
     {

@@ -126,6 +126,25 @@ public sealed class RequestRedactorTests
         Assert.Equal(body, RequestRedactor.Redact(bytes, "responses", Sha, retainContent: true));
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","prompt":"secret","suffix":"after \"it\"","max_tokens":5}""",
+        """{"model":"m","prompt":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","suffix":"sha256:SUF","max_tokens":5}""")]
+    [InlineData("""{"suffix":"after \"it\"","model":"m","prompt":["secret","other"]}""",
+        """{"suffix":"sha256:SUF","model":"m","prompt":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""")]
+    [InlineData("""{"model":"m","prompt":[[1,2,3]],"echo":true}""",
+        """{"model":"m","prompt":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","echo":true}""")]
+    public void Redact_CompletionsBody_ReplacesPromptAndSuffixByTheirHashes(string body, string expected)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        Assert.True(RequestParser.ParseCompletions(bytes, out var parsed).Success);
+        var suffix = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("\"after \\\"it\\\"\"")));
+        expected = expected.Replace("SUF", suffix, StringComparison.Ordinal);
+
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "completions", Sha, retainContent: false));
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "completions", Sha, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
+        Assert.DoesNotContain("secret", RedactUtf8(bytes, "completions", retainContent: false, parsed.MessagesStart, parsed.MessagesLength), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Redact_InstructionsInAChatBody_LeftAlone()
     {
