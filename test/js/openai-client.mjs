@@ -121,6 +121,36 @@ const scenarios = {
     };
   },
 
+  // The legacy completions: a whole answer with log probabilities, the same prompt streamed (with usage), a batch of
+  // prompts, and a wrong type as the SDK's typed error.
+  async completions() {
+    const request = { model, prompt: 'Say hello to the JavaScript SDK.', max_tokens: 12, logprobs: 2 };
+    const whole = await client.completions.create(request);
+    const stream = await client.completions.create({ ...request, logprobs: undefined, stream: true, stream_options: { include_usage: true } });
+    let chunks = 0;
+    let streamed = '';
+    let usage = null;
+    for await (const chunk of stream) {
+      chunks++;
+      for (const choice of chunk.choices) {
+        streamed += choice.text ?? '';
+      }
+
+      usage = chunk.usage ?? usage;
+    }
+
+    const batch = await client.completions.create({ model, prompt: ['One.', 'Two.'], max_tokens: 4, n: 2 });
+    return {
+      whole: {
+        object: whole.object, text: whole.choices[0].text, finish: whole.choices[0].finish_reason, usage: whole.usage,
+        logprobTokens: whole.choices[0].logprobs?.tokens?.length ?? 0, alternatives: Object.keys(whole.choices[0].logprobs?.top_logprobs?.[0] ?? {}).length,
+      },
+      stream: { chunks, text: streamed, usage },
+      batch: { choices: batch.choices.map((c) => c.index) },
+      wrongType: await attempt(() => client.completions.create({ model, prompt: 'x', logprobs: 'many' })),
+    };
+  },
+
   // Each refusal as the SDK's typed error.
   async errors() {
     const badKey = new OpenAI({ baseURL, apiKey: 'ck-not-a-key', maxRetries: 0 });

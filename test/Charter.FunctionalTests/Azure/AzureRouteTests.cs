@@ -57,6 +57,25 @@ public sealed class AzureRouteTests
     }
 
     [Theory]
+    [InlineData("deployments", "/openai/deployments/prod-gpt4o/completions?api-version=2024-10-21")]
+    [InlineData("v1", "/openai/v1/completions")]
+    public async Task Completions_EitherAzureRoute_GoesToThatRoutesCompletionsUrl(string route, string path)
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Azure(proxy, route: route));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/completions", key, """{"model":"gpt-4o","prompt":"Say hello.","max_tokens":8}""");
+
+        Assert.Equal(200, status);
+        Assert.Empty(OpenApiSpec.Shared.Validate("CreateCompletionResponse", text));
+        var seen = Assert.Single(proxy.Requests);
+        Assert.Equal(path, seen.PathAndQuery);
+        Assert.Equal(AccountKey, seen.ApiKey);
+        Assert.Null(seen.Authorization);
+    }
+
+    [Theory]
     [InlineData("deployments")]
     [InlineData("v1")]
     public async Task CreateResponse_EitherAzureRoute_GoesToTheV1ResponsesUrlWithTheDeploymentAsModel(string route)

@@ -74,6 +74,38 @@ public sealed class JsSdkTests
     }
 
     [Fact]
+    public async Task OpenAiNpm_LegacyCompletions_WholeStreamedAndBatchedAsTheSdkExpects()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var result = await JsClient.RunAsync(gw, key, "completions");
+
+        var whole = result.GetProperty("whole");
+        var stream = result.GetProperty("stream");
+        Assert.Equal("text_completion", whole.GetProperty("object").GetString());
+        Assert.False(string.IsNullOrEmpty(whole.GetProperty("text").GetString()));
+        // The simulator answers the same prompt with the same text: streamed, the pieces add up to the whole answer.
+        Assert.Equal(whole.GetProperty("text").GetString(), stream.GetProperty("text").GetString());
+        Assert.True(stream.GetProperty("chunks").GetInt32() > 3, $"{stream.GetProperty("chunks")} chunks");
+        Assert.Equal(12, whole.GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(12, stream.GetProperty("usage").GetProperty("completion_tokens").GetInt32()); // include_usage honoured
+        Assert.Equal(12, whole.GetProperty("logprobTokens").GetInt32());
+        Assert.Equal(2, whole.GetProperty("alternatives").GetInt32());
+        Assert.Equal([0, 1, 2, 3], result.GetProperty("batch").GetProperty("choices").EnumerateArray().Select(c => c.GetInt32()));
+        AssertError(result.GetProperty("wrongType"), "BadRequestError", 400, "invalid_value", "logprobs");
+        await gw.WaitForRecordsAsync();
+        var records = new List<Charter.Records.RequestRecord>();
+        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
+        {
+            records.Add(r);
+        }
+
+        Assert.Equal(4, records.Count(r => r.Endpoint == "completions"));
+        Assert.Equal(3, records.Count(r => r.Endpoint == "completions" && r.Status == 200 && r.CompletionTokens > 0));
+    }
+
+    [Fact]
     public async Task OpenAiNpm_Refusals_SdkErrorClassesWithOpenAiErrorFields_NothingForwarded()
     {
         await using var gw = await TestGateway.StartAsync(s =>
