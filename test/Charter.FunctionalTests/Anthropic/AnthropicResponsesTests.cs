@@ -42,7 +42,7 @@ public sealed class AnthropicResponsesTests
             Assert.Equal("user", sent.RootElement.GetProperty("messages")[0].GetProperty("role").GetString());
         }
 
-        var record = Assert.Single(await Responses.ResponsesTests.RecordsAsync(gw));
+        var record = Assert.Single(await Infrastructure.GatewayRecords.AllAsync(gw));
         Assert.Equal(("responses", "anthropic", 200), (record.Endpoint, record.Account, record.Status));
         var usage = answer.RootElement.GetProperty("usage");
         Assert.Equal(usage.GetProperty("input_tokens").GetInt32(), record.PromptTokens);
@@ -80,7 +80,7 @@ public sealed class AnthropicResponsesTests
 
         using var answer = JsonDocument.Parse(whole);
         Assert.Equal(answer.RootElement.GetProperty("output")[0].GetProperty("content")[0].GetProperty("text").GetString(), streamed.ToString());
-        var records = await Responses.ResponsesTests.RecordsAsync(gw);
+        var records = await Infrastructure.GatewayRecords.AllAsync(gw);
         Assert.Equal(2, records.Count(r => r.Status == 200 && r.CompletionTokens > 0 && !r.Estimated));
     }
 
@@ -104,7 +104,7 @@ public sealed class AnthropicResponsesTests
         using var doc = JsonDocument.Parse(data);
         Assert.Equal(events.Count - 1, doc.RootElement.GetProperty("sequence_number").GetInt32());
         Assert.Contains(events, e => e.Name == "response.output_text.delta");
-        var record = Assert.Single(await Responses.ResponsesTests.RecordsAsync(gw));
+        var record = Assert.Single(await Infrastructure.GatewayRecords.AllAsync(gw));
         Assert.Equal("upstream_error", record.ErrorCode);
         Assert.True(record.Estimated);
     }

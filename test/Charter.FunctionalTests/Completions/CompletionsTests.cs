@@ -3,6 +3,7 @@
 using System.Text.Json;
 using Charter.FunctionalTests.Anthropic;
 using Charter.FunctionalTests.Conformance;
+using Charter.FunctionalTests.Infrastructure;
 using Charter.FunctionalTests.Policy;
 using Charter.FunctionalTests.Responses;
 using Charter.Tests.Common;
@@ -29,7 +30,7 @@ public sealed class CompletionsTests
         using var doc = JsonDocument.Parse(text);
         var usage = doc.RootElement.GetProperty("usage");
         Assert.Equal(1, gw.Simulator.RequestCountFor("openai", "completions"));
-        var record = Assert.Single(await ResponsesTests.RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
         Assert.Equal(("completions", 200, keyId), (record.Endpoint, record.Status, record.Key));
         Assert.Equal((usage.GetProperty("prompt_tokens").GetInt32(), usage.GetProperty("completion_tokens").GetInt32()), (record.PromptTokens, record.CompletionTokens));
         Assert.False(record.Estimated);
@@ -69,7 +70,7 @@ public sealed class CompletionsTests
 
         using var answer = JsonDocument.Parse(whole);
         Assert.Equal(answer.RootElement.GetProperty("choices").EnumerateArray().Select(c => c.GetProperty("text").GetString()), texts.OrderBy(t => t.Key).Select(t => t.Value));
-        var records = await ResponsesTests.RecordsAsync(gw);
+        var records = await GatewayRecords.AllAsync(gw);
         var streamed = records.Single(r => r.FirstTokenMs is not null); // only a stream has a first token
         Assert.False(streamed.Estimated);
         Assert.Equal(answer.RootElement.GetProperty("usage").GetProperty("completion_tokens").GetInt32(), streamed.CompletionTokens);
@@ -92,7 +93,7 @@ public sealed class CompletionsTests
         using var doc = JsonDocument.Parse(text);
         Assert.Equal(param, doc.RootElement.GetProperty("error").GetProperty("param").GetString());
         Assert.Equal(0, gw.Simulator.RequestCount);
-        Assert.Equal(400, Assert.Single(await ResponsesTests.RecordsAsync(gw)).Status);
+        Assert.Equal(400, Assert.Single(await GatewayRecords.AllAsync(gw)).Status);
     }
 
     [Theory]

@@ -26,13 +26,7 @@ public sealed class ChatCompletionsTests
         Assert.Equal(ChatFinishReason.Length, completion.FinishReason);
         Assert.Equal(1, gw.Simulator.RequestCount);
 
-        await gw.WaitForRecordsAsync();
-        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
-        var records = new List<Charter.Records.RequestRecord>();
-        await foreach (var r in store.ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
+        var records = await GatewayRecords.AllAsync(gw);
 
         var record = Assert.Single(records);
         Assert.Equal(200, record.Status);

@@ -60,12 +60,7 @@ public sealed class JsSdkTests
         Assert.Equal(whole.GetProperty("text").GetString(), chain.GetProperty("retrievedText").GetString());
         Assert.Equal(("NotFoundError", 404), (result.GetProperty("deletedThenRetrieved").GetProperty("kind").GetString(),
             result.GetProperty("deletedThenRetrieved").GetProperty("status").GetInt32()));
-        await gw.WaitForRecordsAsync();
-        var records = new List<Charter.Records.RequestRecord>();
-        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
+        var records = await GatewayRecords.AllAsync(gw);
 
         Assert.Equal(4, records.Count(r => r.Endpoint == "responses"));
         Assert.Equal(3, records.Count(r => r.Endpoint == "responses" && r.Status == 200 && r.CompletionTokens > 0));
@@ -94,12 +89,7 @@ public sealed class JsSdkTests
         Assert.Equal(2, whole.GetProperty("alternatives").GetInt32());
         Assert.Equal([0, 1, 2, 3], result.GetProperty("batch").GetProperty("choices").EnumerateArray().Select(c => c.GetInt32()));
         AssertError(result.GetProperty("wrongType"), "BadRequestError", 400, "invalid_value", "logprobs");
-        await gw.WaitForRecordsAsync();
-        var records = new List<Charter.Records.RequestRecord>();
-        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
+        var records = await GatewayRecords.AllAsync(gw);
 
         Assert.Equal(4, records.Count(r => r.Endpoint == "completions"));
         Assert.Equal(3, records.Count(r => r.Endpoint == "completions" && r.Status == 200 && r.CompletionTokens > 0));

@@ -33,12 +33,7 @@ public sealed class LargePromptTests
             Assert.Equal(4, completion.Usage.OutputTokenCount);
         }
 
-        await gw.WaitForRecordsAsync();
-        var records = new List<Charter.Records.RequestRecord>();
-        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
+        var records = await GatewayRecords.AllAsync(gw);
 
         Assert.Equal(Count, records.Count);
         Assert.All(records, r =>

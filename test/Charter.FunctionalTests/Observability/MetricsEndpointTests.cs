@@ -31,13 +31,7 @@ public sealed class MetricsEndpointTests
         var refused = await Assert.ThrowsAsync<ClientResultException>(() => Sdk.Chat(gw, key, purpose: "competing-model-development")
             .CompleteChatAsync([new UserChatMessage("no")], cancellationToken: TestContext.Current.CancellationToken));
         Assert.Equal(403, refused.Status);
-        await gw.WaitForRecordsAsync();
-        var store = gw.App.Services.GetRequiredService<IGatewayStore>();
-        var records = new List<Records.RequestRecord>();
-        await foreach (var r in store.ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
+        var records = await GatewayRecords.AllAsync(gw);
 
         var team = records[0].Team!;
         var text = await ScrapeAsync(gw, TestGateway.AdminKey);

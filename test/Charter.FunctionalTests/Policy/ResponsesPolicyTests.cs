@@ -77,7 +77,7 @@ public sealed class ResponsesPolicyTests
         Assert.Equal("sim-terms.prohibited.competing-model-development", error.GetProperty("rule").GetString());
         Assert.Equal(before, PolicyGateway.SimA(gw).RequestCount);
         Assert.Equal(200, (await GetAsync(gw, key, id, "evaluation")).Status);
-        var records = await ResponsesTests.RecordsAsync(gw);
+        var records = await GatewayRecords.AllAsync(gw);
         var denied = Assert.Single(records, r => r.Endpoint == "responses.retrieve" && r.Status == 403);
         Assert.Equal(("deny", "gpt-4o-mini"), (denied.Decision, denied.Model));
     }

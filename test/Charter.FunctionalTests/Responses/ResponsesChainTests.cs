@@ -33,7 +33,7 @@ public sealed class ResponsesChainTests
         ResponseResult second = await Sdk.Responses(gw, otherKeyOfTheTeam).CreateResponseAsync(Model, "And its source?", previousResponseId: first.Id);
 
         Assert.False(string.IsNullOrEmpty(second.GetOutputText()));
-        var records = (await ResponsesTests.RecordsAsync(gw)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var records = (await GatewayRecords.AllAsync(gw)).OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
         Assert.Equal([first.Id, second.Id], records.Select(r => r.ResponseId));
         Assert.All(records, r => Assert.Equal(200, r.Status));
         Assert.Contains(first.Id, records[1].RequestJson, StringComparison.Ordinal); // the stored body keeps the id it continued
@@ -58,7 +58,7 @@ public sealed class ResponsesChainTests
         Assert.Equal(stolen.Error.GetProperty("message").GetString()!.Replace(first.Id, "X", StringComparison.Ordinal),
             unknown.Error.GetProperty("message").GetString()!.Replace("resp_never_made", "X", StringComparison.Ordinal));
         Assert.Equal(before, gw.Simulator.RequestCount);
-        var refused = (await ResponsesTests.RecordsAsync(gw)).Where(r => r.Status == 400).ToList();
+        var refused = (await GatewayRecords.AllAsync(gw)).Where(r => r.Status == 400).ToList();
         Assert.Equal(2, refused.Count);
         Assert.All(refused, r => Assert.Equal("previous_response_not_found", r.ErrorCode));
     }
@@ -78,7 +78,7 @@ public sealed class ResponsesChainTests
             pairs.Add((first.Id, next.Id));
         }
 
-        var byResponse = (await ResponsesTests.RecordsAsync(gw)).ToDictionary(r => r.ResponseId!);
+        var byResponse = (await GatewayRecords.AllAsync(gw)).ToDictionary(r => r.ResponseId!);
         Assert.All(pairs, p => Assert.Equal(byResponse[p.First].Account, byResponse[p.Next].Account));
         // Both accounts served first turns (weights 1:1), so the pinning was tested both ways.
         Assert.Equal(2, pairs.Select(p => byResponse[p.First].Account).Distinct().Count());
@@ -96,7 +96,7 @@ public sealed class ResponsesChainTests
         // A fresh memory, as after a restart or on another instance: the records answer.
         var owners = new ResponseOwners(store, TimeProvider.System);
         var owner = await owners.FindAsync(first.Id, TestContext.Current.CancellationToken);
-        var record = Assert.Single(await ResponsesTests.RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
 
         Assert.NotNull(owner);
         Assert.Equal((record.Team, record.Account), (owner.TeamId, owner.Account));

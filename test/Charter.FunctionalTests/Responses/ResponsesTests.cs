@@ -41,7 +41,7 @@ public sealed class ResponsesTests
         Assert.True(response.Usage.OutputTokenCount is > 0 and <= 24);
         Assert.Equal(1, gw.Simulator.RequestCountFor("openai", "responses"));
 
-        var record = Assert.Single(await RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
         Assert.Equal("responses", record.Endpoint);
         Assert.Equal(200, record.Status);
         Assert.Equal(keyId, record.Key);
@@ -108,7 +108,7 @@ public sealed class ResponsesTests
         Assert.NotNull(completed);
         Assert.Equal(completed.GetOutputText(), text.ToString());
 
-        var record = Assert.Single(await RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
         Assert.Equal(200, record.Status);
         Assert.Null(record.ErrorCode);
         Assert.Equal(completed.Usage.InputTokenCount, record.PromptTokens);
@@ -129,7 +129,7 @@ public sealed class ResponsesTests
 
         Assert.Equal(429, ex.Status);
         Assert.Equal("30", ex.GetRawResponse()!.Headers.TryGetValue("retry-after", out var ra) ? ra : null);
-        var record = Assert.Single(await RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
         Assert.Equal(429, record.Status);
         Assert.Equal("upstream_429", record.ErrorCode);
     }
@@ -147,7 +147,7 @@ public sealed class ResponsesTests
         Assert.Contains("event: error\ndata: {\"type\":\"error\",\"code\":\"upstream_error\"", body, StringComparison.Ordinal);
         Assert.DoesNotContain("response.completed", body, StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", body, StringComparison.Ordinal);
-        var record = Assert.Single(await RecordsAsync(gw));
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
         Assert.Equal("upstream_error", record.ErrorCode);
         Assert.True(record.Estimated);
         Assert.True(record.PromptTokens > 0);
@@ -212,7 +212,7 @@ public sealed class ResponsesTests
         Assert.Equal(param, doc.RootElement.GetProperty("error").GetProperty("param").GetString());
         Assert.Equal("invalid_request_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
         Assert.Equal(0, gw.Simulator.RequestCount);
-        Assert.Equal(400, Assert.Single(await RecordsAsync(gw)).Status);
+        Assert.Equal(400, Assert.Single(await GatewayRecords.AllAsync(gw)).Status);
     }
 
     [Fact]
@@ -246,18 +246,6 @@ public sealed class ResponsesTests
         }
 
         Assert.Equal(1, engine.Observed);
-    }
-
-    internal static async Task<List<RequestRecord>> RecordsAsync(TestGateway gw)
-    {
-        await gw.WaitForRecordsAsync();
-        var records = new List<RequestRecord>();
-        await foreach (var r in gw.App.Services.GetRequiredService<IGatewayStore>().ReadRequestsAsync(null, null))
-        {
-            records.Add(r);
-        }
-
-        return records;
     }
 
     private static async Task<AuditEvent> AuditLeafAsync(TestGateway gw, string requestId)

@@ -35,7 +35,7 @@ public sealed class StoredResponsesTests
         Assert.Equal(created.Id, fetched.Id);
         Assert.Equal(created.GetOutputText(), fetched.GetOutputText());
         Assert.Single(items);
-        var records = await ResponsesTests.RecordsAsync(gw);
+        var records = await GatewayRecords.AllAsync(gw);
         var retrieve = Assert.Single(records, r => r.Endpoint == "responses.retrieve");
         Assert.Equal((200, "allow"), (retrieve.Status, retrieve.Decision));
         Assert.Null(retrieve.RequestJson);
@@ -80,7 +80,7 @@ public sealed class StoredResponsesTests
 
         Assert.True(deleted.Deleted);
         Assert.Equal(404, gone.Status);
-        var records = await ResponsesTests.RecordsAsync(gw);
+        var records = await GatewayRecords.AllAsync(gw);
         Assert.Single(records, r => r.Endpoint == "responses.delete" && r.Status == 200);
         Assert.Single(records, r => r.Endpoint == "responses.retrieve" && r.Status == 404 && r.ErrorCode == "upstream_404");
     }
@@ -116,7 +116,7 @@ public sealed class StoredResponsesTests
         Assert.Equal(429, limited.Status);
         Assert.True(limited.GetRawResponse()!.Headers.TryGetValue("retry-after", out _));
         Assert.Equal(before, gw.Simulator.RequestCount);
-        var records = await ResponsesTests.RecordsAsync(gw);
+        var records = await GatewayRecords.AllAsync(gw);
         Assert.Single(records, r => r.Endpoint == "responses.retrieve" && r.Status == 429);
     }
 
