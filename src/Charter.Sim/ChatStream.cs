@@ -30,8 +30,8 @@ internal sealed class ChatStream : SimStream
         var c = _completion;
         if (c.AzureAnnotations)
         {
-            Begin(output, w);
-            ChatWriter.WriteAzurePromptFilterChunk(w);
+            BeginData(output, w);
+            ChatWriter.WriteAzurePromptFilterChunk(w, 1);
             End(output, w);
         }
 
@@ -58,7 +58,7 @@ internal sealed class ChatStream : SimStream
         {
             if (step == dropAt)
             {
-                return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
+                return await DataFaultAsync(output, w, cancellationToken).ConfigureAwait(false);
             }
 
             if (paced && step > 0)
@@ -87,7 +87,7 @@ internal sealed class ChatStream : SimStream
 
         if (c.IncludeUsage)
         {
-            Begin(output, w);
+            BeginData(output, w);
             ChatWriter.WriteUsageChunk(w, c);
             End(output, w);
         }
@@ -96,25 +96,9 @@ internal sealed class ChatStream : SimStream
         return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
     }
 
-    /// <summary>Ends the stream half-way: a dropped connection, or an error event without <c>[DONE]</c>.</summary>
-    private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
-    {
-        if (Drop)
-        {
-            await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-            return StreamOutcome.Dropped;
-        }
-
-        Begin(output, w);
-        Simulator.WriteError(w, SimError.StreamError);
-        End(output, w);
-        await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-        return StreamOutcome.Completed;
-    }
-
     private static void TokenEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index, int token)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteTokenChoice(w, c, index, token);
         ChatWriter.WriteChunkEnd(w, c);
@@ -123,7 +107,7 @@ internal sealed class ChatStream : SimStream
 
     private static void RoleEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteRoleChoice(w, index);
         ChatWriter.WriteChunkEnd(w, c);
@@ -132,16 +116,10 @@ internal sealed class ChatStream : SimStream
 
     private static void FinishEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteFinishChoice(w, c, index);
         ChatWriter.WriteChunkEnd(w, c);
         End(output, w);
-    }
-
-    private static void Begin(PipeWriter output, Utf8JsonWriter w)
-    {
-        output.Write("data: "u8);
-        w.Reset(output);
     }
 }

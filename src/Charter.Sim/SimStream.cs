@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>A streamed (server-sent events) response body: OpenAI chat chunks, Responses API events or Anthropic events.</summary>
+/// <summary>A streamed (server-sent events) response body: OpenAI chat or legacy completion chunks, Responses API events or Anthropic events.</summary>
 /// <param name="time">The clock the pacing waits on.</param>
 /// <param name="timeToFirstToken">Wait before the first event.</param>
 /// <param name="tokensPerSecond">Pace of the token events (0: as fast as written).</param>
@@ -65,6 +65,30 @@ internal abstract class SimStream(TimeProvider time, TimeSpan timeToFirstToken, 
         {
             await Task.Delay(due, time, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Starts an OpenAI data-only event (<c>data: </c>, chat and legacy completion chunks) and points <paramref name="w"/> at
+    /// <paramref name="output"/>.</summary>
+    protected static void BeginData(PipeWriter output, Utf8JsonWriter w)
+    {
+        output.Write("data: "u8);
+        w.Reset(output);
+    }
+
+    /// <summary>Ends a data-only stream half-way: a dropped connection, or a <c>data: {"error":…}</c> event without <c>[DONE]</c>.</summary>
+    protected async Task<StreamOutcome> DataFaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
+    {
+        if (Drop)
+        {
+            await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+            return StreamOutcome.Dropped;
+        }
+
+        BeginData(output, w);
+        Simulator.WriteError(w, SimError.StreamError);
+        End(output, w);
+        await FlushAsync(output, cancellationToken).ConfigureAwait(false);
+        return StreamOutcome.Completed;
     }
 
     /// <summary>Ends an event: the JSON written, then the blank line.</summary>
