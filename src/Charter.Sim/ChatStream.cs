@@ -28,21 +28,9 @@ internal sealed class ChatStream : SimStream
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var c = _completion;
-        if (c.AzureAnnotations)
+        if (!await StartDataAsync(output, w, c.AzureAnnotations ? 1 : 0, cancellationToken).ConfigureAwait(false))
         {
-            BeginData(output, w);
-            ChatWriter.WriteAzurePromptFilterChunk(w, 1);
-            End(output, w);
-        }
-
-        if (TimeToFirstToken > TimeSpan.Zero)
-        {
-            if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
-
-            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
+            return StreamOutcome.ClientGone;
         }
 
         for (var i = 0; i < c.Choices.Length; i++)
@@ -50,22 +38,8 @@ internal sealed class ChatStream : SimStream
             RoleEvent(output, w, c, i);
         }
 
-        var steps = c.Steps;
-        var dropAt = Drop || Error ? steps / 2 : -1;
-        var paced = TokensPerSecond > 0;
-        var start = Time.GetTimestamp();
-        for (var step = 0; step < steps; step++)
+        var ended = await WriteDataStepsAsync(output, w, c.Steps, c, static (output, w, c, step) =>
         {
-            if (step == dropAt)
-            {
-                return await DataFaultAsync(output, w, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (paced && step > 0)
-            {
-                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
-            }
-
             for (var i = 0; i < c.Choices.Length; i++)
             {
                 if (step < c.Choices[i].Count)
@@ -73,11 +47,10 @@ internal sealed class ChatStream : SimStream
                     TokenEvent(output, w, c, i, step);
                 }
             }
-
-            if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (ended is { } outcome)
+        {
+            return outcome;
         }
 
         for (var i = 0; i < c.Choices.Length; i++)

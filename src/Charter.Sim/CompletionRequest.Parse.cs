@@ -142,7 +142,10 @@ internal sealed partial class CompletionRequest
 
         if (reader.ValueTextEquals("stream_options"u8))
         {
-            return ParseStreamOptions(ref reader, request);
+            var (present, includeUsage) = (false, false);
+            var error = JsonRead.ReadStreamOptions(ref reader, ref present, ref includeUsage);
+            (request.StreamOptionsPresent, request.IncludeUsage) = (present, includeUsage);
+            return error;
         }
 
         return ParseSampling(ref reader);
@@ -203,47 +206,11 @@ internal sealed partial class CompletionRequest
         return null;
     }
 
-    private static SimError? ParseStreamOptions(ref Utf8JsonReader reader, CompletionRequest request)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return SimError.InvalidType("stream_options", "an object");
-        }
-
-        request.StreamOptionsPresent = true;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("include_usage"u8))
-            {
-                var value = false;
-                var error = JsonRead.ReadBool(ref reader, "stream_options.include_usage", ref value);
-                if (error is not null)
-                {
-                    return error;
-                }
-
-                request.IncludeUsage = value;
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return null;
-    }
-
     private static SimError? Validate(CompletionRequest request, bool requireModel)
     {
         if (request.Model is null && requireModel)
         {
-            return new SimError(400, "you must provide a model parameter", "invalid_request_error", null, null);
+            return SimError.MissingModel;
         }
 
         if (!request.SawPrompt)
@@ -258,7 +225,7 @@ internal sealed partial class CompletionRequest
 
         if (request.N is < 1 or > 128)
         {
-            return SimError.InvalidValue("n", string.Create(CultureInfo.InvariantCulture, $"expected a value between 1 and 128, but got {request.N} instead."));
+            return SimError.NOutOfRange(request.N);
         }
 
         if (request.BestOf is { } bestOf)
@@ -280,16 +247,6 @@ internal sealed partial class CompletionRequest
             }
         }
 
-        if (request.StreamOptionsPresent && !request.Stream)
-        {
-            return new SimError(
-                400,
-                "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                "invalid_request_error",
-                "stream_options",
-                null);
-        }
-
-        return null;
+        return request.StreamOptionsPresent && !request.Stream ? SimError.StreamOptionsWithoutStream : null;
     }
 }

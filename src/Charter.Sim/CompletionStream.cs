@@ -28,21 +28,9 @@ internal sealed class CompletionStream : SimStream
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var c = _completion;
-        if (c.AzureAnnotations)
+        if (!await StartDataAsync(output, w, c.AzureAnnotations ? c.Prompts.Length : 0, cancellationToken).ConfigureAwait(false))
         {
-            BeginData(output, w);
-            ChatWriter.WriteAzurePromptFilterChunk(w, c.Prompts.Length);
-            End(output, w);
-        }
-
-        if (TimeToFirstToken > TimeSpan.Zero)
-        {
-            if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
-
-            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
+            return StreamOutcome.ClientGone;
         }
 
         // Where each choice's next piece starts in its text (UTF-16 code units), for text_offset; one allocation per stream.
@@ -61,22 +49,9 @@ internal sealed class CompletionStream : SimStream
             }
         }
 
-        var steps = c.Steps;
-        var dropAt = Drop || Error ? steps / 2 : -1;
-        var paced = TokensPerSecond > 0;
-        var start = Time.GetTimestamp();
-        for (var step = 0; step < steps; step++)
+        var ended = await WriteDataStepsAsync(output, w, c.Steps, (c, offsets, withLogprobs), static (output, w, state, step) =>
         {
-            if (step == dropAt)
-            {
-                return await DataFaultAsync(output, w, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (paced && step > 0)
-            {
-                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
-            }
-
+            var (c, offsets, withLogprobs) = state;
             for (var i = 0; i < c.Choices.Length; i++)
             {
                 if (step < c.Choices[i].Count)
@@ -87,17 +62,11 @@ internal sealed class CompletionStream : SimStream
                     offsets[i] += token.Length; // generated tokens are ASCII
                 }
             }
-
-            if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
-        }
-
-        if (dropAt == 0 && steps == 0)
+        }, cancellationToken).ConfigureAwait(false);
+        if (ended is { } outcome)
         {
-            // Nothing generated (max_tokens 0): the fault comes before the finish chunks.
-            return await DataFaultAsync(output, w, cancellationToken).ConfigureAwait(false);
+            // A fault half-way (with max_tokens 0, before the finish chunks), or the client gone.
+            return outcome;
         }
 
         for (var i = 0; i < c.Choices.Length; i++)

@@ -88,6 +88,41 @@ internal static class JsonRead
         return null;
     }
 
+    /// <summary>Reads <c>stream_options</c> (null or <c>{"include_usage":bool}</c>; other members skipped) of chat and legacy completions
+    /// (the reader is on the property name).</summary>
+    public static SimError? ReadStreamOptions(ref Utf8JsonReader reader, ref bool present, ref bool includeUsage)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return SimError.InvalidType("stream_options", "an object");
+        }
+
+        present = true;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("include_usage"u8))
+            {
+                var error = ReadBool(ref reader, "stream_options.include_usage", ref includeUsage);
+                if (error is not null)
+                {
+                    return error;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Reads an optional boolean property value (the reader is on the property name).</summary>
     public static SimError? ReadBool(ref Utf8JsonReader reader, string param, ref bool value)
     {

@@ -29,23 +29,16 @@ public sealed partial class Simulator
         var id = ResponseId("cmpl-sim", sequence, config.Seed ^ _idSalt);
         var azure = request.Flavor != SimFlavor.OpenAI && config.Options.AzureContentFilterAnnotations;
         var completion = ComposeCompletion(parsed, model, config, id, _time.GetUtcNow().ToUnixTimeSeconds(), azure);
-        var tokensPerSecond = config.Options.TokensPerSecond;
         if (parsed.Stream)
         {
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new CompletionStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
+                Stream = new CompletionStream(completion, _time, config.TimeToFirstToken, config.Options.TokensPerSecond, drop, streamError),
             };
         }
 
-        var delay = config.TimeToFirstToken;
-        if (tokensPerSecond > 0 && completion.Steps > 1)
-        {
-            delay += TimeSpan.FromSeconds((completion.Steps - 1) / tokensPerSecond);
-        }
-
-        return Json(requestId, static (w, c) => CompletionWriter.WriteCompletion(w, c), completion, delay, drop);
+        return Json(requestId, static (w, c) => CompletionWriter.WriteCompletion(w, c), completion, config.WholeAnswerDelay(completion.Steps), drop);
     }
 
     private static TextCompletion ComposeCompletion(CompletionRequest request, string model, SimConfig config, string id, long created, bool azure)

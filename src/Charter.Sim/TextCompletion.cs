@@ -36,19 +36,7 @@ internal sealed class TextCompletion
     public bool AzureAnnotations { get; init; }
 
     /// <summary>Tokens of the longest choice (the number of generation steps).</summary>
-    public int Steps
-    {
-        get
-        {
-            var max = 0;
-            foreach (var choice in Choices)
-            {
-                max = Math.Max(max, choice.Count);
-            }
-
-            return max;
-        }
-    }
+    public int Steps => ChoicePlan.Steps(Choices);
 
     /// <summary>The prompt choice <paramref name="choice"/> answers.</summary>
     public CompletionPrompt PromptOf(int choice) => Prompts[choice / N];
