@@ -40,17 +40,5 @@ internal sealed class ChatCompletion
     }
 
     /// <summary>Tokens of the longest choice (the number of generation steps).</summary>
-    public int Steps
-    {
-        get
-        {
-            var max = 0;
-            foreach (var choice in Choices)
-            {
-                max = Math.Max(max, choice.Count);
-            }
-
-            return max;
-        }
-    }
+    public int Steps => ChoicePlan.Steps(Choices);
 }

@@ -60,8 +60,8 @@ internal sealed partial class ChatRequest
                 return SimError.Missing($"messages[{count}].role");
             }
 
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)role), content.WrittenSpan);
-            tokens += 3 + ((content.WrittenCount + 3) / 4);
+            hash = AddMessage(hash, role, content.WrittenSpan);
+            tokens += 3 + TextTokens(content.WrittenCount);
             if (role == 2)
             {
                 lastUser.Clear();
@@ -150,8 +150,8 @@ internal sealed partial class ChatRequest
         var tokens = 3;
         if (system.WrittenCount > 0)
         {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)RoleSystem), system.WrittenSpan);
-            tokens += 3 + ((system.WrittenCount + 3) / 4);
+            hash = AddMessage(hash, RoleSystem, system.WrittenSpan);
+            tokens += 3 + TextTokens(system.WrittenCount);
         }
 
         var all = text.WrittenSpan;
@@ -160,8 +160,8 @@ internal sealed partial class ChatRequest
         var lastUserLength = 0;
         foreach (var (role, length) in messages)
         {
-            hash = SimHash.Add(SimHash.Add(hash, (ulong)role), all.Slice(offset, length));
-            tokens += 3 + ((length + 3) / 4);
+            hash = AddMessage(hash, role, all.Slice(offset, length));
+            tokens += 3 + TextTokens(length);
             if (role == RoleUser)
             {
                 lastUser = offset;
@@ -175,6 +175,22 @@ internal sealed partial class ChatRequest
         PromptTokens = tokens;
         LastUserText = lastUser >= 0 ? Encoding.UTF8.GetString(all.Slice(lastUser, lastUserLength)) : null;
     }
+
+    /// <summary>Hashes and counts a conversation of one user message as <see cref="ParseMessages"/> would (the legacy
+    /// completions route's prompt); <paramref name="contentTokens"/> stands for the text's <see cref="TextTokens"/> (a prompt of
+    /// token ids counts its ids).</summary>
+    public void SummarizeUserMessage(ReadOnlySpan<byte> text, int contentTokens)
+    {
+        const int RoleUser = 2;
+        PromptHash = SimHash.Mix(AddMessage(SimHash.Offset, RoleUser, text));
+        PromptTokens = 3 + 3 + contentTokens;
+        LastUserText = Encoding.UTF8.GetString(text);
+    }
+
+    /// <summary>Tokens a message's text counts for: ceil(UTF-8 bytes / 4).</summary>
+    public static int TextTokens(int utf8Length) => (utf8Length + 3) / 4;
+
+    private static ulong AddMessage(ulong hash, int role, ReadOnlySpan<byte> text) => SimHash.Add(SimHash.Add(hash, (ulong)role), text);
 
     private static int RoleCode(ref Utf8JsonReader reader)
     {

@@ -85,7 +85,9 @@ internal sealed partial class ChatRequest
             }
             else if (reader.ValueTextEquals("stream_options"u8))
             {
-                error = ParseStreamOptions(ref reader, request);
+                var (present, includeUsage) = (false, false);
+                error = JsonRead.ReadStreamOptions(ref reader, ref present, ref includeUsage);
+                (request.StreamOptionsPresent, request.IncludeUsage) = (present, includeUsage);
             }
             else if (reader.ValueTextEquals("n"u8))
             {
@@ -153,42 +155,6 @@ internal sealed partial class ChatRequest
         return null;
     }
 
-    private static SimError? ParseStreamOptions(ref Utf8JsonReader reader, ChatRequest request)
-    {
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return SimError.InvalidType("stream_options", "an object");
-        }
-
-        request.StreamOptionsPresent = true;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            if (reader.ValueTextEquals("include_usage"u8))
-            {
-                var value = false;
-                var error = JsonRead.ReadBool(ref reader, "stream_options.include_usage", ref value);
-                if (error is not null)
-                {
-                    return error;
-                }
-
-                request.IncludeUsage = value;
-            }
-            else
-            {
-                reader.Skip();
-            }
-        }
-
-        return null;
-    }
-
     private static SimError? ParseMetadata(ref Utf8JsonReader reader, ChatRequest request)
     {
         reader.Read();
@@ -229,12 +195,12 @@ internal sealed partial class ChatRequest
     {
         if (request.Model is null && requireModel)
         {
-            return new SimError(400, "you must provide a model parameter", "invalid_request_error", null, null);
+            return SimError.MissingModel;
         }
 
         if (request.N is < 1 or > 128)
         {
-            return SimError.InvalidValue("n", $"expected a value between 1 and 128, but got {request.N} instead.");
+            return SimError.NOutOfRange(request.N);
         }
 
         if (request.TopLogprobs is < 0 or > 20)
@@ -247,16 +213,6 @@ internal sealed partial class ChatRequest
             return SimError.InvalidValue("top_logprobs", "'logprobs' must be set to true if 'top_logprobs' is used.");
         }
 
-        if (request.StreamOptionsPresent && !request.Stream)
-        {
-            return new SimError(
-                400,
-                "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                "invalid_request_error",
-                "stream_options",
-                null);
-        }
-
-        return null;
+        return request.StreamOptionsPresent && !request.Stream ? SimError.StreamOptionsWithoutStream : null;
     }
 }

@@ -28,21 +28,9 @@ internal sealed class ChatStream : SimStream
     protected override async Task<StreamOutcome> WriteEventsAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
     {
         var c = _completion;
-        if (c.AzureAnnotations)
+        if (!await StartDataAsync(output, w, c.AzureAnnotations ? 1 : 0, cancellationToken).ConfigureAwait(false))
         {
-            Begin(output, w);
-            ChatWriter.WriteAzurePromptFilterChunk(w);
-            End(output, w);
-        }
-
-        if (TimeToFirstToken > TimeSpan.Zero)
-        {
-            if (c.AzureAnnotations && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
-
-            await Task.Delay(TimeToFirstToken, Time, cancellationToken).ConfigureAwait(false);
+            return StreamOutcome.ClientGone;
         }
 
         for (var i = 0; i < c.Choices.Length; i++)
@@ -50,22 +38,8 @@ internal sealed class ChatStream : SimStream
             RoleEvent(output, w, c, i);
         }
 
-        var steps = c.Steps;
-        var dropAt = Drop || Error ? steps / 2 : -1;
-        var paced = TokensPerSecond > 0;
-        var start = Time.GetTimestamp();
-        for (var step = 0; step < steps; step++)
+        var ended = await WriteDataStepsAsync(output, w, c.Steps, c, static (output, w, c, step) =>
         {
-            if (step == dropAt)
-            {
-                return await FaultAsync(output, w, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (paced && step > 0)
-            {
-                await PaceAsync(Time, start, step, TokensPerSecond, cancellationToken).ConfigureAwait(false);
-            }
-
             for (var i = 0; i < c.Choices.Length; i++)
             {
                 if (step < c.Choices[i].Count)
@@ -73,11 +47,10 @@ internal sealed class ChatStream : SimStream
                     TokenEvent(output, w, c, i, step);
                 }
             }
-
-            if (paced && !await FlushAsync(output, cancellationToken).ConfigureAwait(false))
-            {
-                return StreamOutcome.ClientGone;
-            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (ended is { } outcome)
+        {
+            return outcome;
         }
 
         for (var i = 0; i < c.Choices.Length; i++)
@@ -87,7 +60,7 @@ internal sealed class ChatStream : SimStream
 
         if (c.IncludeUsage)
         {
-            Begin(output, w);
+            BeginData(output, w);
             ChatWriter.WriteUsageChunk(w, c);
             End(output, w);
         }
@@ -96,25 +69,9 @@ internal sealed class ChatStream : SimStream
         return await FlushAsync(output, cancellationToken).ConfigureAwait(false) ? StreamOutcome.Completed : StreamOutcome.ClientGone;
     }
 
-    /// <summary>Ends the stream half-way: a dropped connection, or an error event without <c>[DONE]</c>.</summary>
-    private async Task<StreamOutcome> FaultAsync(PipeWriter output, Utf8JsonWriter w, CancellationToken cancellationToken)
-    {
-        if (Drop)
-        {
-            await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-            return StreamOutcome.Dropped;
-        }
-
-        Begin(output, w);
-        Simulator.WriteError(w, SimError.StreamError);
-        End(output, w);
-        await FlushAsync(output, cancellationToken).ConfigureAwait(false);
-        return StreamOutcome.Completed;
-    }
-
     private static void TokenEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index, int token)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteTokenChoice(w, c, index, token);
         ChatWriter.WriteChunkEnd(w, c);
@@ -123,7 +80,7 @@ internal sealed class ChatStream : SimStream
 
     private static void RoleEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteRoleChoice(w, index);
         ChatWriter.WriteChunkEnd(w, c);
@@ -132,16 +89,10 @@ internal sealed class ChatStream : SimStream
 
     private static void FinishEvent(PipeWriter output, Utf8JsonWriter w, ChatCompletion c, int index)
     {
-        Begin(output, w);
+        BeginData(output, w);
         ChatWriter.WriteChunkStart(w, c);
         ChatWriter.WriteFinishChoice(w, c, index);
         ChatWriter.WriteChunkEnd(w, c);
         End(output, w);
-    }
-
-    private static void Begin(PipeWriter output, Utf8JsonWriter w)
-    {
-        output.Write("data: "u8);
-        w.Reset(output);
     }
 }

@@ -22,7 +22,7 @@ internal static class ChatWriter
         w.WriteString("model"u8, c.Model);
         if (c.AzureAnnotations)
         {
-            WritePromptFilterResults(w);
+            WritePromptFilterResults(w, 1);
         }
 
         w.WriteStartArray("choices"u8);
@@ -158,8 +158,9 @@ internal static class ChatWriter
         w.WriteEndObject();
     }
 
-    /// <summary>Azure's first stream chunk: empty id/model, <c>choices:[]</c> and the prompt filter results.</summary>
-    public static void WriteAzurePromptFilterChunk(Utf8JsonWriter w)
+    /// <summary>Azure's first stream chunk: empty id/model, <c>choices:[]</c> and the prompt filter results (one per prompt:
+    /// a chat has one, a legacy completion one per prompt of its <c>prompt</c> array).</summary>
+    public static void WriteAzurePromptFilterChunk(Utf8JsonWriter w, int promptCount)
     {
         w.WriteStartObject();
         w.WriteStartArray("choices"u8);
@@ -168,7 +169,7 @@ internal static class ChatWriter
         w.WriteString("id"u8, ""u8);
         w.WriteString("model"u8, ""u8);
         w.WriteString("object"u8, ""u8);
-        WritePromptFilterResults(w);
+        WritePromptFilterResults(w, promptCount);
         w.WriteEndObject();
     }
 
@@ -230,7 +231,7 @@ internal static class ChatWriter
                 }
                 else
                 {
-                    var word = SimText.WordIndex(plan.Hash ^ (0x5851F42D4C957F2DUL * (ulong)j), i);
+                    var word = SimText.AlternativeWord(plan.Hash, i, j);
                     alternative = i == 0 ? SimText.Capital[word] : SimText.Lower[word];
                     if (alternative.SequenceEqual(token))
                     {
@@ -238,7 +239,7 @@ internal static class ChatWriter
                         alternative = i == 0 ? SimText.Capital[word] : SimText.Lower[word];
                     }
 
-                    altLogprob = Math.Round(logprob - (j * 0.9) - (SimHash.Unit(SimHash.Mix(plan.Hash + (ulong)((i * 31) + j))) * 0.5), 6);
+                    altLogprob = SimText.AlternativeLogProb(plan.Hash, i, j, logprob);
                 }
 
                 w.WriteStartObject();
@@ -293,27 +294,33 @@ internal static class ChatWriter
         }
     }
 
-    private static void WritePromptFilterResults(Utf8JsonWriter w)
+    /// <summary>Azure's <c>prompt_filter_results</c>: one entry per prompt, nothing filtered.</summary>
+    public static void WritePromptFilterResults(Utf8JsonWriter w, int promptCount)
     {
         w.WriteStartArray("prompt_filter_results"u8);
-        w.WriteStartObject();
-        w.WriteNumber("prompt_index"u8, 0);
-        w.WritePropertyName("content_filter_results"u8);
-        w.WriteStartObject();
-        WriteSeverity(w, "hate"u8);
-        WriteSeverity(w, "self_harm"u8);
-        WriteSeverity(w, "sexual"u8);
-        WriteSeverity(w, "violence"u8);
-        w.WriteStartObject("jailbreak"u8);
-        w.WriteBoolean("filtered"u8, false);
-        w.WriteBoolean("detected"u8, false);
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteEndObject();
+        for (var i = 0; i < promptCount; i++)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("prompt_index"u8, i);
+            w.WritePropertyName("content_filter_results"u8);
+            w.WriteStartObject();
+            WriteSeverity(w, "hate"u8);
+            WriteSeverity(w, "self_harm"u8);
+            WriteSeverity(w, "sexual"u8);
+            WriteSeverity(w, "violence"u8);
+            w.WriteStartObject("jailbreak"u8);
+            w.WriteBoolean("filtered"u8, false);
+            w.WriteBoolean("detected"u8, false);
+            w.WriteEndObject();
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
         w.WriteEndArray();
     }
 
-    private static void WriteFilterCategories(Utf8JsonWriter w)
+    /// <summary>Azure's <c>content_filter_results</c> of a choice: every category safe.</summary>
+    public static void WriteFilterCategories(Utf8JsonWriter w)
     {
         w.WriteStartObject();
         WriteSeverity(w, "hate"u8);

@@ -11,4 +11,16 @@ internal readonly record struct ChoicePlan(ulong Hash, int Count, bool Truncated
 {
     /// <summary>Number of tokens of a complete multiple-choice answer ("The answer is (B).").</summary>
     public const int MultipleChoiceTokens = 4;
+
+    /// <summary>Tokens of the longest of <paramref name="choices"/>: the number of generation steps.</summary>
+    public static int Steps(ReadOnlySpan<ChoicePlan> choices)
+    {
+        var max = 0;
+        foreach (var choice in choices)
+        {
+            max = Math.Max(max, choice.Count);
+        }
+
+        return max;
+    }
 }

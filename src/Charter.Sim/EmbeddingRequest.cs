@@ -92,7 +92,7 @@ internal sealed class EmbeddingRequest
 
             if (request.Model is null && requireModel)
             {
-                return new SimError(400, "you must provide a model parameter", "invalid_request_error", null, null);
+                return SimError.MissingModel;
             }
 
             if (!sawInput)

@@ -161,12 +161,12 @@ internal sealed partial class ResponsesRequest
             }
             else if (reader.ValueTextEquals("temperature"u8))
             {
-                error = ReadRange(ref reader, "temperature", 0, 2, out var value);
+                error = JsonRead.ReadNumberInRange(ref reader, "temperature", 0, 2, out var value);
                 request.Temperature = value;
             }
             else if (reader.ValueTextEquals("top_p"u8))
             {
-                error = ReadRange(ref reader, "top_p", 0, 1, out var value);
+                error = JsonRead.ReadNumberInRange(ref reader, "top_p", 0, 1, out var value);
                 request.TopP = value;
             }
             else if (reader.ValueTextEquals("tools"u8))
@@ -412,34 +412,6 @@ internal sealed partial class ResponsesRequest
             index++;
         }
 
-        return null;
-    }
-
-    private static SimError? ReadRange(ref Utf8JsonReader reader, string param, double min, double max, out double? value)
-    {
-        value = null;
-        reader.Read();
-        if (reader.TokenType == JsonTokenType.Null)
-        {
-            return null;
-        }
-
-        if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDouble(out var number))
-        {
-            return SimError.InvalidType(param, "a number");
-        }
-
-        if (number < min)
-        {
-            return ResponsesErrors.DecimalBelowMin(param, min, number);
-        }
-
-        if (number > max)
-        {
-            return ResponsesErrors.DecimalAboveMax(param, max, number);
-        }
-
-        value = number;
         return null;
     }
 

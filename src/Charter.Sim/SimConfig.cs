@@ -25,6 +25,11 @@ internal sealed class SimConfig
     /// <summary>The mixed seed.</summary>
     public ulong Seed { get; }
 
+    /// <summary>How long a whole (non-streamed) answer of <paramref name="steps"/> tokens per choice waits: the time to first token,
+    /// then the rest of the tokens at <see cref="SimulatorOptions.TokensPerSecond"/>, as a stream of it would take.</summary>
+    public TimeSpan WholeAnswerDelay(int steps) =>
+        Options.TokensPerSecond > 0 && steps > 1 ? TimeToFirstToken + TimeSpan.FromSeconds((steps - 1) / Options.TokensPerSecond) : TimeToFirstToken;
+
     public double AccuracyFor(string model) =>
         Accuracy.TryGetValue(model, out var value) ? value : Options.DefaultAccuracy;
 }

@@ -27,4 +27,7 @@ internal enum SimEndpoint
 
     /// <summary><c>POST /v1/responses/{id}/cancel</c> (only background responses can be; the simulator has none).</summary>
     ResponseCancel,
+
+    /// <summary>OpenAI's legacy Completions API (<c>POST /v1/completions</c>).</summary>
+    Completions,
 }

@@ -1,5 +1,7 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
+using System.Globalization;
+
 namespace Charter.Sim;
 
 /// <summary>An error answered in OpenAI's shape: <c>{"error":{"message","type","param","code"}}</c>.</summary>
@@ -39,6 +41,20 @@ internal sealed record SimError(int Status, string Message, string? Type, string
         "server_error",
         null,
         null);
+
+    /// <summary>No <c>model</c> (chat, legacy completions, embeddings): OpenAI's words, without a <c>param</c>.</summary>
+    public static readonly SimError MissingModel = new(400, "you must provide a model parameter", "invalid_request_error", null, null);
+
+    /// <summary><c>stream_options</c> without <c>stream:true</c> (chat, legacy completions).</summary>
+    public static readonly SimError StreamOptionsWithoutStream = new(
+        400,
+        "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+        "invalid_request_error",
+        "stream_options",
+        null);
+
+    /// <summary><c>n</c> outside 1..128 (chat, legacy completions).</summary>
+    public static SimError NOutOfRange(int n) => InvalidValue("n", string.Create(CultureInfo.InvariantCulture, $"expected a value between 1 and 128, but got {n} instead."));
 
     public static SimError RateLimited(int retryAfterSeconds) => new(
         429,

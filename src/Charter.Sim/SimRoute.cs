@@ -61,6 +61,12 @@ internal static class SimRoute
             return true;
         }
 
+        if (isPost && rest.SequenceEqual("completions"))
+        {
+            endpoint = SimEndpoint.Completions;
+            return true;
+        }
+
         if (isPost && rest.SequenceEqual("embeddings"))
         {
             endpoint = SimEndpoint.Embeddings;

@@ -82,6 +82,15 @@ internal static class SimText
         return -Math.Round((u * u * 2.5) + 0.0001, 6);
     }
 
+    /// <summary>The word offered as alternative <paramref name="rank"/> (1 = the first after the chosen token) at position
+    /// <paramref name="index"/> of the text seeded by <paramref name="hash"/>.</summary>
+    public static int AlternativeWord(ulong hash, int index, int rank) => WordIndex(hash ^ (0x5851F42D4C957F2DUL * (ulong)rank), index);
+
+    /// <summary>The log-probability of alternative <paramref name="rank"/> (≥ 1): below the chosen token's <paramref name="logprob"/>,
+    /// lower for each further rank.</summary>
+    public static double AlternativeLogProb(ulong hash, int index, int rank, double logprob) =>
+        Math.Round(logprob - (rank * 0.9) - (SimHash.Unit(SimHash.Mix(hash + (ulong)((index * 31) + rank))) * 0.5), 6);
+
     /// <summary>Writes the whole text of a choice into <paramref name="destination"/> and returns the byte count.</summary>
     public static int Write(in ChoicePlan plan, Span<byte> destination)
     {

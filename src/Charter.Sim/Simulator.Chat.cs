@@ -70,23 +70,16 @@ public sealed partial class Simulator
             AzureAnnotations = request.Flavor != SimFlavor.OpenAI && config.Options.AzureContentFilterAnnotations,
         };
 
-        var tokensPerSecond = config.Options.TokensPerSecond;
         if (chat.Stream)
         {
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
+                Stream = new ChatStream(completion, _time, config.TimeToFirstToken, config.Options.TokensPerSecond, drop, streamError),
             };
         }
 
-        var delay = config.TimeToFirstToken;
-        if (tokensPerSecond > 0)
-        {
-            delay += TimeSpan.FromSeconds((completion.Steps - 1) / tokensPerSecond);
-        }
-
-        return Json(requestId, static (w, c) => ChatWriter.WriteCompletion(w, c), completion, delay, drop);
+        return Json(requestId, static (w, c) => ChatWriter.WriteCompletion(w, c), completion, config.WholeAnswerDelay(completion.Steps), drop);
     }
 
     private SimResponse Embeddings(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, bool drop)

@@ -54,22 +54,17 @@ public sealed partial class Simulator
 
         var chat = parsed.Chat;
         var message = Compose(parsed, Plan(chat, chat.Model!, config)[0], MessageId(sequence, config.Seed), requestId);
-        var tokensPerSecond = options.TokensPerSecond;
         if (chat.Stream)
         {
             return new SimResponse
             {
                 RequestId = requestId,
                 RequestIdHeader = AnthropicRequestIdHeader,
-                Stream = new AnthropicStream(message, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError),
+                Stream = new AnthropicStream(message, _time, config.TimeToFirstToken, options.TokensPerSecond, drop, streamError),
             };
         }
 
-        var delay = config.TimeToFirstToken;
-        if (tokensPerSecond > 0 && message.Steps > 1)
-        {
-            delay += TimeSpan.FromSeconds((message.Steps - 1) / tokensPerSecond);
-        }
+        var delay = config.WholeAnswerDelay(message.Steps);
 
         var output = new PooledBufferWriter(2048);
         var w = RentWriter(output);

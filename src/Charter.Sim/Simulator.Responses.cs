@@ -37,13 +37,12 @@ public sealed partial class Simulator
         // Ids are unique across simulators as a provider's are (two accounts of one route must not hand out the same id);
         // the text stays deterministic.
         var answer = ComposeResponse(parsed, plan, sequence, config.Seed ^ _idSalt, _time.GetUtcNow().ToUnixTimeSeconds());
-        var tokensPerSecond = config.Options.TokensPerSecond;
         if (chat.Stream)
         {
             return new SimResponse
             {
                 RequestId = requestId,
-                Stream = new ResponsesStream(answer, _time, config.TimeToFirstToken, tokensPerSecond, drop, streamError)
+                Stream = new ResponsesStream(answer, _time, config.TimeToFirstToken, config.Options.TokensPerSecond, drop, streamError)
                 {
                     Store = input is null ? null : _stored,
                     Input = input,
@@ -51,11 +50,7 @@ public sealed partial class Simulator
             };
         }
 
-        var delay = config.TimeToFirstToken;
-        if (tokensPerSecond > 0 && answer.Steps > 1)
-        {
-            delay += TimeSpan.FromSeconds((answer.Steps - 1) / tokensPerSecond);
-        }
+        var delay = config.WholeAnswerDelay(answer.Steps);
 
         answer.CompletedAt = answer.CreatedAt + (long)delay.TotalSeconds;
         var response = Json(requestId, static (w, a) => ResponsesWriter.WriteResponse(w, a, final: true), answer, delay, drop);

@@ -12,11 +12,11 @@ namespace Charter.Sim;
 /// <summary>Maps the simulator's OpenAI, Azure OpenAI, Anthropic and control routes onto an ASP.NET Core app.</summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
-/// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
+/// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/completions</c> (legacy), <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
+/// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
 /// <item>Responses API: <c>POST {prefix}/v1/responses</c>, Azure v1 <c>POST {prefix}/openai/v1/responses</c> (named SSE events when streamed)</item>
 /// <item>Stored responses: <c>GET|DELETE {prefix}/v1/responses/{id}</c>, <c>GET …/{id}/input_items</c>, <c>POST …/{id}/cancel</c> (also under <c>/openai/v1</c>)</item>
-/// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|embeddings|responses</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
+/// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|completions|embeddings|responses</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
 /// <item>Anthropic: <c>POST {prefix}/v1/messages</c> (Messages API; <c>anthropic-version</c> and <c>x-api-key</c> required; errors and SSE events in Anthropic's shape)</item>
 /// <item>Control: <c>GET {prefix}/_sim/requests</c>, <c>POST {prefix}/_sim/reset</c>, <c>GET|POST {prefix}/_sim/config</c></item>
 /// </list>
@@ -31,12 +31,15 @@ public static class SimulatorEndpoints
         prefix = (prefix ?? string.Empty).TrimEnd('/');
 
         Api(app, sim, "POST", prefix + "/v1/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.OpenAI);
+        Api(app, sim, "POST", prefix + "/v1/completions", SimEndpoint.Completions, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.OpenAI);
         Api(app, sim, "GET", prefix + "/v1/models", SimEndpoint.Models, SimFlavor.OpenAI);
         Api(app, sim, "GET", prefix + "/v1/models/{model}", SimEndpoint.Model, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/openai/deployments/{deployment}/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.AzureClassic);
+        Api(app, sim, "POST", prefix + "/openai/deployments/{deployment}/completions", SimEndpoint.Completions, SimFlavor.AzureClassic);
         Api(app, sim, "POST", prefix + "/openai/deployments/{deployment}/embeddings", SimEndpoint.Embeddings, SimFlavor.AzureClassic);
         Api(app, sim, "POST", prefix + "/openai/v1/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.AzureV1);
+        Api(app, sim, "POST", prefix + "/openai/v1/completions", SimEndpoint.Completions, SimFlavor.AzureV1);
         Api(app, sim, "POST", prefix + "/openai/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.AzureV1);
         Api(app, sim, "GET", prefix + "/openai/v1/models", SimEndpoint.Models, SimFlavor.AzureV1);
         Api(app, sim, "POST", prefix + "/v1/messages", SimEndpoint.Messages, SimFlavor.Anthropic);
@@ -106,7 +109,7 @@ public static class SimulatorEndpoints
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Embeddings or SimEndpoint.Messages or SimEndpoint.Responses)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Messages or SimEndpoint.Responses)
         {
             var body = await ReadBodyAsync(request.BodyReader, cancellationToken).ConfigureAwait(false);
             response = sim.Handle(info, body.Buffer);
