@@ -58,7 +58,9 @@ public sealed class CompletionsTests
         var texts = new Dictionary<int, string>();
         foreach (var e in events.Take(events.Count - 1))
         {
-            Assert.Empty(OpenApiSpec.Shared.Validate("CreateCompletionResponse", e));
+            // The spec has no stream form of this answer: its finish_reason is a required string, which a choice's chunks carry
+            // as null until its last (as OpenAI's do). Everything else of each chunk is checked as it is.
+            Assert.Empty(OpenApiSpec.Shared.Validate("CreateCompletionResponse", e.Replace("\"finish_reason\":null", "\"finish_reason\":\"stop\"", StringComparison.Ordinal)));
             Assert.DoesNotContain("\"usage\"", e, StringComparison.Ordinal); // Charter asked for it; the client did not
             using var chunk = JsonDocument.Parse(e);
             foreach (var choice in chunk.RootElement.GetProperty("choices").EnumerateArray())
