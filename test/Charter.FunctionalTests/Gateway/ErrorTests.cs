@@ -58,7 +58,8 @@ public sealed class ErrorTests
     [InlineData("PUT", "v1/embeddings", 405, "method_not_allowed", "POST")]
     [InlineData("POST", "v1/models", 405, "method_not_allowed", "GET")]
     [InlineData("DELETE", "v1/models/gpt-4o", 405, "method_not_allowed", "GET")]
-    [InlineData("POST", "v1/completions", 404, "unknown_url", null)]
+    [InlineData("POST", "v1/audio/speech", 404, "unknown_url", null)]
+    [InlineData("GET", "v1/completions", 405, "method_not_allowed", "POST")]
     [InlineData("GET", "v1/chat/completion", 404, "unknown_url", null)]
     public async Task Send_WrongMethodOrUnknownPath_ErrorInOpenAiShape_NothingForwarded(string method, string path, int status, string code, string? allow)
     {
