@@ -42,15 +42,15 @@ public sealed class DetectionEngine
 
     /// <summary>Updates the state with one record. Returns true when the record raised at least one finding
     /// (read them with <see cref="TakeFindings"/> or the <see cref="FindingRaised"/> event). Calls on stored responses
-    /// (<c>responses.retrieve</c>, <c>.input_items</c>, <c>.delete</c>, <c>.cancel</c>) are not observed.</summary>
+    /// (<c>responses.retrieve</c>, <c>.input_items</c>, <c>.delete</c>, <c>.cancel</c>) and moderations are not observed.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Observe(DetectionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Endpoint.StartsWith("responses.", StringComparison.Ordinal))
+        if (record.Endpoint.StartsWith("responses.", StringComparison.Ordinal) || record.Endpoint == "moderations")
         {
-            // A stored response fetched, listed or deleted generates nothing: counted, such calls (cheap, without prompts)
-            // would only thin out a key's signals, and so could hide harvesting behind them. Online and offline alike.
+            // A stored response fetched, listed or deleted, or a text classified, generates nothing: counted, such calls (cheap,
+            // without output) would only thin out a key's signals, and so could hide harvesting behind them. Online and offline alike.
             return false;
         }
 

@@ -16,19 +16,6 @@ namespace Charter.Forwarding;
 /// <summary>Anthropic accounts: the OpenAI request translated to the Messages API, the answer and its errors translated back.</summary>
 public sealed partial class GatewayHandler
 {
-    private static bool ServedOnlyByAnthropic(ReadOnlySpan<RouteTarget> targets)
-    {
-        foreach (var t in targets)
-        {
-            if (t.Account.Kind != ProviderKind.Anthropic)
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
     private static bool TryTranslateResponsesToChat(ReadOnlyMemory<byte> body, out ReadOnlyMemory<byte> chat, out ResponsesTranslationError refusal)
     {
         var output = new ArrayBufferWriter<byte>(body.Length + 256);
@@ -60,13 +47,18 @@ public sealed partial class GatewayHandler
 
     private static string UpstreamModelOf(RequestState state, RouteTarget target) => target.Model ?? target.Account.UpstreamModel(state.Model!);
 
-    private async Task RefuseAnthropicEndpointAsync(HttpContext context, RequestState state, RouteTarget first)
+    // No account of the route has the endpoint (Anthropic has only chat, Azure OpenAI no moderations): 400, nothing sent.
+    private async Task RefuseUnservedAsync(HttpContext context, RequestState state, RouteTarget first)
     {
-        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, state.Endpoint == ResponsesEndpoint
-            ? $"The model '{state.Model}' is served by an Anthropic account, and Charter translates only Chat Completions to Anthropic's Messages API: use /v1/chat/completions for this model."
-            : state.Endpoint == CompletionsEndpoint
-                ? $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no legacy completions endpoint: use /v1/chat/completions for this model."
-                : $"The model '{state.Model}' is served by an Anthropic account, and Anthropic has no embeddings endpoint.", "model").ConfigureAwait(false);
+        var provider = first.Account.Kind == ProviderKind.Anthropic ? "Anthropic" : "Azure OpenAI";
+        var what = state.Endpoint switch
+        {
+            CompletionsEndpoint => "legacy completions endpoint: use /v1/chat/completions for this model",
+            ModerationsEndpoint => "moderations endpoint",
+            _ => "embeddings endpoint",
+        };
+        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest,
+            $"The model '{state.Model}' is served by an {provider} account, and {provider} has no {what}.", "model").ConfigureAwait(false);
         await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
     }
 

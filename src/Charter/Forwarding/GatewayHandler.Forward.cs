@@ -31,13 +31,19 @@ public sealed partial class GatewayHandler
         var chat = state.Endpoint == ChatEndpoint;
         var responses = state.Endpoint == ResponsesEndpoint;
         var completions = state.Endpoint == CompletionsEndpoint;
-        var operation = chat || responses ? UpstreamOperation.Chat : completions ? UpstreamOperation.Completions : UpstreamOperation.Embeddings;
+        var operation = state.Endpoint switch
+        {
+            ChatEndpoint or ResponsesEndpoint => UpstreamOperation.Chat,
+            CompletionsEndpoint => UpstreamOperation.Completions,
+            ModerationsEndpoint => UpstreamOperation.Moderations,
+            _ => UpstreamOperation.Embeddings,
+        };
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
-        if (!chat && !responses && ServedOnlyByAnthropic(targets.Span))
+        if (NoneServes(targets.Span, operation))
         {
-            await RefuseAnthropicEndpointAsync(context, state, first).ConfigureAwait(false);
+            await RefuseUnservedAsync(context, state, first).ConfigureAwait(false);
             return;
         }
 
@@ -79,12 +85,13 @@ public sealed partial class GatewayHandler
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
             ReadOnlyMemory<byte> payload;
+            if (!account.Serves(operation))
+            {
+                continue; // another account of the route serves it (Anthropic has no embeddings, Azure OpenAI no moderations)
+            }
+
             if (account.Kind == ProviderKind.Anthropic)
             {
-                if (!chat && !responses)
-                {
-                    continue; // Anthropic has no embeddings or legacy completions; another account of the route may serve them
-                }
 
                 // A Responses body is first turned into the chat request it means, then translated as chat is.
                 var chatBody = body;
@@ -230,6 +237,19 @@ public sealed partial class GatewayHandler
             ? $"The upstream did not answer within {_options.UpstreamTimeoutSeconds} s."
             : "The upstream could not be reached or dropped the connection.").ConfigureAwait(false);
         await CompleteAsync(state, first, info.Status, lastError, default, null).ConfigureAwait(false);
+    }
+
+    private static bool NoneServes(ReadOnlySpan<RouteTarget> targets, UpstreamOperation operation)
+    {
+        foreach (var t in targets)
+        {
+            if (t.Account.Serves(operation))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)
@@ -457,7 +477,8 @@ public sealed partial class GatewayHandler
         var n = 0;
         if (rewriteModel)
         {
-            splices[n++] = (parsed.ModelStart, parsed.ModelLength, 0);
+            // A moderations body may name no model (the API's default, which the route maps): the model is added then.
+            splices[n++] = parsed.ModelLength > 0 ? (parsed.ModelStart, parsed.ModelLength, 0) : (body.IndexOf((byte)'{') + 1, 0, 3);
         }
 
         if (injectUsage)
@@ -486,6 +507,11 @@ public sealed partial class GatewayHandler
                     break;
                 case 1:
                     output.Write(IncludeUsageProperty);
+                    break;
+                case 3:
+                    output.Write("\"model\":\""u8);
+                    output.Write(model);
+                    output.Write("\","u8);
                     break;
                 default:
                     output.Write(IncludeUsageValue);

@@ -17,7 +17,7 @@ using Microsoft.Extensions.Options;
 
 namespace Charter.Forwarding;
 
-/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/responses</c> and <c>/v1/completions</c>.</summary>
+/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/responses</c>, <c>/v1/completions</c> and <c>/v1/moderations</c>.</summary>
 /// <remarks>
 /// <code>
 ///  1 authenticate key (hash → cache, constant-time compare)
@@ -36,6 +36,7 @@ public sealed partial class GatewayHandler
     private const string EmbeddingsEndpoint = "embeddings";
     private const string ResponsesEndpoint = "responses";
     private const string CompletionsEndpoint = "completions";
+    private const string ModerationsEndpoint = "moderations";
     private readonly KeyRegistry _keys;
     private readonly RouteTable _routes;
     private readonly IRequestAuthorizer _authorizer;
@@ -80,6 +81,9 @@ public sealed partial class GatewayHandler
     /// <summary>Handles <c>POST /v1/completions</c> (the legacy text completions, still served by OpenAI, Azure OpenAI and
     /// OpenAI-compatible servers such as vLLM, and used by evaluation harnesses for prompt log probabilities).</summary>
     public Task HandleCompletionsAsync(HttpContext context) => HandleAsync(context, CompletionsEndpoint);
+
+    /// <summary>Handles <c>POST /v1/moderations</c> (OpenAI's and OpenAI-compatible servers' content classification).</summary>
+    public Task HandleModerationsAsync(HttpContext context) => HandleAsync(context, ModerationsEndpoint);
 
     private async Task HandleAsync(HttpContext context, string endpoint)
     {

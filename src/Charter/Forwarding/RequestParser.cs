@@ -37,12 +37,23 @@ public static class RequestParser
     /// and 0 is allowed (with <c>echo</c>, to score a prompt without generating).</remarks>
     public static RequestParseResult ParseCompletions(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Completions, out request);
 
-    /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, <c>completions</c>).</summary>
+    /// <summary>Parses a <c>/v1/moderations</c> body.</summary>
+    /// <remarks><c>input</c> (a string, strings, or text and image parts) is read as for embeddings. <c>model</c> may be absent:
+    /// the API then uses <see cref="DefaultModerationModel"/>, the name the route is resolved by (the body is sent without it
+    /// unless the route names another upstream model).</remarks>
+    public static RequestParseResult ParseModerations(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Moderations, out request);
+
+    /// <summary>The model the Moderations API uses when the request names none.</summary>
+    public const string DefaultModerationModel = "omni-moderation-latest";
+
+    /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, <c>completions</c>,
+    /// <c>moderations</c>).</summary>
     public static RequestParseResult ParseFor(string? endpoint, ReadOnlySpan<byte> body, out ParsedRequest request) => endpoint switch
     {
         "embeddings" => ParseEmbeddings(body, out request),
         "responses" => ParseResponses(body, out request),
         "completions" => ParseCompletions(body, out request),
+        "moderations" => ParseModerations(body, out request),
         _ => ParseChat(body, out request),
     };
 
@@ -497,6 +508,11 @@ public static class RequestParser
                 return new(CharterError.MalformedJson, "The request body is not a single JSON object.", null);
             }
 
+            if (request.Model is null && kind == Kind.Moderations)
+            {
+                request.Model = DefaultModerationModel; // ModelLength 0: not in the body
+            }
+
             if (request.Model is null)
             {
                 return new(CharterError.InvalidRequest, "Missing required parameter: 'model'.", "model");
@@ -794,6 +810,7 @@ public static class RequestParser
         Embeddings,
         Responses,
         Completions,
+        Moderations,
     }
 
     // What a legacy completions request without max_tokens generates at most (OpenAI's default, and vLLM's).

@@ -15,6 +15,7 @@ public sealed class UpstreamAccount
     private readonly Uri _chat;
     private readonly Uri _embeddings;
     private readonly Uri _completions;
+    private readonly Uri _moderations;
     private readonly ProviderAccountOptions _options;
 
     /// <summary>Creates an account over <paramref name="invoker"/>.</summary>
@@ -44,6 +45,7 @@ public sealed class UpstreamAccount
         _chat = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/messages" : "/chat/completions"));
         _embeddings = new Uri(baseUrl + "/embeddings");
         _completions = new Uri(baseUrl + "/completions");
+        _moderations = new Uri(baseUrl + "/moderations");
         // Azure serves the Responses API on its v1 route only (the body's model is the deployment name), whichever route the
         // account uses for chat.
         ResponsesUri = new Uri(Kind == ProviderKind.AzureOpenAI && options.AzureRoute != "v1" ? baseUrl + "/openai/v1/responses" : baseUrl + "/responses");
@@ -96,6 +98,7 @@ public sealed class UpstreamAccount
             {
                 UpstreamOperation.Chat => _chat,
                 UpstreamOperation.Embeddings => _embeddings,
+                UpstreamOperation.Moderations => _moderations,
                 _ => _completions,
             };
         }
@@ -103,6 +106,15 @@ public sealed class UpstreamAccount
         return _azureUris.GetOrAdd((upstreamModel, operation), static (k, s) =>
             new Uri($"{s.BaseUrl}/openai/deployments/{Uri.EscapeDataString(k.Model)}/{PathOf(k.Operation)}?api-version={Uri.EscapeDataString(s._options.ApiVersion)}"), this);
     }
+
+    /// <summary>Whether the account's provider has <paramref name="operation"/> at all: Anthropic serves chat only (through the
+    /// Messages API), Azure OpenAI has no moderations endpoint.</summary>
+    public bool Serves(UpstreamOperation operation) => operation switch
+    {
+        UpstreamOperation.Chat => true,
+        UpstreamOperation.Moderations => Kind is not (ProviderKind.Anthropic or ProviderKind.AzureOpenAI),
+        _ => Kind != ProviderKind.Anthropic,
+    };
 
     /// <summary>Adds the account's credential to an outgoing request.</summary>
     public void Authorize(HttpRequestMessage request)

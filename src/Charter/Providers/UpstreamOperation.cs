@@ -13,4 +13,7 @@ public enum UpstreamOperation
 
     /// <summary><c>/completions</c>, the legacy text completions.</summary>
     Completions,
+
+    /// <summary><c>/moderations</c> (OpenAI and OpenAI-compatible servers; Azure OpenAI and Anthropic have none).</summary>
+    Moderations,
 }

@@ -75,6 +75,21 @@ public sealed class AzureRouteTests
         Assert.Null(seen.Authorization);
     }
 
+    [Fact]
+    public async Task Moderations_ModelServedOnlyByAzure_400AndNothingSent()
+    {
+        // Azure OpenAI has no moderations endpoint (its content filters run on every request instead).
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(Azure(proxy, route: "v1"));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text, _) = await GatewayWire.PostAsync(gw, "v1/moderations", key, """{"model":"gpt-4o","input":"x"}""");
+
+        Assert.Equal(400, status);
+        Assert.Contains("Azure OpenAI has no moderations endpoint", text, StringComparison.Ordinal);
+        Assert.Empty(proxy.Requests);
+    }
+
     [Theory]
     [InlineData("deployments")]
     [InlineData("v1")]

@@ -88,10 +88,10 @@ public sealed class DetectionEngineTests
     }
 
     [Fact]
-    public void Observe_StoredResponseCalls_NotObservedOnlineOrOffline()
+    public void Observe_StoredResponseCallsAndModerations_NotObservedOnlineOrOffline()
     {
         var engine = new DetectionEngine();
-        foreach (var endpoint in new[] { "responses.retrieve", "responses.input_items", "responses.delete", "responses.cancel" })
+        foreach (var endpoint in new[] { "responses.retrieve", "responses.input_items", "responses.delete", "responses.cancel", "moderations" })
         {
             Assert.False(engine.Observe(new DetectionRecord { TimestampMs = 1, Key = "k", Team = "t", Endpoint = endpoint }));
         }
