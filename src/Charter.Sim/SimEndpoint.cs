@@ -30,4 +30,7 @@ internal enum SimEndpoint
 
     /// <summary>OpenAI's legacy Completions API (<c>POST /v1/completions</c>).</summary>
     Completions,
+
+    /// <summary>OpenAI's Moderations API (<c>POST /v1/moderations</c>; Azure OpenAI has none).</summary>
+    Moderations,
 }

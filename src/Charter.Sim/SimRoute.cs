@@ -73,6 +73,13 @@ internal static class SimRoute
             return true;
         }
 
+        // Azure OpenAI has no moderations endpoint: its URL forms stay unmatched (404).
+        if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("moderations"))
+        {
+            endpoint = SimEndpoint.Moderations;
+            return true;
+        }
+
         if (isPost && flavor != SimFlavor.AzureClassic && rest.SequenceEqual("responses"))
         {
             endpoint = SimEndpoint.Responses;

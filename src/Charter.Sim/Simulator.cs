@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>The simulated OpenAI-compatible (chat, legacy completions, embeddings, Responses; and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
+/// <summary>The simulated OpenAI-compatible (chat, legacy completions, embeddings, moderations, Responses; and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
 /// <remarks>
 /// Transports (<see cref="SimulatorEndpoints"/> over Kestrel, <see cref="SimulatorHttpHandler"/> in process)
 /// hand each request to <c>Handle</c> and send the <see cref="SimResponse"/> it returns.
@@ -14,13 +14,13 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
-    private const int EndpointCount = 11;
+    private const int EndpointCount = 12;
     private const int RouteCount = 4 * EndpointCount;
 
     // Indexed by SimFlavor and SimEndpoint.
     private static readonly string[] s_flavorNames = ["openai", "azure_classic", "azure_v1", "anthropic"];
     private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages", "responses",
-        "response_get", "response_delete", "response_input_items", "response_cancel", "completions",
+        "response_get", "response_delete", "response_input_items", "response_cancel", "completions", "moderations",
     ];
 
     [ThreadStatic]
@@ -64,7 +64,7 @@ public sealed partial class Simulator
     /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
     public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
 
-    /// <summary>API requests (chat, completions, embeddings, models, messages, responses and the stored-response routes) received since start or <see cref="Reset"/>.</summary>
+    /// <summary>API requests (chat, completions, embeddings, moderations, models, messages, responses and the stored-response routes) received since start or <see cref="Reset"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
@@ -171,6 +171,7 @@ public sealed partial class Simulator
         return request.Endpoint switch
         {
             SimEndpoint.Embeddings => Embeddings(request, body, config, requestId, faults.Drop),
+            SimEndpoint.Moderations => Moderations(body, config, requestId, sequence, faults.Drop),
             SimEndpoint.Completions => Completions(request, body, config, requestId, sequence, faults.Drop, faults.StreamError),
             SimEndpoint.Responses => Responses(body, config, requestId, sequence, faults.Drop, faults.StreamError),
             SimEndpoint.ResponseGet or SimEndpoint.ResponseDelete or SimEndpoint.ResponseInputItems or SimEndpoint.ResponseCancel
@@ -204,7 +205,7 @@ public sealed partial class Simulator
 
     /// <summary>API requests received on one route (flavor and endpoint) since start or <see cref="Reset"/>.</summary>
     /// <param name="flavor"><c>openai</c>, <c>azure_classic</c>, <c>azure_v1</c> or <c>anthropic</c>.</param>
-    /// <param name="endpoint"><c>chat_completions</c>, <c>completions</c> (legacy), <c>embeddings</c>, <c>models</c>, <c>model</c>, <c>messages</c>, <c>responses</c>,
+    /// <param name="endpoint"><c>chat_completions</c>, <c>completions</c> (legacy), <c>embeddings</c>, <c>moderations</c>, <c>models</c>, <c>model</c>, <c>messages</c>, <c>responses</c>,
     /// or a stored-response route: <c>response_get</c>, <c>response_delete</c>, <c>response_input_items</c>, <c>response_cancel</c>.</param>
     public long RequestCountFor(string flavor, string endpoint)
     {

@@ -13,6 +13,7 @@ namespace Charter.Sim;
 /// <remarks>
 /// <list type="bullet">
 /// <item><c>POST {prefix}/v1/chat/completions</c>, <c>POST {prefix}/v1/completions</c> (legacy), <c>POST {prefix}/v1/embeddings</c>, <c>GET {prefix}/v1/models[/{model}]</c></item>
+/// <item><c>POST {prefix}/v1/moderations</c> (OpenAI only: Azure OpenAI has no moderations endpoint)</item>
 /// <item>Azure classic: <c>POST {prefix}/openai/deployments/{deployment}/chat/completions|completions|embeddings?api-version=…</c> (api-version and <c>api-key</c> required)</item>
 /// <item>Responses API: <c>POST {prefix}/v1/responses</c>, Azure v1 <c>POST {prefix}/openai/v1/responses</c> (named SSE events when streamed)</item>
 /// <item>Stored responses: <c>GET|DELETE {prefix}/v1/responses/{id}</c>, <c>GET …/{id}/input_items</c>, <c>POST …/{id}/cancel</c> (also under <c>/openai/v1</c>)</item>
@@ -33,6 +34,7 @@ public static class SimulatorEndpoints
         Api(app, sim, "POST", prefix + "/v1/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/v1/completions", SimEndpoint.Completions, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.OpenAI);
+        Api(app, sim, "POST", prefix + "/v1/moderations", SimEndpoint.Moderations, SimFlavor.OpenAI);
         Api(app, sim, "GET", prefix + "/v1/models", SimEndpoint.Models, SimFlavor.OpenAI);
         Api(app, sim, "GET", prefix + "/v1/models/{model}", SimEndpoint.Model, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/openai/deployments/{deployment}/chat/completions", SimEndpoint.ChatCompletions, SimFlavor.AzureClassic);
@@ -109,7 +111,7 @@ public static class SimulatorEndpoints
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Messages or SimEndpoint.Responses)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Moderations or SimEndpoint.Messages or SimEndpoint.Responses)
         {
             var body = await ReadBodyAsync(request.BodyReader, cancellationToken).ConfigureAwait(false);
             response = sim.Handle(info, body.Buffer);
