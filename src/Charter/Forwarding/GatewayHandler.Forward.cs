@@ -41,7 +41,9 @@ public sealed partial class GatewayHandler
         var first = targets.Span[0];
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
-        if (NoneServes(targets.Span, operation))
+        // Accounts whose provider lacks the endpoint are left out before any attempt is counted.
+        targets = Serving(targets, operation);
+        if (targets.IsEmpty)
         {
             await RefuseUnservedAsync(context, state, first).ConfigureAwait(false);
             return;
@@ -85,14 +87,8 @@ public sealed partial class GatewayHandler
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
             ReadOnlyMemory<byte> payload;
-            if (!account.Serves(operation))
-            {
-                continue; // another account of the route serves it (Anthropic has no embeddings, Azure OpenAI no moderations)
-            }
-
             if (account.Kind == ProviderKind.Anthropic)
             {
-
                 // A Responses body is first turned into the chat request it means, then translated as chat is.
                 var chatBody = body;
                 string? refusalMessage = null, refusalParam = null;
@@ -239,17 +235,32 @@ public sealed partial class GatewayHandler
         await CompleteAsync(state, first, info.Status, lastError, default, null).ConfigureAwait(false);
     }
 
-    private static bool NoneServes(ReadOnlySpan<RouteTarget> targets, UpstreamOperation operation)
+    // The targets whose provider has the operation (Anthropic has only chat, Azure OpenAI no moderations): the same memory
+    // when all do, as almost always.
+    private static ReadOnlyMemory<RouteTarget> Serving(ReadOnlyMemory<RouteTarget> targets, UpstreamOperation operation)
     {
-        foreach (var t in targets)
+        var span = targets.Span;
+        var all = true;
+        foreach (var t in span)
+        {
+            all &= t.Account.Serves(operation);
+        }
+
+        if (all)
+        {
+            return targets;
+        }
+
+        var serving = new List<RouteTarget>(span.Length);
+        foreach (var t in span)
         {
             if (t.Account.Serves(operation))
             {
-                return false;
+                serving.Add(t);
             }
         }
 
-        return true;
+        return serving.ToArray();
     }
 
     private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)

@@ -305,6 +305,32 @@ public sealed partial class AnthropicRouteTests
         Assert.Empty(proxy.Requests);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1")]
+    public async Task GenerateEmbedding_RouteOfAnAnthropicAndAnotherAccount_TheOtherAnswersWhateverTheRetries(string retries)
+    {
+        // The Anthropic account is left out before any attempt is counted: without retries the route still has its other
+        // account for embeddings.
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            AnthropicAccount.Settings(null)(s);
+            s.Overrides["Providers:Accounts:1:Id"] = "sim-b";
+            s.Overrides["Providers:Accounts:1:Kind"] = "sim";
+            s.Overrides["Providers:Accounts:1:BaseUrl"] = s.Upstream;
+            s.Overrides["Providers:Models:0:Targets:1:Account"] = "sim-b";
+            s.Overrides["Providers:Models:0:Targets:1:Priority"] = "1"; // the Anthropic account first
+            s.Overrides["Gateway:Retries"] = retries;
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var embedding = await Sdk.Embeddings(gw, key, Model).GenerateEmbeddingAsync("hello", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.NotEmpty(embedding.Value.ToFloats().ToArray());
+        Assert.Equal(1, gw.Simulator.RequestCountFor("openai", "embeddings"));
+        Assert.Equal("sim-b", (await SettledRecord.LastAsync(gw))!.Account);
+    }
+
     [Fact]
     public async Task CompleteChat_UpstreamRateLimited_429InOpenAiShapeWithRetryAfter()
     {
