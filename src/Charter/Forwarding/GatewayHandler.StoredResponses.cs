@@ -131,7 +131,7 @@ public sealed partial class GatewayHandler
         {
             foreach (var target in route.Targets)
             {
-                if (ReferenceEquals(target.Account, account) || string.Equals(target.Account.Id, account.Id, StringComparison.Ordinal))
+                if (string.Equals(target.Account.Id, account.Id, StringComparison.Ordinal))
                 {
                     return target;
                 }

@@ -6,7 +6,8 @@ using Charter.Errors;
 
 namespace Charter.Forwarding;
 
-/// <summary>Validates and reads chat, embeddings, Responses and legacy completions bodies in one forward pass of <see cref="Utf8JsonReader"/>.</summary>
+/// <summary>Validates and reads chat, embeddings, Responses, legacy completions and moderations bodies in one forward pass of
+/// <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
 /// which stays the authority on everything Charter does not need to decide. A field Charter reads (the model, the
 /// messages or input, the parameters its policy limits) may appear only once, so that the gateway and the upstream

@@ -149,6 +149,7 @@ public sealed class UpstreamAccount
     {
         UpstreamOperation.Chat => "chat/completions",
         UpstreamOperation.Embeddings => "embeddings",
+        UpstreamOperation.Moderations => "moderations", // not served by Azure OpenAI (Serves), named for completeness
         _ => "completions",
     };
 }
