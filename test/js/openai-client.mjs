@@ -151,6 +151,17 @@ const scenarios = {
     };
   },
 
+  // Moderations: two texts classified, with and without a model named.
+  async moderations() {
+    const named = await client.moderations.create({ model: 'omni-moderation-latest', input: ['I want to kill them.', 'Fine weather.'] });
+    const unnamed = await client.moderations.create({ input: 'Fine weather.' });
+    return {
+      flagged: named.results.map((r) => r.flagged),
+      violence: named.results[0].categories.violence,
+      unnamed: { model: unnamed.model, results: unnamed.results.length },
+    };
+  },
+
   // Each refusal as the SDK's typed error.
   async errors() {
     const badKey = new OpenAI({ baseURL, apiKey: 'ck-not-a-key', maxRetries: 0 });

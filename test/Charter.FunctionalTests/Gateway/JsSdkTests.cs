@@ -96,6 +96,22 @@ public sealed class JsSdkTests
     }
 
     [Fact]
+    public async Task OpenAiNpm_Moderations_FlagsAsTheSdkExpectsWithOrWithoutAModel()
+    {
+        await using var gw = await TestGateway.StartAsync();
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var result = await JsClient.RunAsync(gw, key, "moderations");
+
+        Assert.Equal([true, false], result.GetProperty("flagged").EnumerateArray().Select(f => f.GetBoolean()));
+        Assert.True(result.GetProperty("violence").GetBoolean());
+        Assert.Equal(("omni-moderation-latest", 1), (result.GetProperty("unnamed").GetProperty("model").GetString(),
+            result.GetProperty("unnamed").GetProperty("results").GetInt32()));
+        var records = await GatewayRecords.AllAsync(gw);
+        Assert.Equal(2, records.Count(r => r.Endpoint == "moderations" && r.Status == 200));
+    }
+
+    [Fact]
     public async Task OpenAiNpm_Refusals_SdkErrorClassesWithOpenAiErrorFields_NothingForwarded()
     {
         await using var gw = await TestGateway.StartAsync(s =>
