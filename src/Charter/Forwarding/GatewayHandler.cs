@@ -225,7 +225,9 @@ public sealed partial class GatewayHandler
             state.Decision = flag.Flag ? flag : GateDecision.Allow;
 
             // 4b limits and budgets
-            var admission = await _limiter.AdmitAsync(key, state.Parsed, body, context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
+            // A moderation is free and generates nothing: it counts as a request, not toward tokens per minute.
+            var admission = await _limiter.AdmitAsync(key, state.Parsed, endpoint == ModerationsEndpoint ? ReadOnlyMemory<byte>.Empty : body,
+                context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
             if (admission.Decision.Denied)
             {
                 await DenyAsync(context, state, admission.Decision).ConfigureAwait(false);

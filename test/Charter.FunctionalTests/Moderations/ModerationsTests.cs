@@ -74,6 +74,28 @@ public sealed class ModerationsTests
         Assert.Equal("Fine weather.", sent.RootElement.GetProperty("input").GetString());
     }
 
+    [Fact]
+    public async Task Moderations_LongInputInFlightUnderATinyTokensPerMinuteLimit_HoldsNoTokensFromAChat()
+    {
+        // Tokens per minute are charged on an estimate while a request is in flight. A moderation is free and generates
+        // nothing: it counts as a request only, so a long one in flight leaves the window to the chat beside it.
+        await using var gw = await TestGateway.StartAsync(s => s.Overrides["limits:key_defaults:tokens_per_minute"] = "50",
+            sim: o => o.TimeToFirstTokenMs = 1500);
+        var (key, _) = await gw.CreateKeyAsync();
+        var text = string.Join(' ', Enumerable.Repeat("harbour", 200));
+
+        var moderation = GatewayWire.PostAsync(gw, "v1/moderations", key, $$"""{"input":"{{text}}"}""");
+        for (var i = 0; i < 200 && gw.Simulator.RequestCount == 0; i++)
+        {
+            await Task.Delay(10, TestContext.Current.CancellationToken); // until the moderation is admitted and upstream
+        }
+
+        var (chat, body, _) = await GatewayWire.PostAsync(gw, "v1/chat/completions", key, GatewayWire.ChatBody(maxTokens: 4));
+
+        Assert.True(chat == 200, body);
+        Assert.Equal(200, (await moderation).Status);
+    }
+
     [Theory]
     [InlineData("""{"model":"omni-moderation-latest"}""", "input")]
     [InlineData("""{"input":12}""", "input")]
