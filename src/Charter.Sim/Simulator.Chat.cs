@@ -59,7 +59,7 @@ public sealed partial class Simulator
         var model = request.Flavor == SimFlavor.AzureClassic ? request.Deployment! : chat.Model!;
         var completion = new ChatCompletion
         {
-            Id = CompletionId(sequence, config.Seed),
+            Id = CompletionId(sequence, config.Seed ^ _idSalt), // unique across simulators, as a provider's ids are
             Created = _time.GetUtcNow().ToUnixTimeSeconds(),
             Model = model,
             Choices = Plan(chat, model, config),

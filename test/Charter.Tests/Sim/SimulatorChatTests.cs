@@ -24,6 +24,19 @@ public sealed class SimulatorChatTests
     }
 
     [Fact]
+    public async Task Chat_SameRequestOnTwoSimulators_SameTextDistinctIds()
+    {
+        // Two sim accounts of one route must not hand out the same ids, as two providers' accounts would not.
+        using var client = new SimTestClient();
+        using var other = new SimTestClient();
+        var first = await client.PostAsync("/v1/chat/completions", SimTestClient.Chat("Tell me about rivers."));
+        var elsewhere = await other.PostAsync("/v1/chat/completions", SimTestClient.Chat("Tell me about rivers."));
+
+        Assert.Equal(Content(first.Body, 0), Content(elsewhere.Body, 0));
+        Assert.NotEqual(first.Body.GetProperty("id").GetString(), elsewhere.Body.GetProperty("id").GetString());
+    }
+
+    [Fact]
     public async Task Chat_DifferentPromptModelOrSeed_DifferentText()
     {
         using var client = new SimTestClient();
