@@ -26,6 +26,22 @@ internal static class AnthropicJson
         return new JsonSlice(start, (int)reader.BytesConsumed - start);
     }
 
+    /// <summary>Indexes the members of the object whose start the reader has just read: each member <paramref name="target"/>
+    /// knows gets its value as a slice (null as none); the others are skipped. One pass, no allocation.</summary>
+    public static void IndexMembers<T>(ref Utf8JsonReader reader, ref T fields, MemberTarget<T> target)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            ref var slot = ref target(ref reader, ref fields, out var known);
+            reader.Read();
+            var slice = ValueSlice(ref reader);
+            if (known)
+            {
+                slot = reader.TokenType == JsonTokenType.Null ? default : slice;
+            }
+        }
+    }
+
     /// <summary>A reader standing on the first token of <paramref name="value"/>.</summary>
     public static Utf8JsonReader ReaderOn(ReadOnlySpan<byte> value)
     {

@@ -109,16 +109,7 @@ public static class AnthropicRequestTranslator
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            ref var target = ref Target(ref reader, ref fields, out var known);
-            reader.Read();
-            var slice = AnthropicJson.ValueSlice(ref reader);
-            if (known)
-            {
-                target = reader.TokenType == JsonTokenType.Null ? default : slice;
-            }
-        }
+        AnthropicJson.IndexMembers(ref reader, ref fields, Target);
 
         if (!AnthropicJson.IsArray(fields.Messages.Of(json)))
         {

@@ -40,16 +40,7 @@ internal struct ResponsesInputItem
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            ref var target = ref Target(ref reader, ref item, out var known);
-            reader.Read();
-            var slice = AnthropicJson.ValueSlice(ref reader);
-            if (known)
-            {
-                target = reader.TokenType == JsonTokenType.Null ? default : slice;
-            }
-        }
+        AnthropicJson.IndexMembers(ref reader, ref item, Target);
 
         return true;
     }

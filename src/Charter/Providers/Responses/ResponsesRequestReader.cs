@@ -18,16 +18,7 @@ internal static class ResponsesRequestReader
             return false;
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            ref var target = ref Target(ref reader, ref fields, out var known);
-            reader.Read();
-            var slice = AnthropicJson.ValueSlice(ref reader);
-            if (known)
-            {
-                target = reader.TokenType == JsonTokenType.Null ? default : slice;
-            }
-        }
+        AnthropicJson.IndexMembers(ref reader, ref fields, Target);
 
         return true;
     }
