@@ -26,10 +26,17 @@ internal static class AnthropicJson
         return new JsonSlice(start, (int)reader.BytesConsumed - start);
     }
 
-    /// <summary>Indexes the members of the object whose start the reader has just read: each member <paramref name="target"/>
-    /// knows gets its value as a slice (null as none); the others are skipped. One pass, no allocation.</summary>
-    public static void IndexMembers<T>(ref Utf8JsonReader reader, ref T fields, MemberTarget<T> target)
+    /// <summary>Indexes the members of the object <paramref name="json"/>: each member <paramref name="target"/> knows gets its
+    /// value as a slice (null as none); the others are skipped. One pass, no allocation. False when <paramref name="json"/>
+    /// is not an object; throws <see cref="JsonException"/> on bad JSON.</summary>
+    public static bool TryIndexObject<T>(ReadOnlySpan<byte> json, ref T fields, MemberTarget<T> target)
     {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             ref var slot = ref target(ref reader, ref fields, out var known);
@@ -40,6 +47,8 @@ internal static class AnthropicJson
                 slot = reader.TokenType == JsonTokenType.Null ? default : slice;
             }
         }
+
+        return true;
     }
 
     /// <summary>A reader standing on the first token of <paramref name="value"/>.</summary>

@@ -102,14 +102,11 @@ public static class AnthropicRequestTranslator
     {
         fields = default;
         error = default;
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!AnthropicJson.TryIndexObject(json, ref fields, Target))
         {
             error = new("The request body must be a JSON object.", null);
             return false;
         }
-
-        AnthropicJson.IndexMembers(ref reader, ref fields, Target);
 
         if (!AnthropicJson.IsArray(fields.Messages.Of(json)))
         {

@@ -29,20 +29,7 @@ internal struct ResponsesInputItem
     public static bool TryRead(ReadOnlySpan<byte> json, out ResponsesInputItem item)
     {
         item = default;
-        if (json.IsEmpty)
-        {
-            return false;
-        }
-
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-
-        AnthropicJson.IndexMembers(ref reader, ref item, Target);
-
-        return true;
+        return !json.IsEmpty && AnthropicJson.TryIndexObject(json, ref item, Target);
     }
 
     private static ref JsonSlice Target(ref Utf8JsonReader reader, ref ResponsesInputItem i, out bool known)

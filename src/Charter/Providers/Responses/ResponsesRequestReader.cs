@@ -12,15 +12,7 @@ internal static class ResponsesRequestReader
     public static bool TryRead(ReadOnlySpan<byte> json, out ResponsesRequestFields fields)
     {
         fields = default;
-        var reader = new Utf8JsonReader(json);
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
-        }
-
-        AnthropicJson.IndexMembers(ref reader, ref fields, Target);
-
-        return true;
+        return AnthropicJson.TryIndexObject(json, ref fields, Target);
     }
 
     private static ref JsonSlice Target(ref Utf8JsonReader reader, ref ResponsesRequestFields f, out bool known)
