@@ -47,21 +47,6 @@ public sealed partial class GatewayHandler
 
     private static string UpstreamModelOf(RequestState state, RouteTarget target) => target.Model ?? target.Account.UpstreamModel(state.Model!);
 
-    // No account of the route has the endpoint (Anthropic has only chat, Azure OpenAI no moderations): 400, nothing sent.
-    private async Task RefuseUnservedAsync(HttpContext context, RequestState state, RouteTarget first)
-    {
-        var provider = first.Account.Kind == ProviderKind.Anthropic ? "Anthropic" : "Azure OpenAI";
-        var what = state.Endpoint switch
-        {
-            CompletionsEndpoint => "legacy completions endpoint: use /v1/chat/completions for this model",
-            ModerationsEndpoint => "moderations endpoint",
-            _ => "embeddings endpoint",
-        };
-        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest,
-            $"The model '{state.Model}' is served by an {provider} account, and {provider} has no {what}.", "model").ConfigureAwait(false);
-        await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
-    }
-
     // A whole (non-streamed) answer: a message becomes a chat completion, an error OpenAI's error shape.
     private async Task RelayAnthropicAnswerAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content,
         ReadOnlyMemory<byte> body)

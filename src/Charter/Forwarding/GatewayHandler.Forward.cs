@@ -263,6 +263,21 @@ public sealed partial class GatewayHandler
         return serving.ToArray();
     }
 
+    // No account of the route has the endpoint (Anthropic has only chat, Azure OpenAI no moderations): 400, nothing sent.
+    private async Task RefuseUnservedAsync(HttpContext context, RequestState state, RouteTarget first)
+    {
+        var provider = first.Account.Kind == ProviderKind.Anthropic ? "Anthropic" : "Azure OpenAI";
+        var what = state.Endpoint switch
+        {
+            CompletionsEndpoint => "legacy completions endpoint: use /v1/chat/completions for this model",
+            ModerationsEndpoint => "moderations endpoint",
+            _ => "embeddings endpoint",
+        };
+        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest,
+            $"The model '{state.Model}' is served by an {provider} account, and {provider} has no {what}.", "model").ConfigureAwait(false);
+        await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
+    }
+
     private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)
     {
         var http = context.Response;
