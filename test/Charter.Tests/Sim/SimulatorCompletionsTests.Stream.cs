@@ -128,29 +128,10 @@ public sealed partial class SimulatorCompletionsTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20000));
         using var client = new SimTestClient(new SimulatorOptions { TimeToFirstTokenMs = 1000, TokensPerSecond = 10 }, clock);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = Json(Body("\"Hello\"", extra: ",\"stream\":true,\"max_tokens\":3")) };
-        using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, SimTestClient.Ct);
-        await using var stream = await response.Content.ReadAsStreamAsync(SimTestClient.Ct);
-        var buffer = new byte[64 * 1024];
+        var (first, text) = await PacedStream.ReadAsync(client, clock, Path, Body("\"Hello\"", extra: ",\"stream\":true,\"max_tokens\":3"), "[DONE]");
 
-        var firstRead = stream.ReadAsync(buffer, SimTestClient.Ct).AsTask();
-        for (var i = 0; i < 9; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(firstRead, Task.Delay(2, SimTestClient.Ct));
-        }
-
-        Assert.False(firstRead.IsCompleted, "no byte may arrive before the time to first token");
-        var text = new StringBuilder(Encoding.UTF8.GetString(buffer, 0, await AdvanceUntil(clock, firstRead)));
-        Assert.DoesNotContain("[DONE]", text.ToString(), StringComparison.Ordinal);
-        while (!text.ToString().Contains("[DONE]", StringComparison.Ordinal))
-        {
-            var n = await AdvanceUntil(clock, stream.ReadAsync(buffer, SimTestClient.Ct).AsTask());
-            Assert.NotEqual(0, n);
-            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
-
-        Assert.Equal(3 + 1, Chunks(text.ToString()).Count);
+        Assert.DoesNotContain("[DONE]", first, StringComparison.Ordinal);
+        Assert.Equal(3 + 1, Chunks(text).Count);
     }
 
     [Fact]
@@ -279,16 +260,4 @@ public sealed partial class SimulatorCompletionsTests
         });
 
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    /// <summary>Advances the fake clock in small steps until <paramref name="task"/> completes (the timer may be created late).</summary>
-    private static async Task<T> AdvanceUntil<T>(FakeTimeProvider clock, Task<T> task)
-    {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.WhenAny(task, Task.Delay(1, SimTestClient.Ct));
-        }
-
-        return await task;
-    }
 }

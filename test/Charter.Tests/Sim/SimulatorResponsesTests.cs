@@ -619,27 +619,9 @@ public sealed class SimulatorResponsesTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20000));
         using var client = new SimTestClient(new SimulatorOptions { TimeToFirstTokenMs = 1000, TokensPerSecond = 10 }, clock);
-        using var request = new HttpRequestMessage(HttpMethod.Post, Path) { Content = Json(Body(extra: ",\"stream\":true")) };
-        using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, SimTestClient.Ct);
-        await using var stream = await response.Content.ReadAsStreamAsync(SimTestClient.Ct);
-        var buffer = new byte[64 * 1024];
+        var (first, _) = await PacedStream.ReadAsync(client, clock, Path, Body(extra: ",\"stream\":true"), "event: response.completed");
 
-        var firstRead = stream.ReadAsync(buffer, SimTestClient.Ct).AsTask();
-        for (var i = 0; i < 9; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(firstRead, Task.Delay(2, SimTestClient.Ct));
-        }
-
-        Assert.False(firstRead.IsCompleted, "no byte may arrive before the time to first token");
-        var all = new StringBuilder(Encoding.UTF8.GetString(buffer, 0, await AdvanceUntil(clock, firstRead)));
-        Assert.StartsWith("event: response.created\n", all.ToString(), StringComparison.Ordinal);
-        while (!all.ToString().Contains("event: response.completed", StringComparison.Ordinal))
-        {
-            var n = await AdvanceUntil(clock, stream.ReadAsync(buffer, SimTestClient.Ct).AsTask());
-            Assert.NotEqual(0, n);
-            all.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
+        Assert.StartsWith("event: response.created\n", first, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -787,17 +769,5 @@ public sealed class SimulatorResponsesTests
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         Assert.NotNull(response.Headers.GetValues("x-request-id").First());
         return ParseEvents(await response.Content.ReadAsStringAsync(SimTestClient.Ct));
-    }
-
-    /// <summary>Advances the fake clock in small steps until <paramref name="task"/> completes (the timer may be created late).</summary>
-    private static async Task<T> AdvanceUntil<T>(FakeTimeProvider clock, Task<T> task)
-    {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.WhenAny(task, Task.Delay(1, SimTestClient.Ct));
-        }
-
-        return await task;
     }
 }

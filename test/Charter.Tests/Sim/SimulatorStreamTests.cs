@@ -120,36 +120,12 @@ public sealed class SimulatorStreamTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddDays(20000));
         using var client = new SimTestClient(new SimulatorOptions { TimeToFirstTokenMs = 1000, TokensPerSecond = 10 }, clock);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = new StringContent(SimTestClient.Chat("Hello", extra: ",\"stream\":true,\"max_tokens\":3"), Encoding.UTF8, "application/json"),
-        };
-        using var response = await client.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, SimTestClient.Ct);
-        await using var stream = await response.Content.ReadAsStreamAsync(SimTestClient.Ct);
-        var buffer = new byte[64 * 1024];
+        var (first, rest) = await PacedStream.ReadAsync(client, clock, "/v1/chat/completions",
+            SimTestClient.Chat("Hello", extra: ",\"stream\":true,\"max_tokens\":3"), "[DONE]");
 
-        var firstRead = stream.ReadAsync(buffer, SimTestClient.Ct).AsTask();
-        for (var i = 0; i < 9; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(100));
-            await Task.WhenAny(firstRead, Task.Delay(2, SimTestClient.Ct));
-        }
-
-        Assert.False(firstRead.IsCompleted, "no byte may arrive before the time to first token");
-
-        var first = Encoding.UTF8.GetString(buffer, 0, await AdvanceUntil(clock, firstRead));
         Assert.Contains("\"role\":\"assistant\"", first, StringComparison.Ordinal);
         Assert.DoesNotContain("[DONE]", first, StringComparison.Ordinal);
-
-        var rest = new StringBuilder(first);
-        while (!rest.ToString().Contains("[DONE]", StringComparison.Ordinal))
-        {
-            var n = await AdvanceUntil(clock, stream.ReadAsync(buffer, SimTestClient.Ct).AsTask());
-            Assert.NotEqual(0, n);
-            rest.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
-
-        Assert.Equal(3 + 1 + 1, SimTestClient.Events(rest.ToString()).Count - 1);
+        Assert.Equal(3 + 1 + 1, SimTestClient.Events(rest).Count - 1);
     }
 
     [Fact]
@@ -160,7 +136,7 @@ public sealed class SimulatorStreamTests
         var pending = client.PostAsync("/v1/chat/completions", SimTestClient.Chat("Hello"));
 
         Assert.False(pending.IsCompleted);
-        Assert.Equal(HttpStatusCode.OK, (await AdvanceUntil(clock, pending)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await PacedStream.AdvanceUntil(clock, pending)).Status);
     }
 
     [Fact]
@@ -180,17 +156,5 @@ public sealed class SimulatorStreamTests
 
         var after = await client.PostAsync("/v1/chat/completions", SimTestClient.Chat("Hello"));
         Assert.Equal(HttpStatusCode.OK, after.Status);
-    }
-
-    /// <summary>Advances the fake clock in small steps until <paramref name="task"/> completes (the timer may be created late).</summary>
-    private static async Task<T> AdvanceUntil<T>(FakeTimeProvider clock, Task<T> task)
-    {
-        for (var i = 0; i < 10_000 && !task.IsCompleted; i++)
-        {
-            clock.Advance(TimeSpan.FromMilliseconds(50));
-            await Task.WhenAny(task, Task.Delay(1, SimTestClient.Ct));
-        }
-
-        return await task;
     }
 }
