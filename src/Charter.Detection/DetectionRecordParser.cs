@@ -48,6 +48,7 @@ public sealed class DetectionRecordParser
         record = null;
         var req = default(RequestFields);
         req.Responses = envelope.Endpoint == "responses";
+        req.Messages = envelope.Endpoint == "messages";
         _prompt.Clear();
         if (!body.IsEmpty && !TryReadBody(body, ref req))
         {
@@ -321,6 +322,7 @@ public sealed class DetectionRecordParser
             else if (name.SequenceEqual("request"u8) && reader.TokenType == JsonTokenType.StartObject)
             {
                 req.Responses = endpoint == "responses"; // the v1 form puts the endpoint before the request
+                req.Messages = endpoint == "messages";
                 ReadRequest(ref reader, ref req);
             }
             else
@@ -434,6 +436,23 @@ public sealed class DetectionRecordParser
             {
                 req.HasSystem |= reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0;
                 reader.Skip();
+            }
+            else if (req.Messages && name.SequenceEqual("system"u8))
+            {
+                // An Anthropic Messages body's system prompt: a string, or text blocks.
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    {
+                        req.HasSystem = true;
+                        reader.Skip();
+                    }
+                }
+                else
+                {
+                    req.HasSystem |= reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length > 0;
+                    reader.Skip();
+                }
             }
             else if (req.Responses && name.SequenceEqual("include"u8) && reader.TokenType == JsonTokenType.StartArray)
             {
@@ -736,6 +755,7 @@ public sealed class DetectionRecordParser
         public bool HasUser;
         public bool HasSystem;
         public bool Responses;
+        public bool Messages;
         public int BestOf;
     }
 

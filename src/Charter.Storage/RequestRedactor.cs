@@ -8,8 +8,8 @@ using Charter.Forwarding;
 
 namespace Charter.Storage;
 
-/// <summary>Replaces the prompt (messages, input or prompt, and a Responses body's instructions or a legacy completion's suffix)
-/// of a stored request body by its SHA-256 unless content retention is on.</summary>
+/// <summary>Replaces the prompt (messages, input or prompt, and a Responses body's instructions, a legacy completion's suffix or
+/// an Anthropic Messages body's system prompt) of a stored request body by its SHA-256 unless content retention is on.</summary>
 public static class RequestRedactor
 {
     private static ReadOnlySpan<byte> Redacted => "{\"redacted\":true}"u8;
@@ -80,11 +80,13 @@ public static class RequestRedactor
         }
 
         // A Responses body has a second prompt: its instructions (a system message); a legacy completion may have one too, its
-        // suffix (the text after the insertion). Each is replaced by its own hash.
+        // suffix (the text after the insertion), and an Anthropic Messages body its system prompt (a string or text blocks).
+        // Each is replaced by its own hash.
         var (instructionsStart, instructionsLength) = endpoint switch
         {
             "responses" => FindString(body, "instructions"u8),
             "completions" => FindString(body, "suffix"u8),
+            "messages" => FindString(body, "system"u8, orArray: true),
             _ => (-1, 0),
         };
         var instructionsFirst = instructionsStart >= 0 && instructionsStart < messagesStart;
@@ -112,7 +114,7 @@ public static class RequestRedactor
         return n > 0;
     }
 
-    // Writes body[pos..start] and "sha256:<hex>" of the instructions' JSON string token; returns where the text goes on.
+    // Writes body[pos..start] and "sha256:<hex>" of the instructions' JSON value; returns where the text goes on.
     private static int WriteInstructionsHash(IBufferWriter<byte> output, ReadOnlySpan<byte> body, int pos, int start, int length)
     {
         WriteText(output, body[pos..start]);
@@ -126,9 +128,9 @@ public static class RequestRedactor
         return start + length;
     }
 
-    // The top-level string member <name> (a Responses body's instructions, a completion's suffix); (-1, 0) when absent, null
-    // or not a string.
-    private static (int Start, int Length) FindString(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name)
+    // The top-level string member <name> (a Responses body's instructions, a completion's suffix; with orArray, an array too:
+    // a Messages body's system blocks); (-1, 0) when absent, null or of another type.
+    private static (int Start, int Length) FindString(ReadOnlySpan<byte> body, ReadOnlySpan<byte> name, bool orArray = false)
     {
         try
         {
@@ -144,9 +146,14 @@ public static class RequestRedactor
                 reader.Read();
                 if (isInstructions)
                 {
-                    return reader.TokenType == JsonTokenType.String
-                        ? ((int)reader.TokenStartIndex, (int)(reader.BytesConsumed - reader.TokenStartIndex))
-                        : (-1, 0);
+                    var start = (int)reader.TokenStartIndex;
+                    if (orArray && reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        reader.Skip();
+                        return (start, (int)reader.BytesConsumed - start);
+                    }
+
+                    return reader.TokenType == JsonTokenType.String ? (start, (int)(reader.BytesConsumed - start)) : (-1, 0);
                 }
 
                 reader.Skip();

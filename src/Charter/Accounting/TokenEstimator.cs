@@ -151,12 +151,20 @@ public sealed class TokenEstimator
                 reader.Read();
                 prompt += CountPrompt(ref reader);
             }
-            else if (reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("suffix"u8))
+            else if (reader.ValueTextEquals("instructions"u8) || reader.ValueTextEquals("suffix"u8) || reader.ValueTextEquals("system"u8))
             {
+                // A Responses body's instructions, a completion's suffix, an Anthropic Messages body's system prompt (a string,
+                // or text blocks whose JSON text is counted).
                 reader.Read();
                 if (reader.TokenType == JsonTokenType.String)
                 {
                     prompt += TokensPerMessage + CountString(ref reader);
+                }
+                else if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    prompt += TokensPerMessage + CountUtf8(body[start..(int)reader.BytesConsumed]);
                 }
                 else
                 {

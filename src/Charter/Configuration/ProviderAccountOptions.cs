@@ -30,7 +30,7 @@ public sealed class ProviderAccountOptions
     /// <summary>Azure only: public model name to deployment name; unmapped models use the model name.</summary>
     public Dictionary<string, string> Deployments { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Anthropic only: the <c>anthropic-version</c> header sent with every request. Default 2023-06-01.</summary>
+    /// <summary>Anthropic (and a simulator account's Messages API): the <c>anthropic-version</c> header sent with every request. Default 2023-06-01.</summary>
     public string AnthropicVersion { get; set; } = "2023-06-01";
 
     /// <summary>Anthropic only: <c>max_tokens</c> when the client gives neither <c>max_completion_tokens</c> nor

@@ -31,9 +31,10 @@ public sealed partial class GatewayHandler
         var chat = state.Endpoint == ChatEndpoint;
         var responses = state.Endpoint == ResponsesEndpoint;
         var completions = state.Endpoint == CompletionsEndpoint;
+        var messages = state.Endpoint == MessagesEndpoint;
         var operation = state.Endpoint switch
         {
-            ChatEndpoint or ResponsesEndpoint => UpstreamOperation.Chat,
+            ChatEndpoint or ResponsesEndpoint or MessagesEndpoint => UpstreamOperation.Chat,
             CompletionsEndpoint => UpstreamOperation.Completions,
             ModerationsEndpoint => UpstreamOperation.Moderations,
             _ => UpstreamOperation.Embeddings,
@@ -87,7 +88,21 @@ public sealed partial class GatewayHandler
             var account = target.Account;
             var upstreamModel = target.Model ?? account.UpstreamModel(state.Model!);
             ReadOnlyMemory<byte> payload;
-            if (account.Kind == ProviderKind.Anthropic)
+            if (messages)
+            {
+                // Anthropic's Messages API: as it came to an account that speaks it, as Chat Completions to the others.
+                if (account.SpeaksMessages)
+                {
+                    payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage: false);
+                }
+                else if (!TryTranslateMessagesToChat(body, upstreamModel, out payload, out var refusal))
+                {
+                    await WriteErrorAsync(context, state, CharterError.InvalidRequest, refusal.Message, refusal.Param).ConfigureAwait(false);
+                    await CompleteAsync(state, target, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
+                    return;
+                }
+            }
+            else if (account.Kind == ProviderKind.Anthropic)
             {
                 // A Responses body is first turned into the chat request it means, then translated as chat is.
                 var chatBody = body;
@@ -104,7 +119,7 @@ public sealed partial class GatewayHandler
 
                 if (refusalMessage is not null)
                 {
-                    await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest, refusalMessage, refusalParam).ConfigureAwait(false);
+                    await WriteErrorAsync(context, state, CharterError.InvalidRequest, refusalMessage, refusalParam).ConfigureAwait(false);
                     await CompleteAsync(state, target, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
                     return;
                 }
@@ -114,14 +129,22 @@ public sealed partial class GatewayHandler
                 // The pooled body is sent as it is unless the model or include_usage must change (it outlives the request message).
                 payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             }
-            using var request = new HttpRequestMessage(HttpMethod.Post, responses && account.Kind != ProviderKind.Anthropic
-                ? account.ResponsesUri : account.EndpointUri(upstreamModel, operation))
+            var nativeMessages = messages && account.SpeaksMessages;
+            using var request = new HttpRequestMessage(HttpMethod.Post, nativeMessages ? account.MessagesUri
+                : responses && account.Kind != ProviderKind.Anthropic ? account.ResponsesUri : account.EndpointUri(upstreamModel, operation))
             {
                 Content = new ReadOnlyMemoryContent(payload),
             };
             request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
             request.Headers.TryAddWithoutValidation("X-Charter-Request-Id", state.Id);
-            account.Authorize(request);
+            if (nativeMessages)
+            {
+                account.AuthorizeMessages(request, context.Request.Headers["anthropic-beta"].ToString());
+            }
+            else
+            {
+                account.Authorize(request);
+            }
             using var timeout = UpstreamTimeout.Start(TimeSpan.FromSeconds(_options.UpstreamTimeoutSeconds), aborted);
             HttpResponseMessage response;
             try
@@ -171,7 +194,7 @@ public sealed partial class GatewayHandler
                     continue;
                 }
 
-                await PassThroughErrorAsync(context, response, errorBody, account).ConfigureAwait(false);
+                await PassThroughErrorAsync(context, response, errorBody, account, messages).ConfigureAwait(false);
                 response.Dispose();
                 await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
                 return;
@@ -221,7 +244,7 @@ public sealed partial class GatewayHandler
             using (lastResponse)
             {
                 var errorBody = await ReadAllAsync(lastResponse, aborted).ConfigureAwait(false);
-                await PassThroughErrorAsync(context, lastResponse, errorBody, lastTarget!.Account).ConfigureAwait(false);
+                await PassThroughErrorAsync(context, lastResponse, errorBody, lastTarget!.Account, messages).ConfigureAwait(false);
                 await CompleteAsync(state, lastTarget!, (int)lastResponse.StatusCode, CharterError.UpstreamError, default, "upstream_" + (int)lastResponse.StatusCode).ConfigureAwait(false);
             }
 
@@ -229,7 +252,7 @@ public sealed partial class GatewayHandler
         }
 
         var info = ErrorInfo.For(lastError);
-        await OpenAiErrorWriter.WriteAsync(context, lastError, lastError == CharterError.UpstreamTimeout
+        await WriteErrorAsync(context, state, lastError, lastError == CharterError.UpstreamTimeout
             ? $"The upstream did not answer within {_options.UpstreamTimeoutSeconds} s."
             : "The upstream could not be reached or dropped the connection.").ConfigureAwait(false);
         await CompleteAsync(state, first, info.Status, lastError, default, null).ConfigureAwait(false);
@@ -273,13 +296,19 @@ public sealed partial class GatewayHandler
             ModerationsEndpoint => "moderations endpoint",
             _ => "embeddings endpoint",
         };
-        await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidRequest,
+        await WriteErrorAsync(context, state, CharterError.InvalidRequest,
             $"The model '{state.Model}' is served by an {provider} account, and {provider} has no {what}.", "model").ConfigureAwait(false);
         await CompleteAsync(state, first, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);
     }
 
     private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)
     {
+        if (state.Endpoint == MessagesEndpoint)
+        {
+            await RelayMessagesAsync(context, state, target, response, content, body).ConfigureAwait(false);
+            return;
+        }
+
         var http = context.Response;
         var status = (int)response.StatusCode;
         http.StatusCode = status;
@@ -418,7 +447,7 @@ public sealed partial class GatewayHandler
             await JournalDenialAsync(state, decision).ConfigureAwait(false);
         }
 
-        await OpenAiErrorWriter.WriteAsync(context, decision.Error, decision.Message ?? "Request refused.", param, decision.Rule, decision.Code).ConfigureAwait(false);
+        await WriteErrorAsync(context, state, decision.Error, decision.Message ?? "Request refused.", param, decision.Rule, decision.Code).ConfigureAwait(false);
     }
 
     private ValueTask JournalDenialAsync(RequestState state, GateDecision decision)
@@ -563,11 +592,18 @@ public sealed partial class GatewayHandler
         }
     }
 
-    private static async Task PassThroughErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body, UpstreamAccount account)
+    private static async Task PassThroughErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body, UpstreamAccount account,
+        bool messagesApi = false)
     {
         var http = context.Response;
         if (http.HasStarted)
         {
+            return;
+        }
+
+        if (messagesApi)
+        {
+            await WriteMessagesUpstreamErrorAsync(context, response, body, account).ConfigureAwait(false);
             return;
         }
 
@@ -602,8 +638,9 @@ public sealed partial class GatewayHandler
         await http.Body.WriteAsync(wire, context.RequestAborted).ConfigureAwait(false);
     }
 
-    // Anthropic's rate-limit headers are looked for only in an Anthropic account's answers.
-    private static void CopyHeaders(HttpResponseMessage response, HttpResponse http, bool anthropic)
+    // Anthropic's rate-limit headers are looked for only in an Anthropic account's answers: renamed to OpenAI's for an OpenAI
+    // client, as they came for a native Messages client.
+    private static void CopyHeaders(HttpResponseMessage response, HttpResponse http, bool anthropic, bool native = false)
     {
         // NonValidated: the upstream's header text as it came, without parsing every header into typed values.
         foreach (var header in response.Headers.NonValidated)
@@ -618,6 +655,10 @@ public sealed partial class GatewayHandler
                 || name.Equals("request-id", StringComparison.OrdinalIgnoreCase))
             {
                 http.Headers[name] = header.Value.Count == 1 ? header.Value.ToString() : header.Value.ToArray();
+            }
+            else if (anthropic && native && name.StartsWith("anthropic-ratelimit-", StringComparison.OrdinalIgnoreCase))
+            {
+                http.Headers[name] = header.Value.ToString();
             }
             else if (anthropic && AnthropicRateLimitHeader(name) is { } openAiName)
             {

@@ -17,7 +17,8 @@ using Microsoft.Extensions.Options;
 
 namespace Charter.Forwarding;
 
-/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/responses</c>, <c>/v1/completions</c> and <c>/v1/moderations</c>.</summary>
+/// <summary>Serves <c>/v1/chat/completions</c>, <c>/v1/embeddings</c>, <c>/v1/responses</c>, <c>/v1/completions</c>, <c>/v1/moderations</c>
+/// and Anthropic's <c>/v1/messages</c>.</summary>
 /// <remarks>
 /// <code>
 ///  1 authenticate key (hash → cache, constant-time compare)
@@ -37,6 +38,7 @@ public sealed partial class GatewayHandler
     private const string ResponsesEndpoint = "responses";
     private const string CompletionsEndpoint = "completions";
     private const string ModerationsEndpoint = "moderations";
+    private const string MessagesEndpoint = "messages";
     private readonly KeyRegistry _keys;
     private readonly RouteTable _routes;
     private readonly IRequestAuthorizer _authorizer;
@@ -84,6 +86,11 @@ public sealed partial class GatewayHandler
 
     /// <summary>Handles <c>POST /v1/moderations</c> (OpenAI's and OpenAI-compatible servers' content classification).</summary>
     public Task HandleModerationsAsync(HttpContext context) => HandleAsync(context, ModerationsEndpoint);
+
+    /// <summary>Handles <c>POST /v1/messages</c> (Anthropic's Messages API, for the Anthropic SDKs and the tools built on them):
+    /// passed through to accounts that speak it (Anthropic, the simulator), translated to Chat Completions for the others.
+    /// Charter's own errors on it are in Anthropic's error shape.</summary>
+    public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, MessagesEndpoint);
 
     private async Task HandleAsync(HttpContext context, string endpoint)
     {
@@ -290,8 +297,13 @@ public sealed partial class GatewayHandler
             return _keys.AuthenticateAsync(header.AsSpan(7).Trim());
         }
 
-        // Azure-style clients send the key in api-key.
+        // Azure-style clients send the key in api-key, Anthropic's SDKs in x-api-key.
         var apiKey = context.Request.Headers["api-key"].ToString();
+        if (apiKey.Length == 0)
+        {
+            apiKey = context.Request.Headers["x-api-key"].ToString();
+        }
+
         return apiKey.Length > 0 ? _keys.AuthenticateAsync(apiKey) : ValueTask.FromResult<ApiKeyRecord?>(null);
     }
 

@@ -6,7 +6,7 @@ using Charter.Errors;
 
 namespace Charter.Forwarding;
 
-/// <summary>Validates and reads chat, embeddings, Responses, legacy completions and moderations bodies in one forward pass of
+/// <summary>Validates and reads chat, embeddings, Responses, legacy completions, moderations and Anthropic Messages bodies in one forward pass of
 /// <see cref="Utf8JsonReader"/>.</summary>
 /// <remarks>Only top-level fields are type-checked; nested content passes through untouched to the upstream,
 /// which stays the authority on everything Charter does not need to decide. A field Charter reads (the model, the
@@ -44,23 +44,33 @@ public static class RequestParser
     /// unless the route names another upstream model).</remarks>
     public static RequestParseResult ParseModerations(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Moderations, out request);
 
+    /// <summary>Parses a <c>/v1/messages</c> body (Anthropic's Messages API).</summary>
+    /// <remarks><c>messages</c> is read as for chat (each an object with a string <c>role</c>; <c>content</c> a string or blocks);
+    /// <c>system</c> (a string or text blocks) counts toward the prompt; <c>max_tokens</c> is required, as Anthropic requires it;
+    /// <c>temperature</c> is from 0 to 1. OpenAI-only parameters (<c>n</c>, <c>logprobs</c>, <c>top_logprobs</c>,
+    /// <c>logit_bias</c>, <c>max_completion_tokens</c>, <c>stream_options</c>) are not read, so they cannot loosen a policy
+    /// decision; Anthropic refuses them, and the translation to chat drops them.</remarks>
+    public static RequestParseResult ParseMessages(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Messages, out request);
+
     /// <summary>The model the Moderations API uses when the request names none.</summary>
     public const string DefaultModerationModel = "omni-moderation-latest";
 
     /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, <c>completions</c>,
-    /// <c>moderations</c>).</summary>
+    /// <c>moderations</c>, <c>messages</c>).</summary>
     public static RequestParseResult ParseFor(string? endpoint, ReadOnlySpan<byte> body, out ParsedRequest request) => endpoint switch
     {
         "embeddings" => ParseEmbeddings(body, out request),
         "responses" => ParseResponses(body, out request),
         "completions" => ParseCompletions(body, out request),
         "moderations" => ParseModerations(body, out request),
+        "messages" => ParseMessages(body, out request),
         _ => ParseChat(body, out request),
     };
 
     private static RequestParseResult Parse(ReadOnlySpan<byte> body, Kind kind, out ParsedRequest request)
     {
-        var chat = kind == Kind.Chat;
+        var messages = kind == Kind.Messages;
+        var chat = kind == Kind.Chat || messages;
         var responses = kind == Kind.Responses;
         var completions = kind == Kind.Completions;
         var bestOf = 0;
@@ -207,6 +217,35 @@ public static class RequestParser
                     }
 
                     request.MessagesLength = (int)reader.BytesConsumed - request.MessagesStart;
+                }
+                else if (messages && reader.ValueTextEquals("system"u8))
+                {
+                    if (!FirstTime(ref seen, Field.Instructions))
+                    {
+                        return Duplicate("system");
+                    }
+
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        request.PromptChars += reader.ValueSpan.Length;
+                    }
+                    else if (reader.TokenType == JsonTokenType.StartArray)
+                    {
+                        var start = reader.BytesConsumed;
+                        reader.Skip();
+                        request.PromptChars += (int)(reader.BytesConsumed - start);
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        return Type("system", "a string or an array of text blocks");
+                    }
+                }
+                else if (messages && IsOpenAiOnly(ref reader))
+                {
+                    // Not a Messages parameter: passed on untouched for Anthropic to refuse (the translation to chat drops it).
+                    reader.Read();
+                    reader.Skip();
                 }
                 else if (responses && reader.ValueTextEquals("instructions"u8))
                 {
@@ -465,9 +504,10 @@ public static class RequestParser
                     if (reader.TokenType == JsonTokenType.Number)
                     {
                         request.Temperature = reader.GetDouble();
-                        if (request.Temperature is < 0 or > 2)
+                        var most = messages ? 1 : 2;
+                        if (request.Temperature < 0 || request.Temperature > most)
                         {
-                            return new(CharterError.InvalidRequest, $"'temperature' must be between 0 and 2 (got {request.Temperature}).", "temperature");
+                            return new(CharterError.InvalidRequest, $"'temperature' must be between 0 and {most} (got {request.Temperature}).", "temperature");
                         }
                     }
                     else if (reader.TokenType != JsonTokenType.Null)
@@ -523,6 +563,13 @@ public static class RequestParser
             {
                 var missing = chat ? "messages" : completions ? "prompt" : "input";
                 return new(CharterError.InvalidRequest, $"Missing required parameter: '{missing}'.", missing);
+            }
+
+            if (messages)
+            {
+                // Anthropic requires max_tokens: the policy and the limits always know the output allowance.
+                return maxTokensGiven ? RequestParseResult.Ok
+                    : new(CharterError.InvalidRequest, "Missing required parameter: 'max_tokens'.", "max_tokens");
             }
 
             if (request.HasStreamOptions && !request.Stream && request.IncludeUsage)
@@ -812,6 +859,7 @@ public static class RequestParser
         Responses,
         Completions,
         Moderations,
+        Messages,
     }
 
     // What a legacy completions request without max_tokens generates at most (OpenAI's default, and vLLM's).
@@ -821,6 +869,12 @@ public static class RequestParser
     private static bool IsChatOnly(ref Utf8JsonReader reader) =>
         reader.ValueTextEquals("n"u8) || reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("logit_bias"u8)
         || reader.ValueTextEquals("max_tokens"u8) || reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("messages"u8);
+
+    // OpenAI parameters that Anthropic's Messages API does not have, which the parser would otherwise read into the fields the
+    // policy decides on.
+    private static bool IsOpenAiOnly(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("n"u8) || reader.ValueTextEquals("logprobs"u8) || reader.ValueTextEquals("top_logprobs"u8)
+        || reader.ValueTextEquals("logit_bias"u8) || reader.ValueTextEquals("max_completion_tokens"u8) || reader.ValueTextEquals("stream_options"u8);
 
     private static string Trim(string message)
     {

@@ -193,6 +193,7 @@ public static partial class CharterHost
         app.MapPost("/v1/responses", (RequestDelegate)handler.HandleResponsesAsync).WithName("Responses");
         app.MapPost("/v1/completions", (RequestDelegate)handler.HandleCompletionsAsync).WithName("Completions");
         app.MapPost("/v1/moderations", (RequestDelegate)handler.HandleModerationsAsync).WithName("Moderations");
+        app.MapPost("/v1/messages", (RequestDelegate)handler.HandleMessagesAsync).WithName("Messages");
         app.MapGet("/v1/responses/{id}", (RequestDelegate)handler.HandleRetrieveResponseAsync).WithName("RetrieveResponse");
         app.MapDelete("/v1/responses/{id}", (RequestDelegate)handler.HandleDeleteResponseAsync).WithName("DeleteResponse");
         app.MapGet("/v1/responses/{id}/input_items", (RequestDelegate)handler.HandleResponseInputItemsAsync).WithName("ResponseInputItems");
@@ -210,6 +211,7 @@ public static partial class CharterHost
         app.MapMethods("/v1/responses", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/moderations", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
+        app.MapMethods("/v1/messages", notPost, MethodNotAllowed(HttpMethods.Post, anthropic: true)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Head], MethodNotAllowed("GET, DELETE")).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/input_items", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/cancel", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
@@ -227,11 +229,14 @@ public static partial class CharterHost
         app.MapCharterMetrics();
     }
 
-    private static RequestDelegate MethodNotAllowed(string allowed) => context =>
+    // In the error shape of the API the path belongs to (Anthropic's for /v1/messages).
+    private static RequestDelegate MethodNotAllowed(string allowed, bool anthropic = false) => context =>
     {
         context.Response.Headers.Allow = allowed;
-        return OpenAiErrorWriter.WriteAsync(context, CharterError.MethodNotAllowed,
-            $"{context.Request.Method} is not supported on {context.Request.Path}; use {allowed}.");
+        var message = $"{context.Request.Method} is not supported on {context.Request.Path}; use {allowed}.";
+        return anthropic
+            ? AnthropicErrorWriter.WriteAsync(context, CharterError.MethodNotAllowed, message)
+            : OpenAiErrorWriter.WriteAsync(context, CharterError.MethodNotAllowed, message);
     };
 
     private static Task UnknownUrlAsync(HttpContext context) =>

@@ -49,6 +49,8 @@ public sealed class UpstreamAccount
         // Azure serves the Responses API on its v1 route only (the body's model is the deployment name), whichever route the
         // account uses for chat.
         ResponsesUri = new Uri(Kind == ProviderKind.AzureOpenAI && options.AzureRoute != "v1" ? baseUrl + "/openai/v1/responses" : baseUrl + "/responses");
+        // Anthropic's Messages API, which the simulator speaks too, for the native /v1/messages endpoint.
+        MessagesUri = SpeaksMessages ? new Uri(baseUrl + "/messages") : null;
         // Anthropic pages its model list (20 by default, 1,000 at most).
         ModelsUri = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/models?limit=1000" : "/models"));
         Breaker = new CircuitBreaker();
@@ -74,6 +76,13 @@ public sealed class UpstreamAccount
 
     /// <summary>The account's Responses API URL (<c>POST /responses</c>; not served by Anthropic accounts).</summary>
     public Uri ResponsesUri { get; }
+
+    /// <summary>Whether the account speaks Anthropic's Messages API itself (Anthropic, and the simulator), so that a
+    /// <c>/v1/messages</c> request passes through; other accounts get it translated to Chat Completions.</summary>
+    public bool SpeaksMessages => Kind is ProviderKind.Anthropic or ProviderKind.Sim;
+
+    /// <summary>The Messages API URL (<c>POST /messages</c>) of an account that <see cref="SpeaksMessages"/>; null otherwise.</summary>
+    public Uri? MessagesUri { get; }
 
     /// <summary>Failure tracking for this account.</summary>
     public CircuitBreaker Breaker { get; }
@@ -143,6 +152,30 @@ public sealed class UpstreamAccount
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
+    }
+
+    /// <summary>Adds the account's credential to a request for its Messages API (<see cref="SpeaksMessages"/>): Anthropic's
+    /// headers, which the simulator asks for too.</summary>
+    /// <param name="request">The outgoing request.</param>
+    /// <param name="beta">The client's <c>anthropic-beta</c> header (features it opted into), passed on; may be empty.</param>
+    public void AuthorizeMessages(HttpRequestMessage request, string? beta)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.IsNullOrEmpty(beta))
+        {
+            request.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+        }
+
+        if (Kind == ProviderKind.Anthropic)
+        {
+            Authorize(request);
+            return;
+        }
+
+        // The simulator checks that Anthropic's headers are there, as Anthropic does; a keyless simulator account sends a
+        // placeholder.
+        request.Headers.TryAddWithoutValidation("anthropic-version", _options.AnthropicVersion);
+        request.Headers.TryAddWithoutValidation("x-api-key", string.IsNullOrEmpty(_apiKey) ? "sim" : _apiKey);
     }
 
     private static string PathOf(UpstreamOperation operation) => operation switch

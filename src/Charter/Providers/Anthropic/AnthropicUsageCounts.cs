@@ -62,6 +62,45 @@ internal struct AnthropicUsageCounts
         Seen = true;
     }
 
+    /// <summary>The raw <c>usage</c> member of an Anthropic message object; empty when there is none.</summary>
+    public static ReadOnlySpan<byte> UsageOf(ReadOnlySpan<byte> message)
+    {
+        if (!AnthropicJson.IsObject(message))
+        {
+            return default;
+        }
+
+        try
+        {
+            var reader = AnthropicJson.ReaderOn(message);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isUsage = reader.ValueTextEquals("usage"u8);
+                reader.Read();
+                var slice = AnthropicJson.ValueSlice(ref reader);
+                if (isUsage)
+                {
+                    return slice.Of(message);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not a message: no usage.
+        }
+
+        return default;
+    }
+
+    /// <summary>Reads the usage of an Anthropic message (a whole, non-streamed answer) in OpenAI's terms.</summary>
+    public static bool TryReadMessage(ReadOnlySpan<byte> message, out Usage usage)
+    {
+        var counts = default(AnthropicUsageCounts);
+        counts.Read(UsageOf(message));
+        usage = counts.ToUsage();
+        return counts.Seen;
+    }
+
     /// <summary>The counts in OpenAI's terms: prompt = input + cache read + cache creation; cached = cache read.</summary>
     public readonly Usage ToUsage() => new()
     {

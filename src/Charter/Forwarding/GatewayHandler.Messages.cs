@@ -1,0 +1,156 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Buffers;
+using System.Diagnostics;
+using System.Net;
+using Charter.Configuration;
+using Charter.Errors;
+using Charter.Providers;
+using Charter.Providers.Anthropic;
+using Charter.Routing;
+using Charter.Streaming;
+using Microsoft.AspNetCore.Http;
+
+namespace Charter.Forwarding;
+
+/// <summary>Anthropic's Messages API on <c>/v1/messages</c>: passed through to accounts that speak it, its errors in its shape.</summary>
+public sealed partial class GatewayHandler
+{
+    // Charter's own refusals in the wire format of the endpoint the client called.
+    private static Task WriteErrorAsync(HttpContext context, RequestState state, CharterError error, string message, string? param = null, string? rule = null,
+        string? code = null) =>
+        state.Endpoint == MessagesEndpoint
+            ? AnthropicErrorWriter.WriteAsync(context, error, message, param, rule, code)
+            : OpenAiErrorWriter.WriteAsync(context, error, message, param, rule, code);
+
+    // The id of a message Charter makes from a chat completion: the request's own id, so that the two meet.
+    private static string MessageIdOf(RequestState state) => "msg_" + state.Id["req_".Length..];
+
+    private static bool TryTranslateMessagesToChat(ReadOnlyMemory<byte> body, string upstreamModel, out ReadOnlyMemory<byte> chat, out (string Message, string? Param) refusal)
+    {
+        _ = body;
+        chat = default;
+        refusal = ($"The model '{upstreamModel}' is served by an account that does not speak Anthropic's Messages API; use /v1/chat/completions.", "model");
+        return false;
+    }
+
+    private async Task RelayMessagesAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content,
+        ReadOnlyMemory<byte> body)
+    {
+        var http = context.Response;
+        var status = (int)response.StatusCode;
+        var account = target.Account;
+        var native = account.SpeaksMessages;
+        http.StatusCode = status;
+        CopyHeaders(response, http, account.Kind == ProviderKind.Anthropic, native);
+        http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
+        var aborted = context.RequestAborted;
+        if (IsEventStream(response))
+        {
+            http.ContentType = "text/event-stream";
+            http.Headers.CacheControl = "no-cache";
+            await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
+            var text = new ArrayBufferWriter<byte>(1024);
+            var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
+            var outcome = await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(text)), idle, aborted)
+                .ConfigureAwait(false);
+            var usage = outcome.Usage;
+            var estimated = false;
+            if (!usage.Present)
+            {
+                usage.PromptTokens = _estimator.EstimatePrompt(body.Span);
+                usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
+                usage.Present = true;
+                estimated = true;
+            }
+            else if (!outcome.SawDone)
+            {
+                // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
+                usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
+                estimated = true;
+            }
+
+            var firstAt = outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
+            var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
+            await CompleteAsync(state, target, outcome.Error == CharterError.ClientDisconnected ? 499 : status, outcome.Error, usage,
+                outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code, estimated: estimated, firstTokenMs: firstToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (status is < 200 or >= 300)
+        {
+            // The account's own error, already in Anthropic's shape.
+            await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
+            await WriteAnswerAsync(http, content, aborted).ConfigureAwait(false);
+            return;
+        }
+
+        AnthropicUsageCounts.TryReadMessage(content.Span, out var answerUsage);
+        // As for the other endpoints: the completion is journaled before the client gets the body.
+        await CompleteAsync(state, target, status, CharterError.None, answerUsage, null).ConfigureAwait(false);
+        await WriteAnswerAsync(http, content, aborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAnswerAsync(HttpResponse http, ReadOnlyMemory<byte> content, CancellationToken aborted)
+    {
+        http.ContentLength = content.Length;
+        try
+        {
+            await http.Body.WriteAsync(content, aborted).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
+        {
+            // The upstream answered and was billed; the client left before reading it. The record keeps the upstream status.
+        }
+    }
+
+    // An upstream refusal or failure that ends a /v1/messages request, in Anthropic's shape: an account that speaks the Messages
+    // API answered in it already; its overload (529) passes as it is, for the SDKs to back off, and any other server failure is a
+    // bad gateway, as on the other endpoints.
+    private static async Task WriteMessagesUpstreamErrorAsync(HttpContext context, HttpResponseMessage response, ReadOnlyMemory<byte> body, UpstreamAccount account)
+    {
+        var http = context.Response;
+        var status = (int)response.StatusCode;
+        CopyHeaders(response, http, account.Kind == ProviderKind.Anthropic, account.SpeaksMessages);
+        var clientStatus = status is >= 500 and not 529 ? (int)HttpStatusCode.BadGateway : status;
+        ReadOnlyMemory<byte> wire = body;
+        if (!IsAnthropicError(body.Span))
+        {
+            wire = AnthropicErrorWriter.Serialize(clientStatus, $"The upstream answered {status} {response.ReasonPhrase}.", null, "upstream_" + status);
+        }
+
+        http.StatusCode = clientStatus;
+        http.ContentType = "application/json";
+        http.ContentLength = wire.Length;
+        await http.Body.WriteAsync(wire, context.RequestAborted).ConfigureAwait(false);
+    }
+
+    // {"type":"error","error":{…}}: an error body of Anthropic's (or the simulator's) shape.
+    private static bool IsAnthropicError(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(body);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            var (typeIsError, hasError) = (false, false);
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isType = reader.ValueTextEquals("type"u8);
+                hasError |= reader.ValueTextEquals("error"u8);
+                reader.Read();
+                typeIsError |= isType && reader.TokenType == System.Text.Json.JsonTokenType.String && reader.ValueTextEquals("error"u8);
+                reader.Skip();
+            }
+
+            return typeIsError && hasError;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}

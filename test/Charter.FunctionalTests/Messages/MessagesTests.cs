@@ -1,0 +1,216 @@
+// Copyright (c) Charter contributors. Licensed under the MIT License.
+
+using System.Text;
+using System.Text.Json;
+using Anthropic.Exceptions;
+using Anthropic.Models.Messages;
+using Charter.FunctionalTests.Anthropic;
+using Charter.FunctionalTests.Azure;
+using Charter.FunctionalTests.Infrastructure;
+using Charter.FunctionalTests.Policy;
+using Charter.Tests.Common;
+
+namespace Charter.FunctionalTests.Messages;
+
+/// <summary><c>POST /v1/messages</c> (Anthropic's Messages API) driven by the official Anthropic .NET SDK: passed through to
+/// accounts that speak it, held to the same keys, purposes, policy and records as the OpenAI endpoints.</summary>
+public sealed class MessagesTests
+{
+    private const string Model = AnthropicAccount.Model;
+
+    [Fact]
+    public async Task CreateMessage_AnthropicAccount_PassedThroughAndRecordedWithAnthropicsUsage()
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(proxy));
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+
+        var message = await client.Messages.Create(new MessageCreateParams
+        {
+            Model = Model,
+            MaxTokens = 16,
+            System = "You are terse.",
+            Messages = [new UserMessageParam("Tell me about rivers.")],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(message.Content[0].TryPickText(out var text) && text.Text.Length > 0);
+        Assert.Equal(AnthropicAccount.UpstreamModel, message.Model.Raw());
+        var seen = Assert.Single(proxy.Requests);
+        Assert.Equal("/v1/messages", seen.PathAndQuery);
+        Assert.Equal(AnthropicAccount.Key, seen.Headers["x-api-key"]); // the account's key, never the client's
+        Assert.DoesNotContain(key, seen.Headers.Values);
+        Assert.Equal("2023-06-01", seen.Headers["anthropic-version"]);
+        using (var sent = JsonDocument.Parse(seen.Body))
+        {
+            Assert.Equal(AnthropicAccount.UpstreamModel, sent.RootElement.GetProperty("model").GetString()); // the route's model
+            Assert.Equal("You are terse.", sent.RootElement.GetProperty("system").GetString()); // otherwise as the client sent it
+        }
+
+        var record = Assert.Single(await GatewayRecords.AllAsync(gw));
+        Assert.Equal(("messages", 200, keyId, "anthropic", Model), (record.Endpoint, record.Status, record.Key, record.Provider, record.Model));
+        Assert.Equal((int)message.Usage.InputTokens, record.PromptTokens);
+        Assert.Equal((int)message.Usage.OutputTokens, record.CompletionTokens);
+        Assert.False(record.Estimated);
+        Assert.DoesNotContain("rivers", record.RequestJson, StringComparison.Ordinal);
+        Assert.DoesNotContain("terse", record.RequestJson, StringComparison.Ordinal); // the system prompt is stored as its hash too
+    }
+
+    [Fact]
+    public async Task CreateMessageStreaming_SimulatorAccount_EventsRelayedAsTheyCameAndTextEqualsTheWholeAnswer()
+    {
+        await using var gw = await TestGateway.StartAsync(inProcessSim: true);
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+        var parameters = new MessageCreateParams
+        {
+            Model = "claude-haiku-4",
+            MaxTokens = 24,
+            Messages = [new UserMessageParam("Tell me about harbours.")],
+        };
+
+        var whole = await client.Messages.Create(parameters, TestContext.Current.CancellationToken);
+        var text = new StringBuilder();
+        long? outputTokens = null;
+        var sawStop = false;
+        await foreach (var ev in client.Messages.CreateStreaming(parameters, TestContext.Current.CancellationToken))
+        {
+            if (ev.TryPickContentBlockDelta(out var delta) && delta.Delta.TryPickText(out var t))
+            {
+                text.Append(t.Text);
+            }
+            else if (ev.TryPickDelta(out var messageDelta))
+            {
+                outputTokens = messageDelta.Usage.OutputTokens;
+            }
+
+            sawStop |= ev.TryPickStop(out _);
+        }
+
+        Assert.True(whole.Content[0].TryPickText(out var wholeText));
+        Assert.Equal(wholeText.Text, text.ToString());
+        Assert.True(sawStop);
+        Assert.Equal(whole.Usage.OutputTokens, outputTokens);
+        var records = await GatewayRecords.AllAsync(gw);
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal(("messages", 200, (int)whole.Usage.OutputTokens, false), (r.Endpoint, r.Status, r.CompletionTokens, r.Estimated)));
+        Assert.Single(records, r => r.FirstTokenMs > 0); // the stream's; a whole answer has no first token
+    }
+
+    [Fact]
+    public async Task CreateMessage_UnknownKey_AnthropicUnauthorizedException()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+
+        var ex = await Assert.ThrowsAsync<AnthropicUnauthorizedException>(() => MessagesSdk.Client(gw, "ck-not-a-key").Messages.Create(Hello(Model),
+            TestContext.Current.CancellationToken));
+
+        Assert.Contains("invalid_api_key", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task CreateMessage_UnknownModel_AnthropicNotFoundException()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        await Assert.ThrowsAsync<AnthropicNotFoundException>(() => MessagesSdk.Client(gw, key).Messages.Create(Hello("claude-unknown-9"),
+            TestContext.Current.CancellationToken));
+
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task CreateMessage_ProhibitedPurpose_AnthropicForbiddenExceptionWithTheTermsRuleAndNothingSent()
+    {
+        await using var proxy = await RecordingProxy.StartAsync();
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            AnthropicAccount.Settings(proxy)(s);
+            s.Policies = PolicyGateway.CopyPolicies();
+        });
+        var (key, _) = await gw.CreateKeyAsync(purposes: ["evaluation", "competing-model-development"], defaultPurpose: "evaluation");
+        var prohibited = MessagesSdk.Client(gw, key).WithOptions(o => o with
+        {
+            ExtraHeaders = new Dictionary<string, string> { ["Charter-Purpose"] = "competing-model-development" },
+        });
+
+        var ex = await Assert.ThrowsAsync<AnthropicForbiddenException>(() => prohibited.Messages.Create(Hello(Model), TestContext.Current.CancellationToken));
+        await MessagesSdk.Client(gw, key).Messages.Create(Hello(Model), TestContext.Current.CancellationToken); // its default purpose passes
+
+        Assert.Contains("charter_policy_denied", ex.Message, StringComparison.Ordinal);
+        Assert.Single(proxy.Requests); // only the allowed request left the gateway
+        var records = await GatewayRecords.AllAsync(gw);
+        Assert.Contains(records, r => r is { Status: 403, Decision: "deny", Endpoint: "messages" } && r.Rule!.Contains("competing-model-development", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("""{"model":"claude-sonnet-4","messages":[{"role":"user","content":"x"}]}""", "max_tokens")]
+    [InlineData("""{"model":"claude-sonnet-4","max_tokens":8}""", "messages")]
+    [InlineData("""{"model":"claude-sonnet-4","max_tokens":8,"messages":[{"role":"user","content":"x"}],"temperature":1.5}""", "temperature")]
+    [InlineData("""{"model":"claude-sonnet-4","max_tokens":8,"messages":[{"role":"user","content":"x"}],"system":7}""", "system")]
+    [InlineData("""{"model":"claude-sonnet-4","max_tokens":0,"messages":[{"role":"user","content":"x"}]}""", "max_tokens")]
+    public async Task Messages_InvalidBody_400InAnthropicsShapeWithParamAndNothingSent(string body, string param)
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text) = await PostAsync(gw, body, ("x-api-key", key));
+
+        Assert.Equal(400, status);
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal(param, error.GetProperty("param").GetString());
+        Assert.Equal(0, gw.Simulator.RequestCount);
+    }
+
+    [Fact]
+    public async Task Messages_BearerKeyAndSuspendedUpstream_TheAccountsOwn403PassesInAnthropicsShape()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null), sim: o => o.SuspendedAccount = true);
+        var (key, _) = await gw.CreateKeyAsync();
+
+        var (status, text) = await PostAsync(gw, """{"model":"claude-sonnet-4","max_tokens":8,"messages":[{"role":"user","content":"x"}]}""",
+            ("Authorization", "Bearer " + key));
+
+        Assert.Equal(403, status);
+        using var doc = JsonDocument.Parse(text);
+        Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+        Assert.Equal("permission_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal(1, gw.Simulator.RequestCountFor("anthropic", "messages"));
+    }
+
+    [Fact]
+    public async Task Messages_Get_405InAnthropicsShape()
+    {
+        await using var gw = await TestGateway.StartAsync();
+
+        using var response = await gw.Http.GetAsync(new Uri(gw.BaseUri, "v1/messages"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(405, (int)response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("error", doc.RootElement.GetProperty("type").GetString());
+    }
+
+    private static MessageCreateParams Hello(string model) => new()
+    {
+        Model = model,
+        MaxTokens = 8,
+        Messages = [new UserMessageParam("Hello.")],
+    };
+
+    private static async Task<(int Status, string Body)> PostAsync(TestGateway gw, string body, (string Name, string Value) credential)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gw.BaseUri, "v1/messages"))
+        {
+            Content = new StringContent(body, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation(credential.Name, credential.Value);
+        request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        using var response = await gw.Http.SendAsync(request, TestContext.Current.CancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+}
