@@ -137,4 +137,16 @@ public sealed class TokenEstimatorTests
         Assert.Equal(5, asTokenIds.PromptTokens);
         Assert.Equal(4, asTokenIds.Choices);
     }
+
+    [Fact]
+    public void EstimateChat_MessagesBody_CountsTheSystemPromptAsStringOrBlocks()
+    {
+        var bare = _estimator.EstimateChat("""{"model":"m","max_tokens":100,"messages":[{"role":"user","content":"Hello world"}]}"""u8);
+        var asString = _estimator.EstimateChat("""{"model":"m","max_tokens":100,"system":"Hello world","messages":[{"role":"user","content":"Hello world"}]}"""u8);
+        var asBlocks = _estimator.EstimateChat("""{"model":"m","max_tokens":100,"system":[{"type":"text","text":"Hello world"}],"messages":[{"role":"user","content":"Hello world"}]}"""u8);
+
+        Assert.Equal(100, bare.CompletionAllowance);
+        Assert.True(asString.PromptTokens >= bare.PromptTokens + 2, $"{asString.PromptTokens} vs {bare.PromptTokens}");
+        Assert.True(asBlocks.PromptTokens >= asString.PromptTokens, $"{asBlocks.PromptTokens} vs {asString.PromptTokens}");
+    }
 }

@@ -79,6 +79,26 @@ public sealed class DetectionRecordParserTests
         Assert.Equal("", r!.PromptText);
     }
 
+    [Theory]
+    [InlineData("""{"model":"claude-sonnet-4","system":"be terse","messages":[{"role":"user","content":"What is 2+2?"}],"max_tokens":77}""", true)]
+    [InlineData("""{"model":"claude-sonnet-4","system":[{"type":"text","text":"be terse"}],"messages":[{"role":"user","content":[{"type":"text","text":"What is 2+2?"}]}],"max_tokens":77}""", true)]
+    [InlineData("""{"model":"claude-sonnet-4","system":[],"messages":[{"role":"user","content":"What is 2+2?"}],"max_tokens":77}""", false)]
+    [InlineData("""{"model":"claude-sonnet-4","messages":[{"role":"user","content":"What is 2+2?"}],"max_tokens":77}""", false)]
+    public void TryParseRequest_MessagesBody_ReadsTheSystemPromptLikeTheLogLine(string body, bool system)
+    {
+        var envelope = new DetectionEnvelope(1_791_158_406_009, "k1", "t1", "anthropic", "claude-sonnet-4", "evaluation", "messages", 200, 21, 77, "req-1", null);
+        var line = $$"""{"ts":"2026-10-05T00:00:06.009Z","key":"k1","team":"t1","provider":"anthropic","model":"claude-sonnet-4","purpose":"evaluation","endpoint":"messages","request_id":"req-1","status":200,"usage":{"prompt_tokens":21,"completion_tokens":77},"request":{{body}}}""";
+        var parser = new DetectionRecordParser();
+
+        Assert.True(parser.TryParseRequest(Encoding.UTF8.GetBytes(body), in envelope, out var online));
+        Assert.True(parser.TryParse(Encoding.UTF8.GetBytes(line), out var fromLine));
+
+        Assert.Equal(fromLine, online);
+        Assert.Equal("What is 2+2?", online!.PromptText);
+        Assert.Equal(system, online.HasSystemPrompt);
+        Assert.Equal(77, online.MaxTokens);
+    }
+
     [Fact]
     public void TryParse_ExportedResponsesRecordWithHashedInput_NoPrompt()
     {

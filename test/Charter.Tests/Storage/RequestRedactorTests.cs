@@ -145,6 +145,23 @@ public sealed class RequestRedactorTests
         Assert.DoesNotContain("secret", RedactUtf8(bytes, "completions", retainContent: false, parsed.MessagesStart, parsed.MessagesLength), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"model":"m","max_tokens":8,"system":"You are a \"pirate\".","messages":[{"role":"user","content":"secret"}]}""",
+        """{"model":"m","max_tokens":8,"system":"sha256:SYS","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397"}""", "\"You are a \\\"pirate\\\".\"")]
+    [InlineData("""{"model":"m","messages":[{"role":"user","content":"secret"}],"system":[{"type":"text","text":"pirate"}],"max_tokens":8}""",
+        """{"model":"m","messages":"sha256:fb9c76c95ea0ac08146a58e1d22efa47ca5d0baaa469a652701efddc1ef8c397","system":"sha256:SYS","max_tokens":8}""", "[{\"type\":\"text\",\"text\":\"pirate\"}]")]
+    public void Redact_MessagesBody_ReplacesMessagesAndTheSystemPromptByTheirHashes(string body, string expected, string systemJson)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        Assert.True(RequestParser.ParseMessages(bytes, out var parsed).Success);
+        var system = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(systemJson)));
+        expected = expected.Replace("SYS", system, StringComparison.Ordinal);
+
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "messages", Sha, retainContent: false));
+        Assert.Equal(expected, RequestRedactor.Redact(bytes, "messages", Sha, retainContent: false, parsed.MessagesStart, parsed.MessagesLength));
+        Assert.DoesNotContain("pirate", RedactUtf8(bytes, "messages", retainContent: false, parsed.MessagesStart, parsed.MessagesLength), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Redact_InstructionsInAChatBody_LeftAlone()
     {
