@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the JavaScript SDK tests need: Node.js and npm (Debian's packages, when missing and we are root) and
-# the pinned npm packages of test/js (`openai` for the SDK tests, `jsdom` for the dashboard test; npm ci, from
+# the pinned npm packages of test/js (`openai` and `@anthropic-ai/sdk` for the SDK tests, `jsdom` for the dashboard test; npm ci, from
 # package-lock.json). Called by test.sh.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,4 +15,4 @@ fi
 cd "$ROOT/test/js"
 # npm ci takes exactly the lock file's versions; a retry covers a registry's passing hiccup.
 npm ci --no-audit --no-fund --loglevel=error >&2 || { sleep 5; npm ci --no-audit --no-fund --loglevel=error >&2; }
-log "node $(node --version), openai $(node -p "require('./node_modules/openai/package.json').version"), jsdom $(node -p "require('./node_modules/jsdom/package.json').version")"
+log "node $(node --version), openai $(node -p "require('./node_modules/openai/package.json').version"), @anthropic-ai/sdk $(node -p "require('./node_modules/@anthropic-ai/sdk/package.json').version"), jsdom $(node -p "require('./node_modules/jsdom/package.json').version")"

@@ -7,7 +7,8 @@ using Charter.Tests.Common;
 namespace Charter.FunctionalTests.Infrastructure;
 
 /// <summary>Runs the Node.js scripts of <c>test/js</c> against a test gateway: <c>openai-client.mjs</c> (the official
-/// <c>openai</c> npm package) and <c>dashboard.mjs</c> (the admin dashboard in jsdom).</summary>
+/// <c>openai</c> npm package), <c>anthropic-client.mjs</c> (the official <c>@anthropic-ai/sdk</c>) and <c>dashboard.mjs</c>
+/// (the admin dashboard in jsdom).</summary>
 internal static class JsClient
 {
     private static readonly Lazy<string> Directory = new(FindDirectory);
@@ -27,6 +28,16 @@ internal static class JsClient
 
         return RunNodeAsync("openai-client.mjs", [scenario], environment);
     }
+
+    /// <summary>Runs one scenario of <c>anthropic-client.mjs</c> (the official <c>@anthropic-ai/sdk</c> package) against the
+    /// gateway's <c>/v1/messages</c> with <paramref name="key"/> and returns the JSON it printed.</summary>
+    public static Task<JsonElement> RunAnthropicAsync(TestGateway gateway, string key, string scenario, string model) =>
+        RunNodeAsync("anthropic-client.mjs", [scenario], new()
+        {
+            ["CHARTER_ROOT_URL"] = gateway.BaseUri.ToString().TrimEnd('/'),
+            ["CHARTER_KEY"] = key,
+            ["CHARTER_MODEL"] = model,
+        });
 
     /// <summary>Runs <c>dashboard.mjs</c> against the gateway's <c>/ui/</c> and returns the JSON it printed.</summary>
     public static Task<JsonElement> RunDashboardAsync(TestGateway gateway, string adminKey, string auditorKey) =>
