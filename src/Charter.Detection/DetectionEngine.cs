@@ -42,12 +42,13 @@ public sealed class DetectionEngine
 
     /// <summary>Updates the state with one record. Returns true when the record raised at least one finding
     /// (read them with <see cref="TakeFindings"/> or the <see cref="FindingRaised"/> event). Calls on stored responses
-    /// (<c>responses.retrieve</c>, <c>.input_items</c>, <c>.delete</c>, <c>.cancel</c>) and moderations are not observed.</summary>
+    /// (<c>responses.retrieve</c>, <c>.input_items</c>, <c>.delete</c>, <c>.cancel</c>), moderations and token counts
+    /// (<c>messages.count_tokens</c>) are not observed: they generate nothing.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public bool Observe(DetectionRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        if (record.Endpoint.StartsWith("responses.", StringComparison.Ordinal) || record.Endpoint == "moderations")
+        if (record.Endpoint.StartsWith("responses.", StringComparison.Ordinal) || record.Endpoint is "moderations" or "messages.count_tokens")
         {
             // A stored response fetched, listed or deleted, or a text classified, generates nothing: counted, such calls (cheap,
             // without output) would only thin out a key's signals, and so could hide harvesting behind them. Online and offline alike.

@@ -86,7 +86,7 @@ public static class RequestRedactor
         {
             "responses" => FindString(body, "instructions"u8),
             "completions" => FindString(body, "suffix"u8),
-            "messages" => FindString(body, "system"u8, orArray: true),
+            "messages" or "messages.count_tokens" => FindString(body, "system"u8, orArray: true),
             _ => (-1, 0),
         };
         var instructionsFirst = instructionsStart >= 0 && instructionsStart < messagesStart;

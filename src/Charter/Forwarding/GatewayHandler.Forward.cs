@@ -31,10 +31,10 @@ public sealed partial class GatewayHandler
         var chat = state.Endpoint == ChatEndpoint;
         var responses = state.Endpoint == ResponsesEndpoint;
         var completions = state.Endpoint == CompletionsEndpoint;
-        var messages = state.Endpoint == MessagesEndpoint;
+        var messages = IsMessagesApi(state.Endpoint);
         var operation = state.Endpoint switch
         {
-            ChatEndpoint or ResponsesEndpoint or MessagesEndpoint => UpstreamOperation.Chat,
+            ChatEndpoint or ResponsesEndpoint or MessagesEndpoint or CountTokensEndpoint => UpstreamOperation.Chat,
             CompletionsEndpoint => UpstreamOperation.Completions,
             ModerationsEndpoint => UpstreamOperation.Moderations,
             _ => UpstreamOperation.Embeddings,
@@ -48,6 +48,19 @@ public sealed partial class GatewayHandler
         {
             await RefuseUnservedAsync(context, state, first).ConfigureAwait(false);
             return;
+        }
+
+        if (state.Endpoint == CountTokensEndpoint)
+        {
+            // Only an account that speaks the Messages API has the endpoint; for the others Charter counts.
+            var speaking = SpeakingMessages(targets);
+            if (speaking.IsEmpty)
+            {
+                await CountTokensLocallyAsync(context, state, targets.Span[0], body).ConfigureAwait(false);
+                return;
+            }
+
+            targets = speaking;
         }
 
         // Ask for usage on streams even when the client did not; the relay strips it again.
@@ -130,7 +143,7 @@ public sealed partial class GatewayHandler
                 payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage);
             }
             var nativeMessages = messages && account.SpeaksMessages;
-            using var request = new HttpRequestMessage(HttpMethod.Post, nativeMessages ? account.MessagesUri
+            using var request = new HttpRequestMessage(HttpMethod.Post, nativeMessages ? (state.Endpoint == CountTokensEndpoint ? account.CountTokensUri : account.MessagesUri)
                 : responses && account.Kind != ProviderKind.Anthropic ? account.ResponsesUri : account.EndpointUri(upstreamModel, operation))
             {
                 Content = new ReadOnlyMemoryContent(payload),
@@ -303,7 +316,7 @@ public sealed partial class GatewayHandler
 
     private async Task RelayAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content, ReadOnlyMemory<byte> body, bool injectUsage)
     {
-        if (state.Endpoint == MessagesEndpoint)
+        if (IsMessagesApi(state.Endpoint))
         {
             await RelayMessagesAsync(context, state, target, response, content, body).ConfigureAwait(false);
             return;

@@ -19,9 +19,51 @@ public sealed partial class GatewayHandler
     // Charter's own refusals in the wire format of the endpoint the client called.
     private static Task WriteErrorAsync(HttpContext context, RequestState state, CharterError error, string message, string? param = null, string? rule = null,
         string? code = null) =>
-        state.Endpoint == MessagesEndpoint
+        IsMessagesApi(state.Endpoint)
             ? AnthropicErrorWriter.WriteAsync(context, error, message, param, rule, code)
             : OpenAiErrorWriter.WriteAsync(context, error, message, param, rule, code);
+
+    private static bool IsMessagesApi(string endpoint) => endpoint is MessagesEndpoint or CountTokensEndpoint;
+
+    // The targets whose account has the Messages API's own endpoints (count_tokens): the same memory when all do.
+    private static ReadOnlyMemory<RouteTarget> SpeakingMessages(ReadOnlyMemory<RouteTarget> targets)
+    {
+        var all = true;
+        foreach (var t in targets.Span)
+        {
+            all &= t.Account.SpeaksMessages;
+        }
+
+        if (all)
+        {
+            return targets;
+        }
+
+        var speaking = new List<RouteTarget>(targets.Length);
+        foreach (var t in targets.Span)
+        {
+            if (t.Account.SpeaksMessages)
+            {
+                speaking.Add(t);
+            }
+        }
+
+        return speaking.ToArray();
+    }
+
+    // A token count for a model no account of which has Anthropic's endpoint: Charter's tokenizer counts the body the way it
+    // estimates prompts for the limits (o200k, GPT-4o's encoding), and nothing is sent. The record says who counted.
+    private async Task CountTokensLocallyAsync(HttpContext context, RequestState state, RouteTarget target, ReadOnlyMemory<byte> body)
+    {
+        var count = _estimator.EstimatePrompt(body.Span);
+        await CompleteAsync(state, target, 200, CharterError.None, default, "counted_by_charter").ConfigureAwait(false);
+        var http = context.Response;
+        http.StatusCode = 200;
+        http.ContentType = "application/json";
+        http.Headers["charter-policy-version"] = _authorizer.PolicyVersion;
+        var answer = System.Text.Encoding.UTF8.GetBytes($"{{\"input_tokens\":{count.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}");
+        await WriteAnswerAsync(http, answer, context.RequestAborted).ConfigureAwait(false);
+    }
 
     // The id of a message Charter makes from a chat completion: the request's own id, so that the two meet.
     private static string MessageIdOf(RequestState state) => "msg_" + state.Id["req_".Length..];
@@ -85,7 +127,13 @@ public sealed partial class GatewayHandler
             return;
         }
 
-        AnthropicUsageCounts.TryReadMessage(content.Span, out var answerUsage);
+        // A token count generates nothing and is free: its record carries no usage (the count is the answer).
+        var answerUsage = default(Usage);
+        if (state.Endpoint == MessagesEndpoint)
+        {
+            AnthropicUsageCounts.TryReadMessage(content.Span, out answerUsage);
+        }
+
         // As for the other endpoints: the completion is journaled before the client gets the body.
         await CompleteAsync(state, target, status, CharterError.None, answerUsage, null).ConfigureAwait(false);
         await WriteAnswerAsync(http, content, aborted).ConfigureAwait(false);

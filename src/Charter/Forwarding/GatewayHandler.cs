@@ -39,6 +39,7 @@ public sealed partial class GatewayHandler
     private const string CompletionsEndpoint = "completions";
     private const string ModerationsEndpoint = "moderations";
     private const string MessagesEndpoint = "messages";
+    private const string CountTokensEndpoint = "messages.count_tokens";
     private readonly KeyRegistry _keys;
     private readonly RouteTable _routes;
     private readonly IRequestAuthorizer _authorizer;
@@ -91,6 +92,11 @@ public sealed partial class GatewayHandler
     /// passed through to accounts that speak it (Anthropic, the simulator), translated to Chat Completions for the others.
     /// Charter's own errors on it are in Anthropic's error shape.</summary>
     public Task HandleMessagesAsync(HttpContext context) => HandleAsync(context, MessagesEndpoint);
+
+    /// <summary>Handles <c>POST /v1/messages/count_tokens</c> (Anthropic's token counting): passed through to accounts that
+    /// speak the Messages API, counted by Charter's tokenizer for the others. Free, like a moderation: it counts as a request,
+    /// not toward tokens per minute, and the record carries no usage.</summary>
+    public Task HandleCountTokensAsync(HttpContext context) => HandleAsync(context, CountTokensEndpoint);
 
     private async Task HandleAsync(HttpContext context, string endpoint)
     {
@@ -232,8 +238,9 @@ public sealed partial class GatewayHandler
             state.Decision = flag.Flag ? flag : GateDecision.Allow;
 
             // 4b limits and budgets
-            // A moderation is free and generates nothing: it counts as a request, not toward tokens per minute.
-            var admission = await _limiter.AdmitAsync(key, state.Parsed, endpoint == ModerationsEndpoint ? ReadOnlyMemory<byte>.Empty : body,
+            // A moderation or a token count is free and generates nothing: it counts as a request, not toward tokens per minute.
+            var free = endpoint is ModerationsEndpoint or CountTokensEndpoint;
+            var admission = await _limiter.AdmitAsync(key, state.Parsed, free ? ReadOnlyMemory<byte>.Empty : body,
                 context.Response.Headers, context.RequestAborted).ConfigureAwait(false);
             if (admission.Decision.Denied)
             {

@@ -52,11 +52,14 @@ public static class RequestParser
     /// decision; Anthropic refuses them, and the translation to chat drops them.</remarks>
     public static RequestParseResult ParseMessages(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.Messages, out request);
 
+    /// <summary>Parses a <c>/v1/messages/count_tokens</c> body: a Messages body without <c>max_tokens</c> (nothing is generated).</summary>
+    public static RequestParseResult ParseCountTokens(ReadOnlySpan<byte> body, out ParsedRequest request) => Parse(body, Kind.CountTokens, out request);
+
     /// <summary>The model the Moderations API uses when the request names none.</summary>
     public const string DefaultModerationModel = "omni-moderation-latest";
 
     /// <summary>Parses a body of <paramref name="endpoint"/> (<c>chat.completions</c>, <c>embeddings</c>, <c>responses</c>, <c>completions</c>,
-    /// <c>moderations</c>, <c>messages</c>).</summary>
+    /// <c>moderations</c>, <c>messages</c>, <c>messages.count_tokens</c>).</summary>
     public static RequestParseResult ParseFor(string? endpoint, ReadOnlySpan<byte> body, out ParsedRequest request) => endpoint switch
     {
         "embeddings" => ParseEmbeddings(body, out request),
@@ -64,12 +67,13 @@ public static class RequestParser
         "completions" => ParseCompletions(body, out request),
         "moderations" => ParseModerations(body, out request),
         "messages" => ParseMessages(body, out request),
+        "messages.count_tokens" => ParseCountTokens(body, out request),
         _ => ParseChat(body, out request),
     };
 
     private static RequestParseResult Parse(ReadOnlySpan<byte> body, Kind kind, out ParsedRequest request)
     {
-        var messages = kind == Kind.Messages;
+        var messages = kind is Kind.Messages or Kind.CountTokens;
         var chat = kind == Kind.Chat || messages;
         var responses = kind == Kind.Responses;
         var completions = kind == Kind.Completions;
@@ -568,7 +572,7 @@ public static class RequestParser
             if (messages)
             {
                 // Anthropic requires max_tokens: the policy and the limits always know the output allowance.
-                return maxTokensGiven ? RequestParseResult.Ok
+                return maxTokensGiven || kind == Kind.CountTokens ? RequestParseResult.Ok
                     : new(CharterError.InvalidRequest, "Missing required parameter: 'max_tokens'.", "max_tokens");
             }
 
@@ -860,6 +864,7 @@ public static class RequestParser
         Completions,
         Moderations,
         Messages,
+        CountTokens,
     }
 
     // What a legacy completions request without max_tokens generates at most (OpenAI's default, and vLLM's).

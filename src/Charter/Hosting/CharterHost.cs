@@ -194,6 +194,7 @@ public static partial class CharterHost
         app.MapPost("/v1/completions", (RequestDelegate)handler.HandleCompletionsAsync).WithName("Completions");
         app.MapPost("/v1/moderations", (RequestDelegate)handler.HandleModerationsAsync).WithName("Moderations");
         app.MapPost("/v1/messages", (RequestDelegate)handler.HandleMessagesAsync).WithName("Messages");
+        app.MapPost("/v1/messages/count_tokens", (RequestDelegate)handler.HandleCountTokensAsync).WithName("CountTokens");
         app.MapGet("/v1/responses/{id}", (RequestDelegate)handler.HandleRetrieveResponseAsync).WithName("RetrieveResponse");
         app.MapDelete("/v1/responses/{id}", (RequestDelegate)handler.HandleDeleteResponseAsync).WithName("DeleteResponse");
         app.MapGet("/v1/responses/{id}/input_items", (RequestDelegate)handler.HandleResponseInputItemsAsync).WithName("ResponseInputItems");
@@ -212,6 +213,7 @@ public static partial class CharterHost
         app.MapMethods("/v1/completions", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/moderations", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();
         app.MapMethods("/v1/messages", notPost, MethodNotAllowed(HttpMethods.Post, anthropic: true)).ExcludeFromDescription();
+        app.MapMethods("/v1/messages/count_tokens", notPost, MethodNotAllowed(HttpMethods.Post, anthropic: true)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}", [HttpMethods.Post, HttpMethods.Put, HttpMethods.Patch, HttpMethods.Head], MethodNotAllowed("GET, DELETE")).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/input_items", notGet, MethodNotAllowed(HttpMethods.Get)).ExcludeFromDescription();
         app.MapMethods("/v1/responses/{id}/cancel", notPost, MethodNotAllowed(HttpMethods.Post)).ExcludeFromDescription();

@@ -51,6 +51,7 @@ public sealed class UpstreamAccount
         ResponsesUri = new Uri(Kind == ProviderKind.AzureOpenAI && options.AzureRoute != "v1" ? baseUrl + "/openai/v1/responses" : baseUrl + "/responses");
         // Anthropic's Messages API, which the simulator speaks too, for the native /v1/messages endpoint.
         MessagesUri = SpeaksMessages ? new Uri(baseUrl + "/messages") : null;
+        CountTokensUri = SpeaksMessages ? new Uri(baseUrl + "/messages/count_tokens") : null;
         // Anthropic pages its model list (20 by default, 1,000 at most).
         ModelsUri = new Uri(baseUrl + (Kind == ProviderKind.Anthropic ? "/models?limit=1000" : "/models"));
         Breaker = new CircuitBreaker();
@@ -83,6 +84,10 @@ public sealed class UpstreamAccount
 
     /// <summary>The Messages API URL (<c>POST /messages</c>) of an account that <see cref="SpeaksMessages"/>; null otherwise.</summary>
     public Uri? MessagesUri { get; }
+
+    /// <summary>The Messages API's token counting URL (<c>POST /messages/count_tokens</c>) of an account that
+    /// <see cref="SpeaksMessages"/>; null otherwise.</summary>
+    public Uri? CountTokensUri { get; }
 
     /// <summary>Failure tracking for this account.</summary>
     public CircuitBreaker Breaker { get; }

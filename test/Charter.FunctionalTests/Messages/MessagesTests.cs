@@ -184,6 +184,39 @@ public sealed class MessagesTests
     }
 
     [Fact]
+    public async Task CountTokens_OpenAiCompatibleAccount_CountedByCharterAndNothingSent()
+    {
+        await using var gw = await TestGateway.StartAsync(); // one openai-compatible account: no count_tokens endpoint upstream
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+
+        var bare = await client.Messages.CountTokens(new MessageCountTokensParams
+        {
+            Model = "gpt-4o-mini",
+            Messages = [new UserMessageParam("Tell me about rivers and the harbours at their mouths.")],
+        }, TestContext.Current.CancellationToken);
+        var withSystem = await client.Messages.CountTokens(new MessageCountTokensParams
+        {
+            Model = "gpt-4o-mini",
+            System = "You are a geographer who answers in one sentence.",
+            Messages = [new UserMessageParam("Tell me about rivers and the harbours at their mouths.")],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(bare.InputTokens > 5);
+        Assert.True(withSystem.InputTokens > bare.InputTokens + 5);
+        Assert.Equal(0, gw.Simulator.RequestCount);
+        var records = await GatewayRecords.AllAsync(gw);
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r =>
+        {
+            Assert.Equal(("messages.count_tokens", 200, keyId, "counted_by_charter"), (r.Endpoint, r.Status, r.Key, r.ErrorCode));
+            Assert.Null(r.PromptTokens); // free: no usage to bill or to hold to the limits
+            Assert.DoesNotContain("harbours", r.RequestJson, StringComparison.Ordinal);
+            Assert.DoesNotContain("geographer", r.RequestJson, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
     public async Task Messages_Get_405InAnthropicsShape()
     {
         await using var gw = await TestGateway.StartAsync();

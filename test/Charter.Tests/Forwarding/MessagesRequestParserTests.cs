@@ -79,6 +79,16 @@ public sealed class MessagesRequestParserTests
     }
 
     [Fact]
+    public void ParseCountTokens_NoMaxTokens_AcceptedWithTheSameChecksOtherwise()
+    {
+        // Counting generates nothing: no max_tokens. The rest is a Messages body, checked as one.
+        Assert.True(RequestParser.ParseCountTokens(Utf8("""{"model":"m","system":"s","messages":[{"role":"user","content":"x"}]}"""), out var r).Success);
+        Assert.Equal(0, r.MaxTokens);
+        Assert.Equal("messages", RequestParser.ParseCountTokens(Utf8("""{"model":"m"}"""), out _).Param);
+        Assert.Equal("system", RequestParser.ParseFor("messages.count_tokens", Utf8("""{"model":"m","system":1,"messages":[{"role":"user","content":"x"}]}"""), out _).Param);
+    }
+
+    [Fact]
     public void ParseChat_TemperatureAboveOne_StillAllowed()
     {
         // Only the Messages API caps temperature at 1.
