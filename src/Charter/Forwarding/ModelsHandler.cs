@@ -9,7 +9,9 @@ using Microsoft.AspNetCore.Http;
 namespace Charter.Forwarding;
 
 /// <summary>Serves <c>GET /v1/models</c> (the models this key may use) and <c>GET /v1/models/{model}</c> (one of them).</summary>
-/// <remarks>Named routes are listed directly; a catch-all route lists its accounts' own model lists (cached a minute).</remarks>
+/// <remarks>Named routes are listed directly; a catch-all route lists its accounts' own model lists (cached a minute). A
+/// request with an <c>anthropic-version</c> header (the Anthropic SDKs send it) gets Anthropic's shapes: the model objects,
+/// the list's paging members (everything on one page) and the errors.</remarks>
 public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvider time)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -24,18 +26,30 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
             return;
         }
 
-        var created = time.GetUtcNow().ToUnixTimeSeconds();
+        var created = time.GetUtcNow();
+        var anthropic = IsAnthropic(context);
         context.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(context.Response.Body);
         w.WriteStartObject();
-        w.WriteString("object"u8, "list"u8);
+        if (!anthropic)
+        {
+            w.WriteString("object"u8, "list"u8);
+        }
+
         w.WriteStartArray("data"u8);
         foreach (var n in names)
         {
-            WriteModel(w, n, created);
+            WriteModel(w, n, created, anthropic);
         }
 
         w.WriteEndArray();
+        if (anthropic)
+        {
+            w.WriteBoolean("has_more"u8, false);
+            WriteStringOrNull(w, "first_id"u8, names.Count > 0 ? names.Min : null);
+            WriteStringOrNull(w, "last_id"u8, names.Count > 0 ? names.Max : null);
+        }
+
         w.WriteEndObject();
         await w.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
@@ -52,13 +66,13 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
         var id = context.Request.RouteValues["model"] as string ?? string.Empty;
         if (!names.Contains(id))
         {
-            await OpenAiErrorWriter.WriteAsync(context, CharterError.ModelNotFound, $"The model '{id}' does not exist or you do not have access to it.", "model").ConfigureAwait(false);
+            await WriteErrorAsync(context, CharterError.ModelNotFound, $"The model '{id}' does not exist or you do not have access to it.", "model").ConfigureAwait(false);
             return;
         }
 
         context.Response.ContentType = "application/json";
         await using var w = new Utf8JsonWriter(context.Response.Body);
-        WriteModel(w, id, time.GetUtcNow().ToUnixTimeSeconds());
+        WriteModel(w, id, time.GetUtcNow(), IsAnthropic(context));
         await w.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -66,10 +80,12 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
     private async Task<SortedSet<string>?> ModelsForAsync(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await keys.AuthenticateAsync(header.AsSpan(7).Trim()).ConfigureAwait(false) : null;
+        var apiKey = context.Request.Headers["x-api-key"].ToString(); // Anthropic's SDKs
+        var key = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? await keys.AuthenticateAsync(header.AsSpan(7).Trim()).ConfigureAwait(false)
+            : apiKey.Length > 0 ? await keys.AuthenticateAsync(apiKey).ConfigureAwait(false) : null;
         if (key is null || key.State is "revoked" || key.IsExpired(time.GetUtcNow()))
         {
-            await OpenAiErrorWriter.WriteAsync(context, CharterError.InvalidApiKey, "Incorrect API key provided.").ConfigureAwait(false);
+            await WriteErrorAsync(context, CharterError.InvalidApiKey, "Incorrect API key provided.").ConfigureAwait(false);
             return null;
         }
 
@@ -99,14 +115,42 @@ public sealed class ModelsHandler(KeyRegistry keys, RouteTable routes, TimeProvi
         return names;
     }
 
-    private void WriteModel(Utf8JsonWriter w, string name, long created)
+    private void WriteModel(Utf8JsonWriter w, string name, DateTimeOffset created, bool anthropic)
     {
         w.WriteStartObject();
-        w.WriteString("id"u8, name);
-        w.WriteString("object"u8, "model"u8);
-        w.WriteNumber("created"u8, created);
-        w.WriteString("owned_by"u8, OwnerOf(name));
+        if (anthropic)
+        {
+            w.WriteString("type"u8, "model"u8);
+            w.WriteString("id"u8, name);
+            w.WriteString("display_name"u8, name);
+            w.WriteString("created_at"u8, created.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            w.WriteString("id"u8, name);
+            w.WriteString("object"u8, "model"u8);
+            w.WriteNumber("created"u8, created.ToUnixTimeSeconds());
+            w.WriteString("owned_by"u8, OwnerOf(name));
+        }
+
         w.WriteEndObject();
+    }
+
+    private static bool IsAnthropic(HttpContext context) => context.Request.Headers.ContainsKey("anthropic-version");
+
+    private static Task WriteErrorAsync(HttpContext context, CharterError error, string message, string? param = null) =>
+        IsAnthropic(context) ? AnthropicErrorWriter.WriteAsync(context, error, message, param) : OpenAiErrorWriter.WriteAsync(context, error, message, param);
+
+    private static void WriteStringOrNull(Utf8JsonWriter w, ReadOnlySpan<byte> name, string? value)
+    {
+        if (value is null)
+        {
+            w.WriteNull(name);
+        }
+        else
+        {
+            w.WriteString(name, value);
+        }
     }
 
     private string OwnerOf(string model)

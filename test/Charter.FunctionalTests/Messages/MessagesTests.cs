@@ -217,6 +217,25 @@ public sealed class MessagesTests
     }
 
     [Fact]
+    public async Task Models_AnthropicSdk_ListAndRetrieveInAnthropicsShape()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+
+        var page = await client.Models.List(new global::Anthropic.Models.Models.ModelListParams(), TestContext.Current.CancellationToken);
+        var one = await client.Models.Retrieve(Model, new global::Anthropic.Models.Models.ModelRetrieveParams(), TestContext.Current.CancellationToken);
+
+        Assert.Equal([Model], page.Items.Select(m => m.ID));
+        Assert.False(page.HasNext());
+        Assert.Equal(Model, one.ID);
+        await Assert.ThrowsAsync<AnthropicNotFoundException>(() => client.Models.Retrieve("claude-unknown-9", new global::Anthropic.Models.Models.ModelRetrieveParams(),
+            TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<AnthropicUnauthorizedException>(() => MessagesSdk.Client(gw, "ck-not-a-key").Models.List(new global::Anthropic.Models.Models.ModelListParams(),
+            TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Messages_Get_405InAnthropicsShape()
     {
         await using var gw = await TestGateway.StartAsync();
