@@ -38,6 +38,14 @@ public sealed class AnthropicMessagesStreamState(ArrayBufferWriter<byte>? comple
             return;
         }
 
+        // Most of a stream is deltas: scanned for their type and text, not read as JSON (a body that is not compact falls
+        // through to the reader). Block starts and stops and pings carry nothing Charter reads.
+        if (name.SequenceEqual("content_block_delta"u8) ? TryScanDelta(data, ref outcome)
+            : name.SequenceEqual("ping"u8) || name.SequenceEqual("content_block_start"u8) || name.SequenceEqual("content_block_stop"u8))
+        {
+            return;
+        }
+
         try
         {
             Read(name, data, ref outcome);
@@ -93,6 +101,44 @@ public sealed class AnthropicMessagesStreamState(ArrayBufferWriter<byte>? comple
         {
             outcome.Error = CharterError.UpstreamError;
         }
+    }
+
+    // True when the delta was read by the scan; false leaves it to the JSON reader (a body that is not compact).
+    private bool TryScanDelta(ReadOnlySpan<byte> data, ref StreamOutcome outcome)
+    {
+        if (data.IndexOf("\"type\":\"text_delta\""u8) >= 0)
+        {
+            return ScanText(data, "\"text\":\""u8, ref outcome);
+        }
+
+        if (data.IndexOf("\"type\":\"thinking_delta\""u8) >= 0)
+        {
+            return ScanText(data, "\"thinking\":\""u8, ref outcome);
+        }
+
+        if (data.IndexOf("\"type\":\"input_json_delta\""u8) >= 0)
+        {
+            outcome.ContentChunks++;
+            return true;
+        }
+
+        return data.IndexOf("\"type\":\"signature_delta\""u8) >= 0 || data.IndexOf("\"type\":\"citations_delta\""u8) >= 0;
+    }
+
+    private bool ScanText(ReadOnlySpan<byte> data, ReadOnlySpan<byte> key, ref StreamOutcome outcome)
+    {
+        if (data.IndexOf(key) < 0)
+        {
+            return false;
+        }
+
+        outcome.ContentChunks++;
+        if (completionText is not null)
+        {
+            SseRelay.CollectString(data, key, completionText);
+        }
+
+        return true;
     }
 
     private static bool Is(ReadOnlySpan<byte> type, ReadOnlySpan<byte> name, ReadOnlySpan<byte> expected) =>

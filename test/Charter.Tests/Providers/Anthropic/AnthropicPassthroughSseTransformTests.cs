@@ -57,6 +57,21 @@ public sealed class AnthropicPassthroughSseTransformTests
     }
 
     [Fact]
+    public void ProcessEvents_DeltasNotCompactOrWithoutEventNames_ReadAsTheCompactOnes()
+    {
+        // The scan reads compact deltas; spaced JSON and events named only by their data's type go through the reader, alike.
+        const string stream = "event: content_block_delta\ndata: {\"type\": \"content_block_delta\", \"index\": 0, \"delta\": {\"type\": \"text_delta\", \"text\": \"Hel\"}}\n\n"
+            + "data: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"lo\"}}\n\n"
+            + "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\" you\"}}\n\n"
+            + "data: {\"type\":\"message_stop\"}\n\n";
+        var (_, outcome, text) = Relay(stream, 100_000);
+
+        Assert.Equal("Hello you", text);
+        Assert.Equal(3, outcome.ContentChunks);
+        Assert.True(outcome.SawDone);
+    }
+
+    [Fact]
     public void ProcessTail_LastEventWithoutItsBlankLine_StillEndsTheStream()
     {
         var transform = new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(null));
