@@ -24,7 +24,10 @@ internal sealed partial class MessagesRequest
     private static List<(int Role, int Length)>? t_messages;
 
     /// <summary>Parses and validates <paramref name="body"/>; returns an Anthropic-shaped error or null.</summary>
-    public static SimError? Parse(in ReadOnlySequence<byte> body, MessagesRequest request)
+    /// <param name="body">The request body.</param>
+    /// <param name="request">Receives the fields.</param>
+    /// <param name="countTokens">A <c>/v1/messages/count_tokens</c> body: no <c>max_tokens</c>, and only the fields that route takes (see <see cref="IsCountTokensField"/>).</param>
+    public static SimError? Parse(in ReadOnlySequence<byte> body, MessagesRequest request, bool countTokens = false)
     {
         var text = t_text ??= new PooledBufferWriter(4096);
         var system = t_system ??= new PooledBufferWriter(1024);
@@ -35,7 +38,7 @@ internal sealed partial class MessagesRequest
         try
         {
             var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
-            var error = ParseRoot(ref reader, request, text, system, messages);
+            var error = ParseRoot(ref reader, request, text, system, messages, countTokens);
             if (error is not null)
             {
                 return error;
@@ -60,7 +63,8 @@ internal sealed partial class MessagesRequest
         }
     }
 
-    private static SimError? ParseRoot(ref Utf8JsonReader reader, MessagesRequest request, PooledBufferWriter text, PooledBufferWriter system, List<(int Role, int Length)> messages)
+    private static SimError? ParseRoot(
+        ref Utf8JsonReader reader, MessagesRequest request, PooledBufferWriter text, PooledBufferWriter system, List<(int Role, int Length)> messages, bool countTokens)
     {
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
@@ -73,6 +77,11 @@ internal sealed partial class MessagesRequest
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             SimError? error = null;
+            if (countTokens && !IsCountTokensField(ref reader))
+            {
+                return AnthropicErrors.Field(reader.GetString() ?? string.Empty, "Extra inputs are not permitted");
+            }
+
             if (reader.ValueTextEquals("model"u8))
             {
                 reader.Read();
@@ -146,7 +155,7 @@ internal sealed partial class MessagesRequest
 
                 chat.Stream = value;
             }
-            else if (reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("service_tier"u8))
+            else if (reader.ValueTextEquals("thinking"u8) || reader.ValueTextEquals("service_tier"u8) || (countTokens && IsCountTokensOnlyField(ref reader)))
             {
                 reader.Skip();
             }
@@ -171,7 +180,7 @@ internal sealed partial class MessagesRequest
             return AnthropicErrors.Missing("model");
         }
 
-        if (!sawMaxTokens)
+        if (!sawMaxTokens && !countTokens)
         {
             return AnthropicErrors.Missing("max_tokens");
         }

@@ -33,4 +33,7 @@ internal enum SimEndpoint
 
     /// <summary>OpenAI's Moderations API (<c>POST /v1/moderations</c>; Azure OpenAI has none).</summary>
     Moderations,
+
+    /// <summary>Anthropic's token counting (<c>POST /v1/messages/count_tokens</c>).</summary>
+    MessagesCountTokens,
 }

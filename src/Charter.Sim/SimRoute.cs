@@ -14,7 +14,7 @@ internal static class SimRoute
         Config,
     }
 
-    /// <summary>Matches an API route (<c>/v1/messages</c> is Anthropic's); <paramref name="name"/> receives the deployment, model or response id.</summary>
+    /// <summary>Matches an API route (<c>/v1/messages</c> and <c>/v1/messages/count_tokens</c> are Anthropic's); <paramref name="name"/> receives the deployment, model or response id.</summary>
     /// <param name="path">The path after the prefix.</param>
     /// <param name="method">The HTTP method (<c>GET</c>, <c>POST</c>, <c>DELETE</c>…).</param>
     /// <param name="endpoint">The operation matched.</param>
@@ -94,6 +94,13 @@ internal static class SimRoute
         if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("messages"))
         {
             endpoint = SimEndpoint.Messages;
+            flavor = SimFlavor.Anthropic;
+            return true;
+        }
+
+        if (isPost && flavor == SimFlavor.OpenAI && rest.SequenceEqual("messages/count_tokens"))
+        {
+            endpoint = SimEndpoint.MessagesCountTokens;
             flavor = SimFlavor.Anthropic;
             return true;
         }

@@ -16,33 +16,12 @@ public sealed partial class Simulator
     /// </remarks>
     private SimResponse HandleMessages(in SimRequest request, in ReadOnlySequence<byte> body, SimConfig config, string requestId, ulong sequence)
     {
-        if (string.IsNullOrEmpty(request.ApiVersion))
+        if (AnthropicRefusal(request, config, requestId, sequence, out var faults) is { } refusal)
         {
-            return AnthropicError(AnthropicErrors.MissingVersion, requestId);
-        }
-
-        if (!request.HasCredential)
-        {
-            return AnthropicError(AnthropicErrors.MissingKey, requestId);
+            return refusal;
         }
 
         var options = config.Options;
-        if (options.SuspendedAccount)
-        {
-            return AnthropicError(AnthropicErrors.Suspended, requestId);
-        }
-
-        var faults = SimFaultDraw.For(options, config.Seed, sequence);
-        switch (faults.Answer)
-        {
-            case SimFault.ServerError:
-                return AnthropicError(AnthropicErrors.ServerError, requestId);
-            case SimFault.RateLimited:
-                return AnthropicError(AnthropicErrors.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds);
-            case SimFault.Overloaded:
-                return AnthropicError(AnthropicErrors.Overloaded, requestId, options.RetryAfterSeconds);
-        }
-
         var (drop, streamError) = (faults.Drop, faults.StreamError);
 
         var parsed = new MessagesRequest();
@@ -71,6 +50,40 @@ public sealed partial class Simulator
         AnthropicWriter.WriteMessage(w, message);
         w.Flush();
         return new SimResponse { Body = output, RequestId = requestId, RequestIdHeader = AnthropicRequestIdHeader, Delay = delay, Drop = drop };
+    }
+
+    /// <summary>
+    /// The answer that comes before the body is read on every Anthropic route, or null: the headers (400 without
+    /// <c>anthropic-version</c>, 401 without <c>x-api-key</c>), then the suspended account (403) and the drawn faults (500, 429, 529);
+    /// <paramref name="faults"/> receives the draw, whose drop and stream error are left to the caller.
+    /// </summary>
+    private static SimResponse? AnthropicRefusal(in SimRequest request, SimConfig config, string requestId, ulong sequence, out SimFaultDraw faults)
+    {
+        faults = default;
+        if (string.IsNullOrEmpty(request.ApiVersion))
+        {
+            return AnthropicError(AnthropicErrors.MissingVersion, requestId);
+        }
+
+        if (!request.HasCredential)
+        {
+            return AnthropicError(AnthropicErrors.MissingKey, requestId);
+        }
+
+        var options = config.Options;
+        if (options.SuspendedAccount)
+        {
+            return AnthropicError(AnthropicErrors.Suspended, requestId);
+        }
+
+        faults = SimFaultDraw.For(options, config.Seed, sequence);
+        return faults.Answer switch
+        {
+            SimFault.ServerError => AnthropicError(AnthropicErrors.ServerError, requestId),
+            SimFault.RateLimited => AnthropicError(AnthropicErrors.RateLimited(options.RetryAfterSeconds), requestId, options.RetryAfterSeconds),
+            SimFault.Overloaded => AnthropicError(AnthropicErrors.Overloaded, requestId, options.RetryAfterSeconds),
+            _ => null,
+        };
     }
 
     private static AnthropicMessage Compose(MessagesRequest request, ChoicePlan plan, string id, string requestId)

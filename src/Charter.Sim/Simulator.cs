@@ -6,7 +6,7 @@ using System.Text.Json;
 
 namespace Charter.Sim;
 
-/// <summary>The simulated OpenAI-compatible (chat, legacy completions, embeddings, moderations, Responses; and Anthropic Messages) provider: deterministic answers, latency and faults; thread-safe.</summary>
+/// <summary>The simulated OpenAI-compatible (chat, legacy completions, embeddings, moderations, Responses; and Anthropic Messages, token counting) provider: deterministic answers, latency and faults; thread-safe.</summary>
 /// <remarks>
 /// Transports (<see cref="SimulatorEndpoints"/> over Kestrel, <see cref="SimulatorHttpHandler"/> in process)
 /// hand each request to <c>Handle</c> and send the <see cref="SimResponse"/> it returns.
@@ -14,13 +14,14 @@ namespace Charter.Sim;
 /// </remarks>
 public sealed partial class Simulator
 {
-    private const int EndpointCount = 12;
+    private const int EndpointCount = 13;
     private const int RouteCount = 4 * EndpointCount;
 
     // Indexed by SimFlavor and SimEndpoint.
     private static readonly string[] s_flavorNames = ["openai", "azure_classic", "azure_v1", "anthropic"];
     private static readonly string[] s_endpointNames = ["chat_completions", "embeddings", "models", "model", "messages", "responses",
         "response_get", "response_delete", "response_input_items", "response_cancel", "completions", "moderations",
+        "messages_count_tokens",
     ];
 
     [ThreadStatic]
@@ -64,7 +65,7 @@ public sealed partial class Simulator
     /// <summary>Distinct <c>X-Charter-Request-Id</c> values received since start or <see cref="Reset"/>.</summary>
     public IReadOnlyCollection<string> SeenRequestIds => [.. _seen.Keys];
 
-    /// <summary>API requests (chat, completions, embeddings, moderations, models, messages, responses and the stored-response routes) received since start or <see cref="Reset"/>.</summary>
+    /// <summary>API requests (chat, completions, embeddings, moderations, models, messages, messages count_tokens, responses and the stored-response routes) received since start or <see cref="Reset"/>.</summary>
     public long RequestCount => Interlocked.Read(ref _requestCount);
 
     /// <summary>How many times a request id was received (retries show up here); 0 when never.</summary>
@@ -128,7 +129,9 @@ public sealed partial class Simulator
         var requestId = RequestId(sequence, config.Seed);
         if (request.Flavor == SimFlavor.Anthropic)
         {
-            return HandleMessages(request, body, config, requestId, sequence);
+            return request.Endpoint == SimEndpoint.MessagesCountTokens
+                ? HandleCountTokens(request, body, config, requestId, sequence)
+                : HandleMessages(request, body, config, requestId, sequence);
         }
 
         if (request.Flavor == SimFlavor.AzureClassic && string.IsNullOrEmpty(request.ApiVersion))
@@ -205,8 +208,8 @@ public sealed partial class Simulator
 
     /// <summary>API requests received on one route (flavor and endpoint) since start or <see cref="Reset"/>.</summary>
     /// <param name="flavor"><c>openai</c>, <c>azure_classic</c>, <c>azure_v1</c> or <c>anthropic</c>.</param>
-    /// <param name="endpoint"><c>chat_completions</c>, <c>completions</c> (legacy), <c>embeddings</c>, <c>moderations</c>, <c>models</c>, <c>model</c>, <c>messages</c>, <c>responses</c>,
-    /// or a stored-response route: <c>response_get</c>, <c>response_delete</c>, <c>response_input_items</c>, <c>response_cancel</c>.</param>
+    /// <param name="endpoint"><c>chat_completions</c>, <c>completions</c> (legacy), <c>embeddings</c>, <c>moderations</c>, <c>models</c>, <c>model</c>, <c>messages</c>,
+    /// <c>messages_count_tokens</c>, <c>responses</c>, or a stored-response route: <c>response_get</c>, <c>response_delete</c>, <c>response_input_items</c>, <c>response_cancel</c>.</param>
     public long RequestCountFor(string flavor, string endpoint)
     {
         for (var i = 0; i < RouteCount; i++)

@@ -19,6 +19,7 @@ namespace Charter.Sim;
 /// <item>Stored responses: <c>GET|DELETE {prefix}/v1/responses/{id}</c>, <c>GET …/{id}/input_items</c>, <c>POST …/{id}/cancel</c> (also under <c>/openai/v1</c>)</item>
 /// <item>Azure v1: <c>POST {prefix}/openai/v1/chat/completions|completions|embeddings|responses</c>, <c>GET {prefix}/openai/v1/models</c> (<c>api-key</c> required)</item>
 /// <item>Anthropic: <c>POST {prefix}/v1/messages</c> (Messages API; <c>anthropic-version</c> and <c>x-api-key</c> required; errors and SSE events in Anthropic's shape)</item>
+/// <item>Anthropic: <c>POST {prefix}/v1/messages/count_tokens</c> (token counting: <c>{"input_tokens":N}</c>, the <c>usage.input_tokens</c> of <c>/v1/messages</c>; same headers and errors)</item>
 /// <item>Control: <c>GET {prefix}/_sim/requests</c>, <c>POST {prefix}/_sim/reset</c>, <c>GET|POST {prefix}/_sim/config</c></item>
 /// </list>
 /// </remarks>
@@ -45,6 +46,7 @@ public static class SimulatorEndpoints
         Api(app, sim, "POST", prefix + "/openai/v1/embeddings", SimEndpoint.Embeddings, SimFlavor.AzureV1);
         Api(app, sim, "GET", prefix + "/openai/v1/models", SimEndpoint.Models, SimFlavor.AzureV1);
         Api(app, sim, "POST", prefix + "/v1/messages", SimEndpoint.Messages, SimFlavor.Anthropic);
+        Api(app, sim, "POST", prefix + "/v1/messages/count_tokens", SimEndpoint.MessagesCountTokens, SimFlavor.Anthropic);
         Api(app, sim, "POST", prefix + "/v1/responses", SimEndpoint.Responses, SimFlavor.OpenAI);
         Api(app, sim, "POST", prefix + "/openai/v1/responses", SimEndpoint.Responses, SimFlavor.AzureV1);
         foreach (var (root, flavor) in (ReadOnlySpan<(string, SimFlavor)>)[("/v1/responses/", SimFlavor.OpenAI), ("/openai/v1/responses/", SimFlavor.AzureV1)])
@@ -111,7 +113,8 @@ public static class SimulatorEndpoints
         var cancellationToken = context.RequestAborted;
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Moderations or SimEndpoint.Messages or SimEndpoint.Responses)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Moderations or SimEndpoint.Messages
+            or SimEndpoint.MessagesCountTokens or SimEndpoint.Responses)
         {
             var body = await ReadBodyAsync(request.BodyReader, cancellationToken).ConfigureAwait(false);
             response = sim.Handle(info, body.Buffer);

@@ -70,7 +70,8 @@ public sealed class SimulatorHttpHandler : HttpMessageHandler
         var info = new SimRequest(endpoint, flavor, name, apiVersion, credential, charterId, uri.IsAbsoluteUri ? uri.Query : null);
 
         SimResponse response;
-        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Moderations or SimEndpoint.Messages or SimEndpoint.Responses)
+        if (endpoint is SimEndpoint.ChatCompletions or SimEndpoint.Completions or SimEndpoint.Embeddings or SimEndpoint.Moderations or SimEndpoint.Messages
+            or SimEndpoint.MessagesCountTokens or SimEndpoint.Responses)
         {
             using var body = await ReadBodyAsync(request.Content, cancellationToken).ConfigureAwait(false);
             response = _simulator.Handle(info, new ReadOnlySequence<byte>(body.WrittenMemory));
