@@ -184,6 +184,35 @@ public sealed class MessagesTests
     }
 
     [Fact]
+    public async Task CountTokens_AnthropicAccount_PassedThroughAndEqualToTheMessagesInputTokens()
+    {
+        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+        var (key, keyId) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+
+        var count = await client.Messages.CountTokens(new MessageCountTokensParams
+        {
+            Model = Model,
+            System = "You are terse.",
+            Messages = [new UserMessageParam("Tell me about rivers.")],
+        }, TestContext.Current.CancellationToken);
+        var message = await client.Messages.Create(new MessageCreateParams
+        {
+            Model = Model,
+            MaxTokens = 8,
+            System = "You are terse.",
+            Messages = [new UserMessageParam("Tell me about rivers.")],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.Equal(message.Usage.InputTokens, count.InputTokens);
+        Assert.Equal(1, gw.Simulator.RequestCountFor("anthropic", "messages_count_tokens"));
+        var records = await GatewayRecords.AllAsync(gw);
+        var counted = Assert.Single(records, r => r.Endpoint == "messages.count_tokens");
+        Assert.Equal((200, keyId, "anthropic", null), (counted.Status, counted.Key, counted.Provider, counted.ErrorCode));
+        Assert.Null(counted.PromptTokens); // free: the count is the answer, not usage
+    }
+
+    [Fact]
     public async Task CountTokens_OpenAiCompatibleAccount_CountedByCharterAndNothingSent()
     {
         await using var gw = await TestGateway.StartAsync(); // one openai-compatible account: no count_tokens endpoint upstream
