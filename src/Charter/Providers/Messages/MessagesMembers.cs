@@ -38,12 +38,12 @@ internal struct MessagesMembers
     public JsonSlice ToolChoice;
     public JsonSlice McpServers;
 
-    /// <summary>Indexes the object <paramref name="json"/>; false when it is not an object. Throws <see cref="JsonException"/>
-    /// on bad JSON.</summary>
+    /// <summary>Indexes the object <paramref name="json"/> (whitespace around it allowed); false when it is not an object.
+    /// Throws <see cref="JsonException"/> on bad JSON.</summary>
     public static bool TryRead(ReadOnlySpan<byte> json, out MessagesMembers members)
     {
         members = default;
-        return AnthropicJson.IsObject(json) && AnthropicJson.TryIndexObject(json, ref members, Target);
+        return !json.IsEmpty && AnthropicJson.TryIndexObject(json, ref members, Target);
     }
 
     private static ref JsonSlice Target(ref Utf8JsonReader reader, ref MessagesMembers m, out bool known)

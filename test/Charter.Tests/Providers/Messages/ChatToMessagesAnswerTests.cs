@@ -161,6 +161,14 @@ public sealed class ChatToMessagesAnswerTests
         Assert.Equal(0, root.GetProperty("usage").GetProperty("cache_read_input_tokens").GetInt32());
     }
 
+    [Fact]
+    public void TryTranslate_WhitespaceAroundTheBody_Translated()
+    {
+        var root = Translate("\n " + Completion("""{"role":"assistant","content":"x"}""", "\"stop\"") + "\n");
+
+        Assert.Equal("x", root.GetProperty("content")[0].GetProperty("text").GetString());
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("not json")]

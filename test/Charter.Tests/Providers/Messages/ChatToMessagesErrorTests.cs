@@ -73,6 +73,7 @@ public sealed class ChatToMessagesErrorTests
     [InlineData("""{"error":"model 'llama9' not found"}""", "model 'llama9' not found")]
     [InlineData("""{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","param":null,"code":404}""", "The model `x` does not exist.")]
     [InlineData("""{"detail":"Not Found"}""", "Not Found")]
+    [InlineData(" \n{\"error\":{\"message\":\"padded\"}}\n", "padded")]
     [InlineData("""{"error":{"code":"DeploymentNotFound","message":"The API deployment for this resource does not exist."}}""", "The API deployment for this resource does not exist.")]
     public void Translate_OtherServersErrorShapes_MessageFound(string body, string expected)
     {

@@ -405,6 +405,14 @@ public sealed class MessagesToChatRequestTests
         Assert.Equal(param, refusal.Param);
     }
 
+    [Fact]
+    public void TryTranslate_WhitespaceAroundTheBody_Translated()
+    {
+        var root = Translate("\r\n  {\"model\":\"m\",\"max_tokens\":8,\"messages\":[ {\"role\":\"user\",\"content\":\"x\"} ]}\n");
+
+        Assert.Equal("x", root.GetProperty("messages")[0].GetProperty("content").GetString());
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("[1,2]")]
