@@ -46,127 +46,15 @@ public sealed class ChatToMessagesStreamTests
         return (Encoding.UTF8.GetString(client.WrittenSpan), outcome);
     }
 
-    // Parses "event: t\ndata: {...}\n\n" events, checking the framing and that the data's type is the event's name.
-    private static List<JsonElement> Events(string output)
-    {
-        var events = new List<JsonElement>();
-        var blocks = output.Split("\n\n");
-        Assert.Equal(string.Empty, blocks[^1]);
-        foreach (var block in blocks[..^1])
-        {
-            var lines = block.Split('\n');
-            Assert.Equal(2, lines.Length);
-            Assert.StartsWith("event: ", lines[0], StringComparison.Ordinal);
-            Assert.StartsWith("data: ", lines[1], StringComparison.Ordinal);
-            using var document = JsonDocument.Parse(lines[1]["data: ".Length..]);
-            var data = document.RootElement.Clone();
-            Assert.Equal(lines[0]["event: ".Length..], data.GetProperty("type").GetString());
-            events.Add(data);
-        }
-
-        return events;
-    }
-
-    private static string[] Types(List<JsonElement> events) => [.. events.Select(e => e.GetProperty("type").GetString()!)];
-
-    // Rebuilds the message from the events as an Anthropic SDK accumulates it (content blocks by index, text and
-    // partial_json appended, input parsed at content_block_stop), checking the index discipline on the way.
-    private static JsonElement Accumulate(List<JsonElement> events)
-    {
-        Assert.Equal("message_start", events[0].GetProperty("type").GetString());
-        Assert.Equal("message_stop", events[^1].GetProperty("type").GetString());
-        var blocks = new List<Dictionary<string, object?>>();
-        var json = new List<StringBuilder>();
-        int open = -1;
-        string? stopReason = null;
-        JsonElement usage = default;
-        foreach (var e in events.Skip(1).SkipLast(1))
-        {
-            switch (e.GetProperty("type").GetString())
-            {
-                case "content_block_start":
-                    Assert.Equal(-1, open);
-                    open = e.GetProperty("index").GetInt32();
-                    Assert.Equal(blocks.Count, open);
-                    var cb = e.GetProperty("content_block");
-                    var block = new Dictionary<string, object?> { ["type"] = cb.GetProperty("type").GetString() };
-                    if (cb.GetProperty("type").GetString() == "text")
-                    {
-                        Assert.Equal(string.Empty, cb.GetProperty("text").GetString());
-                        block["text"] = string.Empty;
-                    }
-                    else
-                    {
-                        Assert.Equal("{}", cb.GetProperty("input").GetRawText());
-                        block["id"] = cb.GetProperty("id").GetString();
-                        block["name"] = cb.GetProperty("name").GetString();
-                    }
-
-                    blocks.Add(block);
-                    json.Add(new StringBuilder());
-                    break;
-                case "content_block_delta":
-                    var i = e.GetProperty("index").GetInt32();
-                    Assert.Equal(open, i);
-                    var delta = e.GetProperty("delta");
-                    if (delta.GetProperty("type").GetString() == "text_delta")
-                    {
-                        Assert.Equal("text", blocks[i]["type"]);
-                        blocks[i]["text"] = (string)blocks[i]["text"]! + delta.GetProperty("text").GetString();
-                    }
-                    else
-                    {
-                        Assert.Equal("input_json_delta", delta.GetProperty("type").GetString());
-                        Assert.Equal("tool_use", blocks[i]["type"]);
-                        json[i].Append(delta.GetProperty("partial_json").GetString());
-                    }
-
-                    break;
-                case "content_block_stop":
-                    Assert.Equal(open, e.GetProperty("index").GetInt32());
-                    if ((string)blocks[open]["type"]! == "tool_use")
-                    {
-                        blocks[open]["input"] = JsonDocument.Parse(json[open].Length == 0 ? "{}" : json[open].ToString()).RootElement.Clone();
-                    }
-
-                    open = -1;
-                    break;
-                case "message_delta":
-                    Assert.Equal(-1, open);
-                    stopReason = e.GetProperty("delta").GetProperty("stop_reason").GetString();
-                    Assert.Equal(JsonValueKind.Null, e.GetProperty("delta").GetProperty("stop_sequence").ValueKind);
-                    usage = e.GetProperty("usage");
-                    break;
-                default:
-                    Assert.Fail("Unexpected event " + e.GetRawText());
-                    break;
-            }
-        }
-
-        var message = events[0].GetProperty("message");
-        var rebuilt = new Dictionary<string, object?>
-        {
-            ["id"] = message.GetProperty("id").GetString(),
-            ["type"] = "message",
-            ["role"] = "assistant",
-            ["model"] = message.GetProperty("model").GetString(),
-            ["content"] = blocks,
-            ["stop_reason"] = stopReason,
-            ["stop_sequence"] = null,
-            ["usage"] = usage,
-        };
-        return JsonSerializer.SerializeToElement(rebuilt);
-    }
-
     [Fact]
     public void ProcessEvents_TextStream_EventsInAnthropicOrder()
     {
         var (output, _) = Run(ChatStreamFixtures.Text);
-        var events = Events(output);
+        var events = MessagesEvents.Events(output);
 
         Assert.Equal(
             ["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"],
-            Types(events));
+            MessagesEvents.Types(events));
         Assert.Equal(
             """{"type":"message_start","message":{"id":"msg_01","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"output_tokens":0}}}""",
             events[0].GetRawText());
@@ -205,7 +93,7 @@ public sealed class ChatToMessagesStreamTests
     {
         var text = new ArrayBufferWriter<byte>();
         var (output, outcome) = Run(ChatStreamFixtures.Tools, text);
-        var events = Events(output);
+        var events = MessagesEvents.Events(output);
 
         Assert.Equal(
             [
@@ -215,7 +103,7 @@ public sealed class ChatToMessagesStreamTests
                 "content_block_start", "content_block_delta", "content_block_stop",
                 "message_delta", "message_stop",
             ],
-            Types(events));
+            MessagesEvents.Types(events));
         Assert.Equal("""{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"call_A","name":"get_weather","input":{}}}""", events[4].GetRawText());
         Assert.Equal("""{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"city\":"}}""", events[5].GetRawText());
         Assert.Equal(" \"Paris\"}", events[6].GetProperty("delta").GetProperty("partial_json").GetString());
@@ -231,7 +119,7 @@ public sealed class ChatToMessagesStreamTests
     [Fact]
     public void ProcessEvents_ToolStream_AccumulatesToTheNonStreamedAnswer()
     {
-        var streamed = Accumulate(Events(Run(ChatStreamFixtures.Tools).Output));
+        var streamed = MessagesEvents.Accumulate(MessagesEvents.Events(Run(ChatStreamFixtures.Tools).Output));
         var answer = new ArrayBufferWriter<byte>();
         Assert.True(ChatToMessagesAnswer.TryTranslate(Encoding.UTF8.GetBytes(ChatStreamFixtures.ToolsAnswer), "msg_01", Model, answer));
         using var expected = JsonDocument.Parse(answer.WrittenMemory);
@@ -249,7 +137,7 @@ public sealed class ChatToMessagesStreamTests
     [Fact]
     public void ProcessEvents_TextStream_AccumulatesToTheText()
     {
-        var message = Accumulate(Events(Run(ChatStreamFixtures.Text).Output));
+        var message = MessagesEvents.Accumulate(MessagesEvents.Events(Run(ChatStreamFixtures.Text).Output));
 
         Assert.Equal("""[{"type":"text","text":"Bonjour \u0022le\u0022 monde \u2014 caf\u00E9 \u65E5\u672C\n"}]""", message.GetProperty("content").GetRawText());
         Assert.Equal("end_turn", message.GetProperty("stop_reason").GetString());
@@ -309,7 +197,7 @@ public sealed class ChatToMessagesStreamTests
         var consumed = stream.ProcessEvents(bytes.AsSpan(0, firstEnd + 10), client, ref outcome);
 
         Assert.Equal(firstEnd, consumed);
-        Assert.Equal(["message_start"], Types(Events(Encoding.UTF8.GetString(client.WrittenSpan))));
+        Assert.Equal(["message_start"], MessagesEvents.Types(MessagesEvents.Events(Encoding.UTF8.GetString(client.WrittenSpan))));
     }
 
     [Fact]
@@ -319,7 +207,7 @@ public sealed class ChatToMessagesStreamTests
         var beforeDone = text[..text.IndexOf("data: [DONE]", StringComparison.Ordinal)];
 
         var (output, outcome) = Run(beforeDone);
-        Assert.Equal("message_stop", Types(Events(output))[^1]);
+        Assert.Equal("message_stop", MessagesEvents.Types(MessagesEvents.Events(output))[^1]);
         Assert.False(outcome.SawDone);
         Assert.True(outcome.Usage.Present);
 
@@ -338,8 +226,8 @@ public sealed class ChatToMessagesStreamTests
 
         var (output, outcome) = Run(withoutUsage);
 
-        var events = Events(output);
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"], Types(events));
+        var events = MessagesEvents.Events(output);
+        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop"], MessagesEvents.Types(events));
         Assert.Equal("""{"input_tokens":0,"output_tokens":0,"cache_read_input_tokens":0}""", events[5].GetProperty("usage").GetRawText());
         Assert.False(outcome.Usage.Present);
         Assert.True(outcome.SawDone);
@@ -350,7 +238,7 @@ public sealed class ChatToMessagesStreamTests
     {
         var (output, outcome) = Run("data: [DONE]\n\n");
 
-        Assert.Equal(["message_start", "message_delta", "message_stop"], Types(Events(output)));
+        Assert.Equal(["message_start", "message_delta", "message_stop"], MessagesEvents.Types(MessagesEvents.Events(output)));
         Assert.True(outcome.SawDone);
         Assert.Equal(0, outcome.ContentChunks);
     }
@@ -366,7 +254,7 @@ public sealed class ChatToMessagesStreamTests
     {
         var upstream = ChatStreamFixtures.Text.Replace("\"finish_reason\":\"stop\"", "\"finish_reason\":\"" + finishReason + "\"", StringComparison.Ordinal);
 
-        var events = Events(Run(upstream).Output);
+        var events = MessagesEvents.Events(Run(upstream).Output);
 
         Assert.Equal(stopReason, events.Single(e => e.GetProperty("type").GetString() == "message_delta").GetProperty("delta").GetProperty("stop_reason").GetString());
     }
@@ -376,7 +264,7 @@ public sealed class ChatToMessagesStreamTests
     {
         var upstream = ChatStreamFixtures.Tools.Replace("\"finish_reason\":\"tool_calls\"", "\"finish_reason\":\"stop\"", StringComparison.Ordinal);
 
-        var events = Events(Run(upstream).Output);
+        var events = MessagesEvents.Events(Run(upstream).Output);
 
         Assert.Equal("tool_use", events[^2].GetProperty("delta").GetProperty("stop_reason").GetString());
     }
@@ -385,9 +273,9 @@ public sealed class ChatToMessagesStreamTests
     public void ProcessEvents_ErrorChunk_ErrorEventAndNothingMore()
     {
         var (output, outcome) = Run(ChatStreamFixtures.Error);
-        var events = Events(output);
+        var events = MessagesEvents.Events(output);
 
-        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], Types(events));
+        Assert.Equal(["message_start", "content_block_start", "content_block_delta", "error"], MessagesEvents.Types(events));
         Assert.Equal(
             """{"type":"error","error":{"type":"api_error","message":"The server had an error while processing your request. \"Sorry\""}}""",
             events[^1].GetRawText());
@@ -401,8 +289,8 @@ public sealed class ChatToMessagesStreamTests
     {
         var (output, outcome) = Run("data: {\"error\":{\"message\":\"\",\"type\":\"server_error\"}}\n\n");
 
-        var events = Events(output);
-        Assert.Equal(["error"], Types(events));
+        var events = MessagesEvents.Events(output);
+        Assert.Equal(["error"], MessagesEvents.Types(events));
         Assert.Equal("api_error", events[0].GetProperty("error").GetProperty("type").GetString());
         Assert.False(string.IsNullOrEmpty(events[0].GetProperty("error").GetProperty("message").GetString()));
         Assert.Equal(CharterError.UpstreamError, outcome.Error);
@@ -419,7 +307,7 @@ public sealed class ChatToMessagesStreamTests
 
         var (output, outcome) = Run(upstream);
 
-        var message = Accumulate(Events(output));
+        var message = MessagesEvents.Accumulate(MessagesEvents.Events(output));
         Assert.Equal("""[{"type":"text","text":"I can\u0027t help."}]""", message.GetProperty("content").GetRawText());
         Assert.Equal(2, outcome.ContentChunks);
     }
@@ -434,7 +322,7 @@ public sealed class ChatToMessagesStreamTests
             + "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":5,\"type\":\"function\",\"function\":{\"name\":\"c\",\"arguments\":\"{}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n"
             + "data: [DONE]\n\n";
 
-        var message = Accumulate(Events(Run(upstream).Output));
+        var message = MessagesEvents.Accumulate(MessagesEvents.Events(Run(upstream).Output));
 
         var content = message.GetProperty("content");
         Assert.Equal(3, content.GetArrayLength());
@@ -456,7 +344,7 @@ public sealed class ChatToMessagesStreamTests
 
         var (output, outcome) = Run(upstream);
 
-        Assert.Equal("""[{"type":"text","text":"mine"}]""", Accumulate(Events(output)).GetProperty("content").GetRawText());
+        Assert.Equal("""[{"type":"text","text":"mine"}]""", MessagesEvents.Accumulate(MessagesEvents.Events(output)).GetProperty("content").GetRawText());
         Assert.Equal(1, outcome.ContentChunks);
     }
 
@@ -482,7 +370,7 @@ public sealed class ChatToMessagesStreamTests
         Assert.Equal(
             "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"The upstream connection failed mid-stream.\"}}\n\n",
             Encoding.UTF8.GetString(client.WrittenSpan));
-        var events = Events(Encoding.UTF8.GetString(client.WrittenSpan));
+        var events = MessagesEvents.Events(Encoding.UTF8.GetString(client.WrittenSpan));
         Assert.Equal("api_error", events[0].GetProperty("error").GetProperty("type").GetString());
     }
 
