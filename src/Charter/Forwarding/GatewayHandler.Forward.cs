@@ -108,7 +108,7 @@ public sealed partial class GatewayHandler
                 {
                     payload = BuildPayload(body, in state.Parsed, upstreamModel, injectUsage: false);
                 }
-                else if (!TryTranslateMessagesToChat(body, upstreamModel, out payload, out var refusal))
+                else if (!TryTranslateMessagesToChat(body, upstreamModel, account, out payload, out var refusal))
                 {
                     await WriteErrorAsync(context, state, CharterError.InvalidRequest, refusal.Message, refusal.Param).ConfigureAwait(false);
                     await CompleteAsync(state, target, 400, CharterError.InvalidRequest, default, null).ConfigureAwait(false);

@@ -7,13 +7,15 @@ using Charter.Configuration;
 using Charter.Errors;
 using Charter.Providers;
 using Charter.Providers.Anthropic;
+using Charter.Providers.Messages;
 using Charter.Routing;
 using Charter.Streaming;
 using Microsoft.AspNetCore.Http;
 
 namespace Charter.Forwarding;
 
-/// <summary>Anthropic's Messages API on <c>/v1/messages</c>: passed through to accounts that speak it, its errors in its shape.</summary>
+/// <summary>Anthropic's Messages API on <c>/v1/messages</c>: passed through to accounts that speak it, translated to and from
+/// chat completions for the others (Providers/Messages), Charter's errors in its shape.</summary>
 public sealed partial class GatewayHandler
 {
     // Charter's own refusals in the wire format of the endpoint the client called.
@@ -68,12 +70,20 @@ public sealed partial class GatewayHandler
     // The id of a message Charter makes from a chat completion: the request's own id, so that the two meet.
     private static string MessageIdOf(RequestState state) => "msg_" + state.Id["req_".Length..];
 
-    private static bool TryTranslateMessagesToChat(ReadOnlyMemory<byte> body, string upstreamModel, out ReadOnlyMemory<byte> chat, out (string Message, string? Param) refusal)
+    // A Messages body for an account that speaks chat completions (Providers/Messages).
+    private static bool TryTranslateMessagesToChat(ReadOnlyMemory<byte> body, string upstreamModel, UpstreamAccount account, out ReadOnlyMemory<byte> chat,
+        out MessagesTranslationError refusal)
     {
-        _ = body;
-        chat = default;
-        refusal = ($"The model '{upstreamModel}' is served by an account that does not speak Anthropic's Messages API; use /v1/chat/completions.", "model");
-        return false;
+        var output = new ArrayBufferWriter<byte>(body.Length + 256);
+        if (!MessagesToChatRequest.TryTranslate(body.Span, upstreamModel, output, out refusal,
+            maxCompletionTokens: account.Kind is ProviderKind.OpenAI or ProviderKind.AzureOpenAI))
+        {
+            chat = default;
+            return false;
+        }
+
+        chat = output.WrittenMemory;
+        return true;
     }
 
     private async Task RelayMessagesAsync(HttpContext context, RequestState state, RouteTarget target, HttpResponseMessage response, ReadOnlyMemory<byte> content,
@@ -94,8 +104,11 @@ public sealed partial class GatewayHandler
             await using var upstream = await response.Content.ReadAsStreamAsync(aborted).ConfigureAwait(false);
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
-            var outcome = await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(text)), idle, aborted)
-                .ConfigureAwait(false);
+            var outcome = native
+                ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(text)), idle, aborted)
+                    .ConfigureAwait(false)
+                : await SseRelay.RelayAsync(upstream, http.BodyWriter, new ChatToMessagesSseTransform(new ChatToMessagesStream(MessageIdOf(state), state.Model!, text)),
+                    idle, aborted).ConfigureAwait(false);
             var usage = outcome.Usage;
             var estimated = false;
             if (!usage.Present)
@@ -105,7 +118,7 @@ public sealed partial class GatewayHandler
                 usage.Present = true;
                 estimated = true;
             }
-            else if (!outcome.SawDone)
+            else if (native && !outcome.SawDone)
             {
                 // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
                 usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
@@ -121,15 +134,39 @@ public sealed partial class GatewayHandler
 
         if (status is < 200 or >= 300)
         {
-            // The account's own error, already in Anthropic's shape.
+            // The account's own error: already in Anthropic's shape, or a chat completions error given in it.
             await CompleteAsync(state, target, status, CharterError.UpstreamError, default, "upstream_" + status).ConfigureAwait(false);
-            await WriteAnswerAsync(http, content, aborted).ConfigureAwait(false);
+            if (native)
+            {
+                await WriteAnswerAsync(http, content, aborted).ConfigureAwait(false);
+                return;
+            }
+
+            var wire = new ArrayBufferWriter<byte>(256);
+            http.StatusCode = ChatToMessagesError.Translate(status, content.Span, wire);
+            http.ContentType = "application/json";
+            await WriteAnswerAsync(http, wire.WrittenMemory, aborted).ConfigureAwait(false);
             return;
         }
 
         // A token count generates nothing and is free: its record carries no usage (the count is the answer).
         var answerUsage = default(Usage);
-        if (state.Endpoint == MessagesEndpoint)
+        if (!native)
+        {
+            // A chat completion: its usage is read before it becomes a message.
+            UsageReader.TryRead(content.Span, out answerUsage);
+            var message = new ArrayBufferWriter<byte>(content.Length + 256);
+            if (!ChatToMessagesAnswer.TryTranslate(content.Span, MessageIdOf(state), state.Model!, message))
+            {
+                await CompleteAsync(state, target, (int)HttpStatusCode.BadGateway, CharterError.UpstreamError, answerUsage, null).ConfigureAwait(false);
+                await AnthropicErrorWriter.WriteAsync(context, CharterError.UpstreamError, "The upstream's answer was not a chat completion.").ConfigureAwait(false);
+                return;
+            }
+
+            content = message.WrittenMemory;
+            http.ContentType = "application/json";
+        }
+        else if (state.Endpoint == MessagesEndpoint)
         {
             AnthropicUsageCounts.TryReadMessage(content.Span, out answerUsage);
         }
@@ -160,11 +197,22 @@ public sealed partial class GatewayHandler
         var http = context.Response;
         var status = (int)response.StatusCode;
         CopyHeaders(response, http, account.Kind == ProviderKind.Anthropic, account.SpeaksMessages);
-        var clientStatus = status is >= 500 and not 529 ? (int)HttpStatusCode.BadGateway : status;
+        int clientStatus;
         ReadOnlyMemory<byte> wire = body;
-        if (!IsAnthropicError(body.Span))
+        if (!account.SpeaksMessages)
         {
-            wire = AnthropicErrorWriter.Serialize(clientStatus, $"The upstream answered {status} {response.ReasonPhrase}.", null, "upstream_" + status);
+            // A chat completions account's error, given in Anthropic's shape.
+            var translated = new ArrayBufferWriter<byte>(256);
+            clientStatus = ChatToMessagesError.Translate(status, body.Span, translated);
+            wire = translated.WrittenMemory;
+        }
+        else
+        {
+            clientStatus = status is >= 500 and not 529 ? (int)HttpStatusCode.BadGateway : status;
+            if (!IsAnthropicError(body.Span))
+            {
+                wire = AnthropicErrorWriter.Serialize(clientStatus, $"The upstream answered {status} {response.ReasonPhrase}.", null, "upstream_" + status);
+            }
         }
 
         http.StatusCode = clientStatus;

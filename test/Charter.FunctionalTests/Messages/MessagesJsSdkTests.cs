@@ -11,13 +11,16 @@ namespace Charter.FunctionalTests.Messages;
 /// the library Claude Code and most Anthropic tooling are built on.</summary>
 public sealed class MessagesJsSdkTests
 {
-    [Fact]
-    public async Task Basics_AnthropicAccount_MessageStreamAndErrorClassesAsTheSdkExpects()
+    [Theory]
+    [InlineData("anthropic")] // passed through
+    [InlineData("openai-compatible")] // translated to chat completions and back
+    public async Task Basics_EitherAccount_MessageStreamAndErrorClassesAsTheSdkExpects(string account)
     {
-        await using var gw = await TestGateway.StartAsync(AnthropicAccount.Settings(null));
+        var anthropic = account == "anthropic";
+        await using var gw = await TestGateway.StartAsync(anthropic ? AnthropicAccount.Settings(null) : ChatAccount.Settings(null, account));
         var (key, _) = await gw.CreateKeyAsync();
 
-        var result = await JsClient.RunAnthropicAsync(gw, key, "basics", AnthropicAccount.Model);
+        var result = await JsClient.RunAnthropicAsync(gw, key, "basics", anthropic ? AnthropicAccount.Model : ChatAccount.Model);
 
         var message = result.GetProperty("message");
         Assert.Equal(("message", "assistant"), (message.GetProperty("type").GetString(), message.GetProperty("role").GetString()));
@@ -34,7 +37,8 @@ public sealed class MessagesJsSdkTests
         AssertError(errors.GetProperty("unknownModel"), "NotFoundError", 404, "not_found_error");
         AssertError(errors.GetProperty("noMaxTokens"), "BadRequestError", 400, "invalid_request_error");
         Assert.Equal("max_tokens", errors.GetProperty("noMaxTokens").GetProperty("param").GetString());
-        Assert.Equal(2, gw.Simulator.RequestCountFor("anthropic", "messages")); // the refusals never left the gateway
+        Assert.Equal(2, anthropic ? gw.Simulator.RequestCountFor("anthropic", "messages") : gw.Simulator.RequestCountFor("openai", "chat_completions"));
+        // the refusals never left the gateway
     }
 
     private static void AssertError(JsonElement error, string kind, int status, string type)

@@ -16,7 +16,8 @@ namespace Charter.Providers.Messages;
 /// an assistant's <c>tool_use</c> blocks its <c>tool_calls</c> (the input, compacted, as <c>arguments</c>), and each of a
 /// user's <c>tool_result</c> blocks a <c>tool</c> message written before the rest of that user turn, as chat completions
 /// wants tool messages right after the assistant's tool calls. A <c>system</c> message inside <c>messages</c> stays a system
-/// message where it is. <c>max_tokens</c>, <c>temperature</c>, <c>top_p</c> are copied; <c>stop_sequences</c> →
+/// message where it is. <c>max_tokens</c> (or, for OpenAI and Azure OpenAI, <c>max_completion_tokens</c>), <c>temperature</c>,
+/// <c>top_p</c> are copied; <c>stop_sequences</c> →
 /// <c>stop</c>; <c>stream</c> is copied, with <c>stream_options.include_usage</c> when true (the usage ends the Anthropic
 /// stream); <c>metadata.user_id</c> → <c>user</c>; custom tools → function tools (<c>input_schema</c> → <c>parameters</c>);
 /// <c>tool_choice</c> auto/any/tool/none → <c>"auto"</c>/<c>"required"</c>/a named function/<c>"none"</c>, with
@@ -39,8 +40,11 @@ public static partial class MessagesToChatRequest
     /// <param name="upstreamModel">The model name the upstream knows; replaces <c>model</c>.</param>
     /// <param name="output">Receives the chat completions body; nothing is written when the translation fails.</param>
     /// <param name="refusal">Why the request cannot be translated faithfully (answer 400 <c>invalid_request_error</c>).</param>
+    /// <param name="maxCompletionTokens">Send <c>max_tokens</c> as <c>max_completion_tokens</c>: OpenAI's and Azure OpenAI's
+    /// reasoning models refuse <c>max_tokens</c>, while many OpenAI-compatible servers know only <c>max_tokens</c>.</param>
     /// <returns>True when the body was written.</returns>
-    public static bool TryTranslate(ReadOnlySpan<byte> body, string upstreamModel, IBufferWriter<byte> output, out MessagesTranslationError refusal)
+    public static bool TryTranslate(ReadOnlySpan<byte> body, string upstreamModel, IBufferWriter<byte> output, out MessagesTranslationError refusal,
+        bool maxCompletionTokens = false)
     {
         ArgumentNullException.ThrowIfNull(upstreamModel);
         ArgumentNullException.ThrowIfNull(output);
@@ -72,7 +76,7 @@ public static partial class MessagesToChatRequest
                 }
 
                 w.WriteEndArray();
-                if (!WriteOptions(w, body, f, out refusal) || !WriteTools(w, body, f, scratch, out refusal))
+                if (!WriteOptions(w, body, f, maxCompletionTokens, out refusal) || !WriteTools(w, body, f, scratch, out refusal))
                 {
                     return false;
                 }
@@ -91,9 +95,9 @@ public static partial class MessagesToChatRequest
         }
     }
 
-    private static bool WriteOptions(Utf8JsonWriter w, ReadOnlySpan<byte> json, in MessagesMembers f, out MessagesTranslationError refusal)
+    private static bool WriteOptions(Utf8JsonWriter w, ReadOnlySpan<byte> json, in MessagesMembers f, bool maxCompletionTokens, out MessagesTranslationError refusal)
     {
-        if (!CopyNumber(w, "max_tokens"u8, f.MaxTokens.Of(json), "max_tokens", out refusal)
+        if (!CopyNumber(w, maxCompletionTokens ? "max_completion_tokens"u8 : "max_tokens"u8, f.MaxTokens.Of(json), "max_tokens", out refusal)
             || !CopyNumber(w, "temperature"u8, f.Temperature.Of(json), "temperature", out refusal)
             || !CopyNumber(w, "top_p"u8, f.TopP.Of(json), "top_p", out refusal)
             || !WriteStop(w, f.StopSequences.Of(json), out refusal))
