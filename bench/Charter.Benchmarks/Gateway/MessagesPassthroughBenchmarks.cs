@@ -54,7 +54,7 @@ public class MessagesPassthroughBenchmarks
         _sink.ResetWrittenCount();
         _text.ResetWrittenCount();
         var outcome = default(StreamOutcome);
-        var consumed = new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(_text)).ProcessEvents(_sse, _sink, ref outcome);
+        var consumed = new ObservedSseTransform<AnthropicMessagesStreamState>(new AnthropicMessagesStreamState(_text)).ProcessEvents(_sse, _sink, ref outcome);
         return consumed + outcome.Usage.CompletionTokens;
     }
 }

@@ -55,7 +55,7 @@ public class ResponsesBenchmarks
         _sink.ResetWrittenCount();
         _text.ResetWrittenCount();
         var outcome = default(StreamOutcome);
-        var consumed = new ResponsesSseTransform(new ResponsesStreamState(_text)).ProcessEvents(_sse, _sink, ref outcome);
+        var consumed = new ObservedSseTransform<ResponsesStreamState>(new ResponsesStreamState(_text)).ProcessEvents(_sse, _sink, ref outcome);
         return consumed + outcome.Usage.CompletionTokens;
     }
 }

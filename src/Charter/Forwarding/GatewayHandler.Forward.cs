@@ -355,7 +355,7 @@ public sealed partial class GatewayHandler
                     ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicSseTransform(new AnthropicStreamTranslator(
                         UpstreamModelOf(state, target), _time.GetUtcNow().ToUnixTimeSeconds(), state.Parsed.IncludeUsage, text)), idle, aborted).ConfigureAwait(false)
                     : responses
-                        ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ResponsesSseTransform(responseState!), idle, aborted).ConfigureAwait(false)
+                        ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ObservedSseTransform<ResponsesStreamState>(responseState!), idle, aborted).ConfigureAwait(false)
                         : await SseRelay.RelayAsync(upstream, http.BodyWriter, new OpenAiSseTransform(injectUsage, text, legacyText: state.Endpoint == CompletionsEndpoint),
                             idle, aborted).ConfigureAwait(false);
             }

@@ -105,7 +105,7 @@ public sealed partial class GatewayHandler
             var text = new ArrayBufferWriter<byte>(1024);
             var idle = TimeSpan.FromSeconds(_options.StreamIdleTimeoutSeconds);
             var outcome = native
-                ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(text)), idle, aborted)
+                ? await SseRelay.RelayAsync(upstream, http.BodyWriter, new ObservedSseTransform<AnthropicMessagesStreamState>(new AnthropicMessagesStreamState(text)), idle, aborted)
                     .ConfigureAwait(false)
                 : await SseRelay.RelayAsync(upstream, http.BodyWriter, new ChatToMessagesSseTransform(new ChatToMessagesStream(MessageIdOf(state), state.Model!, text)),
                     idle, aborted).ConfigureAwait(false);

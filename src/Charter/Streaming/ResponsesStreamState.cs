@@ -7,7 +7,7 @@ using Charter.Errors;
 
 namespace Charter.Streaming;
 
-/// <summary>What <see cref="ResponsesSseTransform"/> keeps of one Responses stream.</summary>
+/// <summary>What Charter reads of a Responses stream it passes through (<see cref="ObservedSseTransform{TObserver}"/>).</summary>
 /// <remarks>
 /// Events are read by name (the <c>event:</c> line, or the data's <c>type</c> when a server sends none):
 /// <list type="bullet">
@@ -22,7 +22,7 @@ namespace Charter.Streaming;
 /// <param name="completionText">Receives the output text's bytes (JSON-escaped, as they came); may be null.</param>
 /// <param name="onResponseId">Called once with the response's id, from the first event that carries the response
 /// (<c>response.created</c>), before that event reaches the client; may be null.</param>
-public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText, Action<string>? onResponseId = null)
+public sealed class ResponsesStreamState(ArrayBufferWriter<byte>? completionText, Action<string>? onResponseId = null) : ISseObserver
 {
     private long _lastSequence = -1;
     private ArrayBufferWriter<byte>? _joined;

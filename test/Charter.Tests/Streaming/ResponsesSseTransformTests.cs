@@ -28,7 +28,7 @@ public sealed class ResponsesSseTransformTests
     {
         var bytes = Encoding.UTF8.GetBytes(Stream);
         var text = new ArrayBufferWriter<byte>();
-        var transform = new ResponsesSseTransform(new ResponsesStreamState(text));
+        var transform = new ObservedSseTransform<ResponsesStreamState>(new ResponsesStreamState(text));
         var client = new ArrayBufferWriter<byte>();
         var outcome = default(StreamOutcome);
 
@@ -95,7 +95,7 @@ public sealed class ResponsesSseTransformTests
         var pipe = new Pipe();
         var state = new ResponsesStreamState(new ArrayBufferWriter<byte>());
 
-        var outcome = await SseRelay.RelayAsync(upstream, pipe.Writer, new ResponsesSseTransform(state), TimeSpan.FromSeconds(5), CancellationToken.None);
+        var outcome = await SseRelay.RelayAsync(upstream, pipe.Writer, new ObservedSseTransform<ResponsesStreamState>(state), TimeSpan.FromSeconds(5), CancellationToken.None);
         await pipe.Writer.CompleteAsync();
         var written = await ReadAllAsync(pipe.Reader);
 
@@ -114,7 +114,7 @@ public sealed class ResponsesSseTransformTests
         var pipe = new Pipe();
 
         var outcome = await SseRelay.RelayAsync(new MemoryStream(Encoding.UTF8.GetBytes(head)), pipe.Writer,
-            new ResponsesSseTransform(new ResponsesStreamState(null)), TimeSpan.FromSeconds(5), CancellationToken.None);
+            new ObservedSseTransform<ResponsesStreamState>(new ResponsesStreamState(null)), TimeSpan.FromSeconds(5), CancellationToken.None);
 
         Assert.Equal(CharterError.UpstreamError, outcome.Error);
         Assert.NotEqual(0, outcome.FirstContentTimestamp);

@@ -20,7 +20,7 @@ namespace Charter.Providers.Anthropic;
 /// One instance per stream; not thread-safe.
 /// </remarks>
 /// <param name="completionText">Receives the output text's bytes (JSON-escaped, as they came); may be null.</param>
-public sealed class AnthropicMessagesStreamState(ArrayBufferWriter<byte>? completionText)
+public sealed class AnthropicMessagesStreamState(ArrayBufferWriter<byte>? completionText) : ISseObserver
 {
     private AnthropicUsageCounts _usage;
     private ArrayBufferWriter<byte>? _joined;
@@ -28,6 +28,13 @@ public sealed class AnthropicMessagesStreamState(ArrayBufferWriter<byte>? comple
     /// <summary>The event that tells an Anthropic client the upstream failed mid-stream.</summary>
     internal static ReadOnlySpan<byte> MidStreamError =>
         "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"The upstream connection failed mid-stream.\"}}\n\n"u8;
+
+    /// <summary>Writes Anthropic's <c>error</c> event.</summary>
+    public void WriteFailure(IBufferWriter<byte> client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.Write(MidStreamError);
+    }
 
     /// <summary>Reads one whole event.</summary>
     public void Observe(ReadOnlySpan<byte> ev, ref StreamOutcome outcome)

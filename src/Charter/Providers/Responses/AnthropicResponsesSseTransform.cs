@@ -8,7 +8,7 @@ namespace Charter.Providers.Responses;
 
 /// <summary>An Anthropic stream served as a Responses API stream: Anthropic's events become chat chunks
 /// (<see cref="AnthropicStreamTranslator"/>), the chunks become Responses events (<see cref="ChatToResponsesStream"/>), and
-/// those pass to the client through <see cref="ResponsesSseTransform"/>, which reads them as it reads any upstream's
+/// those pass to the client through <see cref="ObservedSseTransform{TObserver}"/>, which reads them as it reads any upstream's
 /// Responses stream (sequence numbers, the response's id, the first output).</summary>
 /// <param name="stages">The stream's translators and buffers.</param>
 public readonly struct AnthropicResponsesSseTransform(AnthropicResponsesStages stages) : ISseTransform
@@ -72,7 +72,7 @@ public readonly struct AnthropicResponsesSseTransform(AnthropicResponsesStages s
             // are read for their sequence numbers, the response's id and the first output.
             var usage = outcome.Usage;
             var done = outcome.SawDone;
-            new ResponsesSseTransform(stages.Observed).ProcessEvents(events.WrittenSpan, client, ref outcome);
+            new ObservedSseTransform<ResponsesStreamState>(stages.Observed).ProcessEvents(events.WrittenSpan, client, ref outcome);
             outcome.Usage = usage.Present ? usage : outcome.Usage;
             outcome.SawDone = done;
             events.ResetWrittenCount();

@@ -9,7 +9,7 @@ using Charter.Streaming;
 namespace Charter.Tests.Providers.Anthropic;
 
 /// <summary>An Anthropic Messages stream relayed as it came on <c>/v1/messages</c>: read for its usage, output and end.</summary>
-public sealed class AnthropicPassthroughSseTransformTests
+public sealed class AnthropicMessagesPassthroughTests
 {
     [Theory]
     [InlineData(1)]
@@ -74,7 +74,7 @@ public sealed class AnthropicPassthroughSseTransformTests
     [Fact]
     public void ProcessTail_LastEventWithoutItsBlankLine_StillEndsTheStream()
     {
-        var transform = new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(null));
+        var transform = new ObservedSseTransform<AnthropicMessagesStreamState>(new AnthropicMessagesStreamState(null));
         var client = new ArrayBufferWriter<byte>();
         var outcome = default(StreamOutcome);
 
@@ -88,7 +88,7 @@ public sealed class AnthropicPassthroughSseTransformTests
     public void WriteFailure_AnErrorEventInAnthropicsShape()
     {
         var client = new ArrayBufferWriter<byte>();
-        new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(null)).WriteFailure(client);
+        new ObservedSseTransform<AnthropicMessagesStreamState>(new AnthropicMessagesStreamState(null)).WriteFailure(client);
 
         var written = Encoding.UTF8.GetString(client.WrittenSpan);
         Assert.StartsWith("event: error\ndata: ", written, StringComparison.Ordinal);
@@ -101,7 +101,7 @@ public sealed class AnthropicPassthroughSseTransformTests
     {
         var bytes = Encoding.UTF8.GetBytes(stream);
         var text = new ArrayBufferWriter<byte>();
-        var transform = new AnthropicPassthroughSseTransform(new AnthropicMessagesStreamState(text));
+        var transform = new ObservedSseTransform<AnthropicMessagesStreamState>(new AnthropicMessagesStreamState(text));
         var client = new ArrayBufferWriter<byte>();
         var outcome = default(StreamOutcome);
         var pending = new List<byte>();

@@ -4,10 +4,12 @@ using System.Buffers;
 
 namespace Charter.Streaming;
 
-/// <summary>A Responses API stream (named events, no <c>[DONE]</c>) passed through as it came, read on the way for its
-/// usage, its end and its output text.</summary>
-/// <param name="state">The stream's state (its last sequence number, the output text for an estimate).</param>
-public readonly struct ResponsesSseTransform(ResponsesStreamState state) : ISseTransform
+/// <summary>A stream passed through event by event as it came, each event read on the way by <typeparamref name="TObserver"/>
+/// (a Responses stream: <see cref="ResponsesStreamState"/>; an Anthropic Messages stream on <c>/v1/messages</c>:
+/// <c>AnthropicMessagesStreamState</c>).</summary>
+/// <param name="observer">The stream's reader (one per stream).</param>
+public readonly struct ObservedSseTransform<TObserver>(TObserver observer) : ISseTransform
+    where TObserver : ISseObserver
 {
     /// <inheritdoc/>
     public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
@@ -23,7 +25,7 @@ public readonly struct ResponsesSseTransform(ResponsesStreamState state) : ISseT
             }
 
             var ev = data.Slice(start, end);
-            state.Observe(ev, ref outcome);
+            observer.Observe(ev, ref outcome);
             client.Write(ev);
             start += end;
         }
@@ -38,11 +40,11 @@ public readonly struct ResponsesSseTransform(ResponsesStreamState state) : ISseT
         if (!tail.IsEmpty)
         {
             // A last event without its blank line still counts (a terminal event ends the stream), and passes through.
-            state.Observe(tail, ref outcome);
+            observer.Observe(tail, ref outcome);
             client.Write(tail);
         }
     }
 
     /// <inheritdoc/>
-    public void WriteFailure(IBufferWriter<byte> client) => state.WriteFailure(client);
+    public void WriteFailure(IBufferWriter<byte> client) => observer.WriteFailure(client);
 }
