@@ -17,17 +17,8 @@ public static class AnthropicErrorWriter
     {
         ArgumentNullException.ThrowIfNull(context);
         var info = ErrorInfo.For(error);
-        var response = context.Response;
-        if (response.HasStarted)
-        {
-            return Task.CompletedTask;
-        }
-
-        response.StatusCode = info.Status;
-        response.ContentType = "application/json";
-        var body = Serialize(info.Status, message, param, codeOverride ?? info.Code, rule);
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+        return context.Response.HasStarted ? Task.CompletedTask
+            : OpenAiErrorWriter.WriteBodyAsync(context, info.Status, Serialize(info.Status, message, param, codeOverride ?? info.Code, rule));
     }
 
     /// <summary>Anthropic's error type for an HTTP status.</summary>

@@ -13,15 +13,21 @@ public static class OpenAiErrorWriter
     {
         ArgumentNullException.ThrowIfNull(context);
         var info = ErrorInfo.For(error);
+        return context.Response.HasStarted ? Task.CompletedTask
+            : WriteBodyAsync(context, info.Status, Serialize(message, info.Type, param, codeOverride ?? info.Code, rule));
+    }
+
+    /// <summary>Writes an error body of any shape with its status, unless the response has begun.</summary>
+    internal static Task WriteBodyAsync(HttpContext context, int status, byte[] body)
+    {
         var response = context.Response;
         if (response.HasStarted)
         {
             return Task.CompletedTask;
         }
 
-        response.StatusCode = info.Status;
+        response.StatusCode = status;
         response.ContentType = "application/json";
-        var body = Serialize(message, info.Type, param, codeOverride ?? info.Code, rule);
         response.ContentLength = body.Length;
         return response.Body.WriteAsync(body, context.RequestAborted).AsTask();
     }

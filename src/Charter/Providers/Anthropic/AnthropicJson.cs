@@ -59,6 +59,18 @@ internal static class AnthropicJson
         return reader;
     }
 
+    /// <summary>A raw value as text for an error message: a string unescaped, anything else as its JSON, "(none)" when absent.</summary>
+    public static string TextOf(ReadOnlySpan<byte> value)
+    {
+        if (!IsString(value))
+        {
+            return value.IsEmpty ? "(none)" : System.Text.Encoding.UTF8.GetString(value);
+        }
+
+        var reader = ReaderOn(value);
+        return reader.GetString() ?? string.Empty;
+    }
+
     /// <summary>Whether a raw value is a JSON string.</summary>
     public static bool IsString(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] == (byte)'"';
 

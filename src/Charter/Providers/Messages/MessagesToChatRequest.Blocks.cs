@@ -82,7 +82,7 @@ public static partial class MessagesToChatRequest
 
             if (!AnthropicJson.StringEquals(b.Type.Of(block), "text"u8))
             {
-                refusal = new($"Content blocks of type '{StringOf(b.Type.Of(block))}' are not supported here on this account; only text blocks are.", $"{param}[{texts}].type");
+                refusal = new($"Content blocks of type '{AnthropicJson.TextOf(b.Type.Of(block))}' are not supported here on this account; only text blocks are.", $"{param}[{texts}].type");
                 return false;
             }
 
@@ -184,7 +184,7 @@ public static partial class MessagesToChatRequest
         }
         else
         {
-            refusal = new($"Image sources of type '{StringOf(type)}' are not supported on this account; send base64 data or a URL.", param + ".source.type");
+            refusal = new($"Image sources of type '{AnthropicJson.TextOf(type)}' are not supported on this account; send base64 data or a URL.", param + ".source.type");
             return false;
         }
 
@@ -209,5 +209,5 @@ public static partial class MessagesToChatRequest
         AnthropicJson.StringEquals(type, "thinking"u8) || AnthropicJson.StringEquals(type, "redacted_thinking"u8);
 
     private static MessagesTranslationError Unsupported(ReadOnlySpan<byte> type, string block) =>
-        new($"Content blocks of type '{StringOf(type)}' are not supported on this account: its upstream speaks chat completions.", block + ".type");
+        new($"Content blocks of type '{AnthropicJson.TextOf(type)}' are not supported on this account: its upstream speaks chat completions.", block + ".type");
 }

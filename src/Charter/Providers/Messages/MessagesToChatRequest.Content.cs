@@ -243,7 +243,7 @@ public static partial class MessagesToChatRequest
             else if (!IsThinking(type))
             {
                 refusal = AnthropicJson.StringEquals(type, "image"u8) || AnthropicJson.StringEquals(type, "tool_result"u8)
-                    ? new($"Content blocks of type '{StringOf(type)}' are not supported in assistant messages.", $"messages[{i}].content[{j}].type")
+                    ? new($"Content blocks of type '{AnthropicJson.TextOf(type)}' are not supported in assistant messages.", $"messages[{i}].content[{j}].type")
                     : Unsupported(type, $"messages[{i}].content[{j}]");
                 return false;
             }

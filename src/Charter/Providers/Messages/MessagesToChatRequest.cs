@@ -216,7 +216,7 @@ public static partial class MessagesToChatRequest
 
             if (t.Type.Present && !AnthropicJson.StringEquals(t.Type.Of(tool), "custom"u8))
             {
-                refusal = new($"Tools of type '{StringOf(t.Type.Of(tool))}' (server tools) are not supported on this account; only custom tools are.", $"tools[{count}].type");
+                refusal = new($"Tools of type '{AnthropicJson.TextOf(t.Type.Of(tool))}' (server tools) are not supported on this account; only custom tools are.", $"tools[{count}].type");
                 return false;
             }
 
@@ -373,17 +373,5 @@ public static partial class MessagesToChatRequest
     {
         var reader = AnthropicJson.ReaderOn(array);
         return reader.Read() && reader.TokenType == JsonTokenType.EndArray;
-    }
-
-    // For error messages only.
-    private static string StringOf(ReadOnlySpan<byte> value)
-    {
-        if (!AnthropicJson.IsString(value))
-        {
-            return value.IsEmpty ? "(none)" : System.Text.Encoding.UTF8.GetString(value);
-        }
-
-        var reader = AnthropicJson.ReaderOn(value);
-        return reader.GetString() ?? string.Empty;
     }
 }

@@ -293,7 +293,7 @@ public static class ResponsesToChatRequest
             return true;
         }
 
-        refusal = new($"Input items of type '{StringOf(type)}' are not supported on this account.", $"input[{index}]");
+        refusal = new($"Input items of type '{AnthropicJson.TextOf(type)}' are not supported on this account.", $"input[{index}]");
         return false;
     }
 
@@ -422,7 +422,7 @@ public static class ResponsesToChatRequest
             }
             else
             {
-                refusal = new($"Content parts of type '{StringOf(type)}' are not supported here on this account.", $"input[{index}].{member}[{j}]");
+                refusal = new($"Content parts of type '{AnthropicJson.TextOf(type)}' are not supported here on this account.", $"input[{index}].{member}[{j}]");
                 return false;
             }
 
@@ -552,7 +552,7 @@ public static class ResponsesToChatRequest
             var tool = AnthropicJson.ValueSlice(ref reader).Of(tools);
             if (!ResponsesInputItem.TryRead(tool, out var t) || !AnthropicJson.StringEquals(t.Type.Of(tool), "function"u8))
             {
-                refusal = new($"Tools of type '{StringOf(t.Type.Of(tool))}' are not supported on this account; only function tools are.", $"tools[{count}]");
+                refusal = new($"Tools of type '{AnthropicJson.TextOf(t.Type.Of(tool))}' are not supported on this account; only function tools are.", $"tools[{count}]");
                 return false;
             }
 
@@ -728,17 +728,5 @@ public static class ResponsesToChatRequest
         w.WriteEndObject();
         w.WriteEndObject();
         return true;
-    }
-
-    // For error messages only.
-    private static string StringOf(ReadOnlySpan<byte> value)
-    {
-        if (!AnthropicJson.IsString(value))
-        {
-            return value.IsEmpty ? "(none)" : System.Text.Encoding.UTF8.GetString(value);
-        }
-
-        var reader = AnthropicJson.ReaderOn(value);
-        return reader.GetString() ?? string.Empty;
     }
 }
