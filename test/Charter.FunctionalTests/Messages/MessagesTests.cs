@@ -265,6 +265,35 @@ public sealed class MessagesTests
     }
 
     [Fact]
+    public async Task CreateMessage_OverTheKeysRequestsPerMinute_AnthropicRateLimitExceptionWithRetryAfterAndNothingSent()
+    {
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            AnthropicAccount.Settings(null)(s);
+            s.Overrides["limits:key_defaults:requests_per_minute"] = "1";
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+        var client = MessagesSdk.Client(gw, key);
+        await client.Messages.Create(Hello(Model), TestContext.Current.CancellationToken);
+
+        var ex = await Assert.ThrowsAsync<AnthropicRateLimitException>(() => client.Messages.Create(Hello(Model), TestContext.Current.CancellationToken));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gw.BaseUri, "v1/messages"))
+        {
+            Content = new StringContent("""{"model":"claude-sonnet-4","max_tokens":8,"messages":[{"role":"user","content":"x"}]}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("x-api-key", key);
+        using var response = await gw.Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Contains("rate_limit_error", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, response.Headers.RetryAfter?.ToString()); // the SDKs wait that long
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        Assert.Equal("rate_limit_error", doc.RootElement.GetProperty("error").GetProperty("type").GetString());
+        Assert.Equal("rate_limit_exceeded", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(1, gw.Simulator.RequestCountFor("anthropic", "messages")); // only the first left the gateway
+    }
+
+    [Fact]
     public async Task Messages_Get_405InAnthropicsShape()
     {
         await using var gw = await TestGateway.StartAsync();
