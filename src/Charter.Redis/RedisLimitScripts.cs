@@ -155,7 +155,7 @@ internal static class RedisLimitScripts
           end
           local need = est
           if tpm > 0 and need > tpm then need = tpm end
-          if tpm > 0 and utok + need > tpm then
+          if tpm > 0 and need > 0 and utok + need > tpm then
             out[1] = 2
             out[3] = freeing(buckets(KEYS[k + 1], 't'), utok, need, tpm)
             return out

@@ -204,9 +204,10 @@ internal sealed class LocalLimitStore : ILimitStore, IBudgetSpendReader
             return false;
         }
 
-        // A request larger than the whole limit is admitted into an empty window rather than refused forever.
+        // A request larger than the whole limit is admitted into an empty window rather than refused forever; one that needs no
+        // tokens (a moderation, a token count, a call on a stored response) is not held to them at all, even in a full window.
         var need = tpm > 0 ? Math.Min(estimate, tpm) : estimate;
-        if (tpm > 0 && tokens + need > tpm)
+        if (tpm > 0 && need > 0 && tokens + need > tpm)
         {
             var bucket = state.FreeingBucket(tokens: true, current, tokens, need, tpm);
             denied = LimitDecision.Deny(LimitKind.TokensPerMinute, scope, TimeSpan.FromMilliseconds(((bucket + _buckets) * _bucketMs) - nowMs), before);

@@ -294,6 +294,28 @@ public sealed class MessagesTests
     }
 
     [Fact]
+    public async Task CountTokens_TokensPerMinuteWindowFull_StillAdmittedWhereAMessageIsNot()
+    {
+        // A token count generates nothing and is free: it counts as a request, not toward tokens per minute.
+        await using var gw = await TestGateway.StartAsync(s =>
+        {
+            AnthropicAccount.Settings(null)(s);
+            s.Overrides["limits:key_defaults:tokens_per_minute"] = "50";
+        });
+        var (key, _) = await gw.CreateKeyAsync();
+        var text = string.Join(' ', Enumerable.Repeat("harbour", 300));
+
+        var message = $$"""{"model":"claude-sonnet-4","max_tokens":8,"messages":[{"role":"user","content":"{{text}}"}]}""";
+        var (first, _) = await PostAsync(gw, message, ("x-api-key", key)); // admitted into an empty window, which it fills
+        var (counted, _) = await PostAsync(gw, $$"""{"model":"claude-sonnet-4","messages":[{"role":"user","content":"{{text}}"}]}""", ("x-api-key", key), "v1/messages/count_tokens");
+        var (second, _) = await PostAsync(gw, message, ("x-api-key", key));
+
+        Assert.Equal(200, first);
+        Assert.Equal(200, counted);
+        Assert.Equal(429, second); // the window is full for what generates
+    }
+
+    [Fact]
     public async Task Messages_Get_405InAnthropicsShape()
     {
         await using var gw = await TestGateway.StartAsync();
@@ -312,9 +334,9 @@ public sealed class MessagesTests
         Messages = [new UserMessageParam("Hello.")],
     };
 
-    private static async Task<(int Status, string Body)> PostAsync(TestGateway gw, string body, (string Name, string Value) credential)
+    private static async Task<(int Status, string Body)> PostAsync(TestGateway gw, string body, (string Name, string Value) credential, string path = "v1/messages")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gw.BaseUri, "v1/messages"))
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gw.BaseUri, path))
         {
             Content = new StringContent(body, Encoding.UTF8, "application/json"),
         };

@@ -233,6 +233,20 @@ public sealed class LocalLimitStoreTests
     }
 
     [Fact]
+    public void TryAcquire_NoTokensNeededInAFullTokenWindow_AdmittedAndStillCountedAsARequest()
+    {
+        // A moderation or a token count generates nothing: held to requests per minute, not to a window full of tokens.
+        var store = Store(Clock());
+        var limits = new LimitSet { RequestsPerMinute = 3, TokensPerMinute = 100 };
+        Assert.True(store.TryAcquire(Request(limits, tokens: 5000)).Allowed); // fills the window
+
+        Assert.False(store.TryAcquire(Request(limits, tokens: 1)).Allowed);
+        Assert.True(store.TryAcquire(Request(limits, tokens: 0)).Allowed);
+        Assert.True(store.TryAcquire(Request(limits, tokens: 0)).Allowed);
+        Assert.Equal(LimitKind.RequestsPerMinute, store.TryAcquire(Request(limits, tokens: 0)).Limit);
+    }
+
+    [Fact]
     public async Task TryAcquire_ManyThreads_AdmitsExactlyTheLimit()
     {
         var store = Store(Clock());

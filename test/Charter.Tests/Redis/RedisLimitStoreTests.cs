@@ -68,6 +68,20 @@ public sealed class RedisLimitStoreTests(RedisServerFixture redis) : IClassFixtu
     }
 
     [Fact]
+    public async Task TryAcquireAsync_NoTokensNeededInAFullTokenWindow_AdmittedAndStillCountedAsARequest()
+    {
+        // As in process: a moderation or a token count is held to requests per minute, not to a window full of tokens.
+        var store = Store(redis.First);
+        var limits = new LimitSet { RequestsPerMinute = 3, TokensPerMinute = 100 };
+        Assert.True((await store.TryAcquireAsync(new AdmissionRequest("key-free", limits, null, null, 5000), Ct)).Allowed);
+
+        Assert.False((await store.TryAcquireAsync(new AdmissionRequest("key-free", limits, null, null, 1), Ct)).Allowed);
+        Assert.True((await store.TryAcquireAsync(new AdmissionRequest("key-free", limits, null, null, 0), Ct)).Allowed);
+        Assert.True((await store.TryAcquireAsync(new AdmissionRequest("key-free", limits, null, null, 0), Ct)).Allowed);
+        Assert.Equal(LimitKind.RequestsPerMinute, (await store.TryAcquireAsync(new AdmissionRequest("key-free", limits, null, null, 0), Ct)).Limit);
+    }
+
+    [Fact]
     public async Task CompleteAsync_ReconcilesTokensVisibleToTheOtherInstance()
     {
         var a = Store(redis.First);
