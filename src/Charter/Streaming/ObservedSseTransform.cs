@@ -8,29 +8,18 @@ namespace Charter.Streaming;
 /// (a Responses stream: <see cref="ResponsesStreamState"/>; an Anthropic Messages stream on <c>/v1/messages</c>:
 /// <c>AnthropicMessagesStreamState</c>).</summary>
 /// <param name="observer">The stream's reader (one per stream).</param>
-public readonly struct ObservedSseTransform<TObserver>(TObserver observer) : ISseTransform
+public readonly struct ObservedSseTransform<TObserver>(TObserver observer) : ISseTransform, ISseEventHandler
     where TObserver : ISseObserver
 {
     /// <inheritdoc/>
-    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
+    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome) =>
+        SseRelay.ForEachEvent(this, data, client, ref outcome);
+
+    /// <inheritdoc/>
+    void ISseEventHandler.HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var start = 0;
-        while (start < data.Length)
-        {
-            var end = SseRelay.FindEventEnd(data[start..]);
-            if (end < 0)
-            {
-                break;
-            }
-
-            var ev = data.Slice(start, end);
-            observer.Observe(ev, ref outcome);
-            client.Write(ev);
-            start += end;
-        }
-
-        return start;
+        observer.Observe(ev, ref outcome);
+        client.Write(ev);
     }
 
     /// <inheritdoc/>

@@ -269,6 +269,28 @@ public static class SseRelay
         return nl >= 0 ? d[..nl] : d;
     }
 
+    /// <summary>Hands every whole event of <paramref name="data"/> to <paramref name="handler"/>; returns the bytes consumed
+    /// (a partial event at the end is left for the next call, with new bytes appended).</summary>
+    internal static int ForEachEvent<THandler>(THandler handler, ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
+        where THandler : ISseEventHandler
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var start = 0;
+        while (start < data.Length)
+        {
+            var end = FindEventEnd(data[start..]);
+            if (end < 0)
+            {
+                break;
+            }
+
+            handler.HandleEvent(data.Slice(start, end), client, ref outcome);
+            start += end;
+        }
+
+        return start;
+    }
+
     /// <summary>Where the first event of <paramref name="data"/> ends, its blank line ("\n\n" or "\r\n\r\n") included;
     /// -1 when the event is not complete yet.</summary>
     internal static int FindEventEnd(ReadOnlySpan<byte> data)

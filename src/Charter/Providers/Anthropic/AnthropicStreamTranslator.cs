@@ -22,7 +22,7 @@ namespace Charter.Providers.Anthropic;
 /// per stream; not thread-safe.
 /// </para>
 /// </remarks>
-public sealed class AnthropicStreamTranslator
+public sealed class AnthropicStreamTranslator : ISseEventHandler
 {
     private readonly JsonEncodedText _model;
     private readonly long _created;
@@ -55,31 +55,16 @@ public sealed class AnthropicStreamTranslator
     /// <param name="data">Upstream bytes not yet consumed.</param>
     /// <param name="client">Receives the OpenAI SSE events.</param>
     /// <param name="outcome">Updated with usage, content chunks, <c>[DONE]</c> and errors.</param>
-    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
+    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome) =>
+        SseRelay.ForEachEvent(this, data, client, ref outcome);
+
+    void ISseEventHandler.HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var start = 0;
-        while (start < data.Length)
+        if (_ended)
         {
-            var end = SseRelay.FindEventEnd(data[start..]);
-            if (end < 0)
-            {
-                break;
-            }
-
-            if (!_ended)
-            {
-                HandleEvent(data.Slice(start, end), client, ref outcome);
-            }
-
-            start += end;
+            return;
         }
 
-        return start;
-    }
-
-    private void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
-    {
         // Several data lines make one payload joined by newlines (SSE); Anthropic sends one.
         var payload = SseEvent.Fields(ev, ref _joinedData, out var name);
         if (payload.IsEmpty)

@@ -40,7 +40,7 @@ namespace Charter.Providers.Messages;
 /// One instance per stream; not thread-safe.
 /// </para>
 /// </remarks>
-public sealed partial class ChatToMessagesStream
+public sealed partial class ChatToMessagesStream : ISseEventHandler
 {
     private readonly string _messageId;
     private readonly JsonEncodedText _id;
@@ -82,26 +82,10 @@ public sealed partial class ChatToMessagesStream
     /// <param name="data">Upstream bytes not yet consumed.</param>
     /// <param name="client">Receives the Anthropic events.</param>
     /// <param name="outcome">Updated with usage (from the usage chunk), <c>[DONE]</c>, content chunks and an upstream error.</param>
-    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome)
-    {
-        ArgumentNullException.ThrowIfNull(client);
-        var start = 0;
-        while (start < data.Length)
-        {
-            var end = SseRelay.FindEventEnd(data[start..]);
-            if (end < 0)
-            {
-                break;
-            }
+    public int ProcessEvents(ReadOnlySpan<byte> data, IBufferWriter<byte> client, ref StreamOutcome outcome) =>
+        SseRelay.ForEachEvent(this, data, client, ref outcome);
 
-            HandleEvent(data.Slice(start, end), client, ref outcome);
-            start += end;
-        }
-
-        return start;
-    }
-
-    private void HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
+    void ISseEventHandler.HandleEvent(ReadOnlySpan<byte> ev, IBufferWriter<byte> client, ref StreamOutcome outcome)
     {
         var payload = SseEvent.Fields(ev, ref _joinedData, out _);
         if (payload.IsEmpty)
