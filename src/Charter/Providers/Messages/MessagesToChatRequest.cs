@@ -105,21 +105,10 @@ public static partial class MessagesToChatRequest
             return false;
         }
 
-        if (f.Stream.Present)
+        if (!ChatBodyWriter.TryWriteStream(w, f.Stream.Of(json)))
         {
-            if (!AnthropicJson.TryGetBoolean(f.Stream.Of(json), out var streaming))
-            {
-                refusal = new("'stream' must be a boolean.", "stream");
-                return false;
-            }
-
-            w.WriteBoolean("stream"u8, streaming);
-            if (streaming)
-            {
-                w.WriteStartObject("stream_options"u8);
-                w.WriteBoolean("include_usage"u8, true);
-                w.WriteEndObject();
-            }
+            refusal = new("'stream' must be a boolean.", "stream");
+            return false;
         }
 
         var metadata = f.Metadata.Of(json);
@@ -133,21 +122,9 @@ public static partial class MessagesToChatRequest
 
     private static bool CopyNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, string param, out MessagesTranslationError refusal)
     {
-        refusal = default;
-        if (value.IsEmpty)
-        {
-            return true;
-        }
-
-        if (!AnthropicJson.TryGetDouble(value, out _))
-        {
-            refusal = new($"'{param}' must be a number.", param);
-            return false;
-        }
-
-        w.WritePropertyName(name);
-        w.WriteRawValue(value, skipInputValidation: true);
-        return true;
+        var copied = ChatBodyWriter.TryCopyNumber(w, name, value);
+        refusal = copied ? default : new($"'{param}' must be a number.", param);
+        return copied;
     }
 
     private static bool WriteStop(Utf8JsonWriter w, ReadOnlySpan<byte> stopSequences, out MessagesTranslationError refusal)
@@ -302,12 +279,7 @@ public static partial class MessagesToChatRequest
                 return false;
             }
 
-            w.WriteStartObject("tool_choice"u8);
-            w.WriteString("type"u8, "function"u8);
-            w.WriteStartObject("function"u8);
-            AnthropicJson.WriteString(w, "name"u8, c.Name.Of(choice));
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ChatBodyWriter.WriteFunctionChoice(w, c.Name.Of(choice));
         }
         else
         {

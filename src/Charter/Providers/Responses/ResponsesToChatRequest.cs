@@ -442,22 +442,10 @@ public static class ResponsesToChatRequest
             return false;
         }
 
-        var stream = f.Stream.Of(json);
-        if (f.Stream.Present)
+        if (!ChatBodyWriter.TryWriteStream(w, f.Stream.Of(json)))
         {
-            if (!AnthropicJson.TryGetBoolean(stream, out var streaming))
-            {
-                refusal = new("'stream' must be a boolean.", "stream");
-                return false;
-            }
-
-            w.WriteBoolean("stream"u8, streaming);
-            if (streaming)
-            {
-                w.WriteStartObject("stream_options"u8);
-                w.WriteBoolean("include_usage"u8, true);
-                w.WriteEndObject();
-            }
+            refusal = new("'stream' must be a boolean.", "stream");
+            return false;
         }
 
         var user = f.SafetyIdentifier.Present ? f.SafetyIdentifier.Of(json) : f.User.Of(json);
@@ -513,21 +501,9 @@ public static class ResponsesToChatRequest
 
     private static bool CopyNumber(Utf8JsonWriter w, ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, string param, out ResponsesTranslationError refusal)
     {
-        refusal = default;
-        if (value.IsEmpty)
-        {
-            return true;
-        }
-
-        if (!AnthropicJson.TryGetDouble(value, out _))
-        {
-            refusal = new($"'{param}' must be a number.", param);
-            return false;
-        }
-
-        w.WritePropertyName(name);
-        w.WriteRawValue(value, skipInputValidation: true);
-        return true;
+        var copied = ChatBodyWriter.TryCopyNumber(w, name, value);
+        refusal = copied ? default : new($"'{param}' must be a number.", param);
+        return copied;
     }
 
     private static bool WriteTools(Utf8JsonWriter w, ReadOnlySpan<byte> json, in ResponsesRequestFields f, out ResponsesTranslationError refusal)
@@ -619,12 +595,7 @@ public static class ResponsesToChatRequest
 
         if (ResponsesInputItem.TryRead(choice, out var c) && AnthropicJson.StringEquals(c.Type.Of(choice), "function"u8) && AnthropicJson.IsString(c.Name.Of(choice)))
         {
-            w.WriteStartObject("tool_choice"u8);
-            w.WriteString("type"u8, "function"u8);
-            w.WriteStartObject("function"u8);
-            AnthropicJson.WriteString(w, "name"u8, c.Name.Of(choice));
-            w.WriteEndObject();
-            w.WriteEndObject();
+            ChatBodyWriter.WriteFunctionChoice(w, c.Name.Of(choice));
             return true;
         }
 
