@@ -71,6 +71,26 @@ internal static class AnthropicJson
         return reader.GetString() ?? string.Empty;
     }
 
+    /// <summary>Whether <paramref name="json"/> is one whole JSON object (surrounding whitespace allowed).</summary>
+    public static bool IsWholeObject(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Whether a raw value is a JSON string.</summary>
     public static bool IsString(ReadOnlySpan<byte> value) => !value.IsEmpty && value[0] == (byte)'"';
 

@@ -633,7 +633,7 @@ public static class AnthropicRequestTranslator
                 // No arguments at all: an empty input object.
                 input = "{}"u8;
             }
-            else if (!IsJsonObject(input))
+            else if (!AnthropicJson.IsWholeObject(input))
             {
                 error = Invalid("The arguments of tool call " + Utf8(id) + " are not a JSON object.", "messages");
                 return false;
@@ -653,25 +653,6 @@ public static class AnthropicRequestTranslator
         writer.WriteRawValue(input, skipInputValidation: true);
         writer.WriteEndObject();
         return true;
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 
     private static bool WriteToolResult(Utf8JsonWriter writer, ReadOnlySpan<byte> list, OpenAiMessageRef message, PooledByteWriter scratch, out AnthropicTranslationError error)

@@ -205,7 +205,7 @@ public static class ChatToMessagesAnswer
             AnthropicJson.AppendUnescaped(arguments, scratch);
         }
 
-        if (IsJsonObject(scratch.WrittenSpan))
+        if (AnthropicJson.IsWholeObject(scratch.WrittenSpan))
         {
             var reader = AnthropicJson.ReaderOn(scratch.WrittenSpan);
             AnthropicJson.CopyValue(ref reader, w);
@@ -217,25 +217,5 @@ public static class ChatToMessagesAnswer
         }
 
         w.WriteEndObject();
-    }
-
-    /// <summary>Whether <paramref name="json"/> is one whole JSON object (surrounding whitespace allowed).</summary>
-    internal static bool IsJsonObject(ReadOnlySpan<byte> json)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(json);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
     }
 }
