@@ -3,6 +3,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using Charter.Errors;
 using Charter.Providers.Anthropic;
 
 namespace Charter.Providers.Messages;
@@ -39,7 +40,7 @@ public static class ChatToMessagesError
             w.WriteStartObject();
             w.WriteString("type"u8, "error"u8);
             w.WriteStartObject("error"u8);
-            w.WriteString("type"u8, isError ? TypeFor(status) : "api_error"u8);
+            w.WriteString("type"u8, isError ? AnthropicErrorWriter.TypeFor(status) : "api_error");
             if (message.Present)
             {
                 AnthropicJson.WriteString(w, "message"u8, message.Of(body));
@@ -55,22 +56,6 @@ public static class ChatToMessagesError
 
         return status is (>= 400 and <= 499) or 503 ? status : 502;
     }
-
-    /// <summary>Anthropic's error type for an upstream error status.</summary>
-    internal static ReadOnlySpan<byte> TypeFor(int status) => status switch
-    {
-        400 => "invalid_request_error"u8,
-        401 => "authentication_error"u8,
-        402 => "billing_error"u8,
-        403 => "permission_error"u8,
-        404 => "not_found_error"u8,
-        413 => "request_too_large"u8,
-        429 => "rate_limit_error"u8,
-        503 or 529 => "overloaded_error"u8,
-        504 => "timeout_error"u8,
-        >= 500 => "api_error"u8,
-        _ => "invalid_request_error"u8,
-    };
 
     /// <summary>The raw message string of an error body (see the remarks), or absent.</summary>
     internal static JsonSlice MessageOf(ReadOnlySpan<byte> body)
