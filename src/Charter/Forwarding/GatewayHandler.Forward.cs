@@ -43,7 +43,7 @@ public sealed partial class GatewayHandler
         // 5 the decision is durable (in the OS, fsynced in groups) before a byte leaves.
         await JournalRequestAsync(state, first, body).ConfigureAwait(false);
         // Accounts whose provider lacks the endpoint are left out before any attempt is counted.
-        targets = Serving(targets, operation);
+        targets = Where(targets, operation, static (account, op) => account.Serves(op));
         if (targets.IsEmpty)
         {
             await RefuseUnservedAsync(context, state, first).ConfigureAwait(false);
@@ -53,7 +53,7 @@ public sealed partial class GatewayHandler
         if (state.Endpoint == CountTokensEndpoint)
         {
             // Only an account that speaks the Messages API has the endpoint; for the others Charter counts.
-            var speaking = SpeakingMessages(targets);
+            var speaking = Where(targets, 0, static (account, _) => account.SpeaksMessages);
             if (speaking.IsEmpty)
             {
                 await CountTokensLocallyAsync(context, state, targets.Span[0], body).ConfigureAwait(false);
@@ -271,15 +271,15 @@ public sealed partial class GatewayHandler
         await CompleteAsync(state, first, info.Status, lastError, default, null).ConfigureAwait(false);
     }
 
-    // The targets whose provider has the operation (Anthropic has only chat, Azure OpenAI no moderations): the same memory
-    // when all do, as almost always.
-    private static ReadOnlyMemory<RouteTarget> Serving(ReadOnlyMemory<RouteTarget> targets, UpstreamOperation operation)
+    // The targets whose account passes keep (its provider has the operation: Anthropic has only chat, Azure OpenAI no
+    // moderations; it speaks the Messages API for a token count): the same memory when all do, as almost always.
+    private static ReadOnlyMemory<RouteTarget> Where<TState>(ReadOnlyMemory<RouteTarget> targets, TState state, Func<UpstreamAccount, TState, bool> keep)
     {
         var span = targets.Span;
         var all = true;
         foreach (var t in span)
         {
-            all &= t.Account.Serves(operation);
+            all &= keep(t.Account, state);
         }
 
         if (all)
@@ -287,16 +287,16 @@ public sealed partial class GatewayHandler
             return targets;
         }
 
-        var serving = new List<RouteTarget>(span.Length);
+        var kept = new List<RouteTarget>(span.Length);
         foreach (var t in span)
         {
-            if (t.Account.Serves(operation))
+            if (keep(t.Account, state))
             {
-                serving.Add(t);
+                kept.Add(t);
             }
         }
 
-        return serving.ToArray();
+        return kept.ToArray();
     }
 
     // No account of the route has the endpoint (Anthropic has only chat, Azure OpenAI no moderations): 400, nothing sent.

@@ -27,32 +27,6 @@ public sealed partial class GatewayHandler
 
     private static bool IsMessagesApi(string endpoint) => endpoint is MessagesEndpoint or CountTokensEndpoint;
 
-    // The targets whose account has the Messages API's own endpoints (count_tokens): the same memory when all do.
-    private static ReadOnlyMemory<RouteTarget> SpeakingMessages(ReadOnlyMemory<RouteTarget> targets)
-    {
-        var all = true;
-        foreach (var t in targets.Span)
-        {
-            all &= t.Account.SpeaksMessages;
-        }
-
-        if (all)
-        {
-            return targets;
-        }
-
-        var speaking = new List<RouteTarget>(targets.Length);
-        foreach (var t in targets.Span)
-        {
-            if (t.Account.SpeaksMessages)
-            {
-                speaking.Add(t);
-            }
-        }
-
-        return speaking.ToArray();
-    }
-
     // A token count for a model no account of which has Anthropic's endpoint: Charter's tokenizer counts the body the way it
     // estimates prompts for the limits (o200k, GPT-4o's encoding), and nothing is sent. The record says who counted.
     private async Task CountTokensLocallyAsync(HttpContext context, RequestState state, RouteTarget target, ReadOnlyMemory<byte> body)
