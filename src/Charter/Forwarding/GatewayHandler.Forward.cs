@@ -359,30 +359,7 @@ public sealed partial class GatewayHandler
                         : await SseRelay.RelayAsync(upstream, http.BodyWriter, new OpenAiSseTransform(injectUsage, text, legacyText: state.Endpoint == CompletionsEndpoint),
                             idle, aborted).ConfigureAwait(false);
             }
-            var usage = outcome.Usage;
-            string? estimatedCode = null;
-            if (!usage.Present)
-            {
-                usage.PromptTokens = _estimator.EstimatePrompt(body.Span);
-                usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
-                usage.Present = true;
-                estimatedCode = "estimated";
-            }
-            else if (anthropic && !outcome.SawDone)
-            {
-                // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
-                usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
-                estimatedCode = "estimated";
-            }
-
-            var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
-            // The first token is the first flush that carried output: a stream may open with events that carry none (a chat
-            // stream's role chunk, which some servers send as soon as they accept the request; a Responses stream's
-            // response.created). A stream without text output (tool calls only) falls back to its first event.
-            var firstAt = outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
-            var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
-            await CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
-                estimated: estimatedCode is not null, firstTokenMs: firstToken, responseId: responseState?.ResponseId).ConfigureAwait(false);
+            await CompleteStreamAsync(state, target, status, outcome, body, text, anthropicCounts: anthropic, responseState?.ResponseId).ConfigureAwait(false);
             return;
         }
 
@@ -412,6 +389,37 @@ public sealed partial class GatewayHandler
         {
             // The upstream answered and was billed; the client left before reading it. The record keeps the upstream status.
         }
+    }
+
+    // Journals how a relayed stream ended: its usage (the upstream's; the tokenizer's estimate when it sent none), status
+    // (499 when the client left), error code and time to first token.
+    private ValueTask CompleteStreamAsync(RequestState state, RouteTarget target, int status, in StreamOutcome outcome, ReadOnlyMemory<byte> body,
+        ArrayBufferWriter<byte> text, bool anthropicCounts, string? responseId = null)
+    {
+        var usage = outcome.Usage;
+        var estimated = false;
+        if (!usage.Present)
+        {
+            usage.PromptTokens = _estimator.EstimatePrompt(body.Span);
+            usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
+            usage.Present = true;
+            estimated = true;
+        }
+        else if (anthropicCounts && !outcome.SawDone)
+        {
+            // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
+            usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
+            estimated = true;
+        }
+
+        var finalStatus = outcome.Error == CharterError.ClientDisconnected ? 499 : status;
+        // The first token is the first flush that carried output: a stream may open with events that carry none (a chat
+        // stream's role chunk, which some servers send as soon as they accept the request; a Responses stream's
+        // response.created). A stream without text output (tool calls only) falls back to its first event.
+        var firstAt = outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
+        var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
+        return CompleteAsync(state, target, finalStatus, outcome.Error, usage, outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code,
+            estimated: estimated, firstTokenMs: firstToken, responseId: responseId);
     }
 
     private Action<string> RememberResponse(RequestState state, RouteTarget target)

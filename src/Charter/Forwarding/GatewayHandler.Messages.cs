@@ -1,7 +1,6 @@
 // Copyright (c) Charter contributors. Licensed under the MIT License.
 
 using System.Buffers;
-using System.Diagnostics;
 using System.Net;
 using Charter.Configuration;
 using Charter.Errors;
@@ -83,26 +82,7 @@ public sealed partial class GatewayHandler
                     .ConfigureAwait(false)
                 : await SseRelay.RelayAsync(upstream, http.BodyWriter, new ChatToMessagesSseTransform(new ChatToMessagesStream(MessageIdOf(state), state.Model!, text)),
                     idle, aborted).ConfigureAwait(false);
-            var usage = outcome.Usage;
-            var estimated = false;
-            if (!usage.Present)
-            {
-                usage.PromptTokens = _estimator.EstimatePrompt(body.Span);
-                usage.CompletionTokens = _estimator.CountCompletion(text.WrittenSpan);
-                usage.Present = true;
-                estimated = true;
-            }
-            else if (native && !outcome.SawDone)
-            {
-                // Anthropic counts the output at message_delta: a stream cut before it has the input's count, not the output's.
-                usage.CompletionTokens = Math.Max(usage.CompletionTokens, _estimator.CountCompletion(text.WrittenSpan));
-                estimated = true;
-            }
-
-            var firstAt = outcome.FirstContentTimestamp != 0 ? outcome.FirstContentTimestamp : outcome.FirstFlushTimestamp;
-            var firstToken = firstAt == 0 ? (double?)null : Stopwatch.GetElapsedTime(state.Started, firstAt).TotalMilliseconds;
-            await CompleteAsync(state, target, outcome.Error == CharterError.ClientDisconnected ? 499 : status, outcome.Error, usage,
-                outcome.Error == CharterError.None ? null : ErrorInfo.For(outcome.Error).Code, estimated: estimated, firstTokenMs: firstToken).ConfigureAwait(false);
+            await CompleteStreamAsync(state, target, status, outcome, body, text, anthropicCounts: native).ConfigureAwait(false);
             return;
         }
 
